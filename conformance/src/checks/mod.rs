@@ -1,0 +1,31 @@
+//! Checks, grouped by the crate whose behaviour they prove.
+//!
+//! A row of `requirements.tsv` names its check in the `check` column; the runner looks the
+//! name up here. A check exercises the crates through their public API only and returns
+//! `Err(detail)` when the behaviour the row requires is not there.
+
+pub mod jid;
+pub mod sasl;
+pub mod xml;
+
+/// What one check found: `Ok(())`, or what went wrong.
+pub type Outcome = Result<(), String>;
+
+/// A named check.
+#[derive(Clone, Copy)]
+pub struct Check {
+    /// The name the `check` column of the table uses, such as `jid.node_prohibited`.
+    pub name: &'static str,
+    /// Runs the check.
+    pub run: fn() -> Outcome,
+}
+
+/// Every registered check.
+pub fn all() -> impl Iterator<Item = &'static Check> {
+    jid::CHECKS.iter().chain(xml::CHECKS).chain(sasl::CHECKS)
+}
+
+/// The check with this name, if there is one.
+pub fn find(name: &str) -> Option<&'static Check> {
+    all().find(|check| check.name == name)
+}

@@ -1,0 +1,6 @@
+//! Checks proven through `xmpp-xml`.
+
+use super::Check;
+
+/// The checks of this group.
+pub const CHECKS: &[Check] = &[];

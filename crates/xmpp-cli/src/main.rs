@@ -1,0 +1,32 @@
+//! The `xmpp` command.
+#![forbid(unsafe_code)]
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod jid;
+mod lint;
+
+/// Command-line tools built on the xmpp crates.
+#[derive(Parser)]
+#[command(name = "xmpp", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Prepare JIDs (RFC 3920 §3) and print their canonical form.
+    Jid(jid::Args),
+    /// Check one direction of a raw XMPP stream as a receiving server would.
+    Lint(lint::Args),
+}
+
+fn main() -> ExitCode {
+    match Cli::parse().command {
+        Command::Jid(args) => jid::run(&args),
+        Command::Lint(args) => lint::run(&args),
+    }
+}

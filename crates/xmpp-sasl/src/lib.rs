@@ -1,0 +1,2 @@
+//! Sans-io SASL mechanisms, client and server.
+#![forbid(unsafe_code)]
