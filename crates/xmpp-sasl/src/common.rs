@@ -1,0 +1,203 @@
+//! Types shared by every mechanism: the step traits, server requests and answers, the nonce
+//! source, SASLprep and the XMPP base64 payload encoding.
+
+use std::borrow::Cow;
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+
+use crate::Error;
+use crate::scram::StoredCredentials;
+
+/// Who authenticated, as reported by a server state machine on success.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Authenticated {
+    /// The authentication identity: the user name (SCRAM, PLAIN, DIGEST-MD5), the identity
+    /// established outside SASL (EXTERNAL) or the trace information (ANONYMOUS, possibly empty).
+    pub authcid: String,
+    /// The authorization identity the client asked to act as, if it sent one. Deciding whether
+    /// `authcid` may act as `authzid` is the caller's policy; refuse with
+    /// [`Condition::InvalidAuthzid`](crate::Condition::InvalidAuthzid).
+    pub authzid: Option<String>,
+}
+
+/// A question a server state machine asks its caller (sans-io: the caller looks the answer up
+/// and passes it to [`ServerMechanism::answer`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    /// SCRAM: the stored credentials of `username` (after SASLprep); answer with
+    /// [`Answer::ScramCredentials`], `None` for an unknown user.
+    ScramCredentials {
+        /// The user name, SASLprepped.
+        username: String,
+        /// The authorization identity requested, if any.
+        authzid: Option<String>,
+    },
+    /// PLAIN: is `password` the password of `authcid`? Answer with [`Answer::PasswordValid`].
+    VerifyPassword {
+        /// The authentication identity, SASLprepped.
+        authcid: String,
+        /// The authorization identity requested, if any.
+        authzid: Option<String>,
+        /// The password, SASLprepped.
+        password: String,
+    },
+    /// DIGEST-MD5: the secret `H({username}:{realm}:{password})` of the user, as
+    /// [`crate::digest_md5::secret`] computes it; answer with [`Answer::DigestMd5Secret`].
+    DigestMd5Secret {
+        /// The user name as sent.
+        username: String,
+        /// The realm as sent (empty when absent).
+        realm: String,
+        /// The authorization identity requested, if any.
+        authzid: Option<String>,
+    },
+}
+
+/// The caller's answer to a [`Request`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// Answers [`Request::ScramCredentials`]; `None`: no such user.
+    ScramCredentials(Option<StoredCredentials>),
+    /// Answers [`Request::VerifyPassword`]; `false` for a wrong password or an unknown user.
+    PasswordValid(bool),
+    /// Answers [`Request::DigestMd5Secret`]; `None`: no such user.
+    DigestMd5Secret(Option<[u8; 16]>),
+}
+
+/// What a server state machine wants next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ServerStep {
+    /// Send this challenge (RFC 3920 §6.2 `<challenge/>`) and feed the response to `step`.
+    Challenge(Vec<u8>),
+    /// Answer this request through [`ServerMechanism::answer`].
+    Request(Request),
+    /// Authentication succeeded: send `<success/>` with `additional_data` if present.
+    Success {
+        /// Additional data with success (SCRAM's server-final-message, DIGEST-MD5's rspauth).
+        additional_data: Option<Vec<u8>>,
+        /// Who authenticated.
+        identity: Authenticated,
+    },
+}
+
+/// The client side of one mechanism (sans-io).
+///
+/// Call [`initial_response`](Self::initial_response) once, then [`step`](Self::step) for each
+/// challenge, then [`success`](Self::success) when the server reports success.
+pub trait ClientMechanism {
+    /// The mechanism name as advertised, such as `SCRAM-SHA-1-PLUS`.
+    fn name(&self) -> &'static str;
+    /// The initial response to send in `<auth/>`, `None` when the mechanism starts with a
+    /// server challenge.
+    fn initial_response(&mut self) -> Result<Option<Vec<u8>>, Error>;
+    /// Computes the response to a server challenge.
+    fn step(&mut self, challenge: &[u8]) -> Result<Vec<u8>, Error>;
+    /// The server reported success, with optional additional data; errors when the server has
+    /// not proved itself where the mechanism requires it (SCRAM, DIGEST-MD5).
+    fn success(&mut self, additional_data: Option<&[u8]>) -> Result<(), Error>;
+    /// Abandons the exchange; every later call fails.
+    fn abort(&mut self);
+}
+
+/// The server side of one mechanism (sans-io).
+///
+/// Feed each client message (the initial response first, `None` if `<auth/>` had none) to
+/// [`step`](Self::step); answer [`ServerStep::Request`] with [`answer`](Self::answer).
+pub trait ServerMechanism {
+    /// The mechanism name, such as `SCRAM-SHA-256`.
+    fn name(&self) -> &'static str;
+    /// Processes a client message.
+    fn step(&mut self, response: Option<&[u8]>) -> Result<ServerStep, Error>;
+    /// Answers the pending request.
+    fn answer(&mut self, answer: Answer) -> Result<ServerStep, Error>;
+    /// The client aborted (RFC 3920 §6.2 `<abort/>`); every later call fails.
+    fn abort(&mut self);
+}
+
+/// A source of nonces: printable ASCII without `,` (RFC 5802 §7 `printable`), also valid in
+/// a DIGEST-MD5 quoted string.
+pub trait NonceSource {
+    /// A fresh nonce.
+    fn nonce(&mut self) -> Result<String, Error>;
+}
+
+/// Nonces from the operating system's generator (`getrandom`): 18 random bytes, base64.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OsNonce;
+
+impl NonceSource for OsNonce {
+    fn nonce(&mut self) -> Result<String, Error> {
+        let mut bytes = [0u8; 18];
+        getrandom::fill(&mut bytes).map_err(|_| Error::Randomness)?;
+        Ok(STANDARD.encode(bytes))
+    }
+}
+
+/// The same nonce every time: for tests and test vectors only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixedNonce(pub String);
+
+impl NonceSource for FixedNonce {
+    fn nonce(&mut self) -> Result<String, Error> {
+        Ok(self.0.clone())
+    }
+}
+
+/// Random bytes from the operating system, for salts.
+pub fn random_salt() -> Result<[u8; 16], Error> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|_| Error::Randomness)?;
+    Ok(salt)
+}
+
+/// SASLprep (RFC 4013) of a user name or password, as a stored string (unassigned code points
+/// are rejected, RFC 4013 §2.5 via RFC 3454 §7).
+pub fn saslprep<'a>(input: &'a str, field: &'static str) -> Result<Cow<'a, str>, Error> {
+    stringprep::saslprep(input).map_err(|_| Error::Saslprep { field })
+}
+
+/// Encodes a SASL payload as the character data of an XMPP SASL element (RFC 3920 §6.2):
+/// base64 (RFC 4648 §4, with padding), and a single `=` for an empty payload.
+pub fn encode_payload(data: &[u8]) -> String {
+    if data.is_empty() {
+        "=".to_owned()
+    } else {
+        STANDARD.encode(data)
+    }
+}
+
+/// Decodes the character data of an XMPP SASL element (RFC 3920 §6.2, §14.9): a single `=` is
+/// an empty payload; anything outside the base64 alphabet, a misplaced pad or a
+/// non-canonical encoding is rejected, never ignored. The empty string (no character data)
+/// means "no payload" and decodes to `None`.
+pub fn decode_payload(text: &str) -> Result<Option<Vec<u8>>, Error> {
+    match text {
+        "" => Ok(None),
+        "=" => Ok(Some(Vec::new())),
+        _ => STANDARD
+            .decode(text)
+            .map(Some)
+            .map_err(|_| Error::InvalidBase64 { field: "payload" }),
+    }
+}
+
+/// Decodes base64 inside a mechanism message (strict RFC 4648 §4).
+pub(crate) fn b64_decode(text: &str, field: &'static str) -> Result<Vec<u8>, Error> {
+    STANDARD
+        .decode(text)
+        .map_err(|_| Error::InvalidBase64 { field })
+}
+
+/// Encodes base64 with padding (RFC 4648 §4).
+pub(crate) fn b64_encode(data: &[u8]) -> String {
+    STANDARD.encode(data)
+}
+
+/// Whether every byte is RFC 5802 `printable`: %x21-2B / %x2D-7E.
+pub(crate) fn is_printable_nonce(s: &str) -> bool {
+    !s.is_empty() && s.bytes().all(|b| (0x21..=0x7e).contains(&b) && b != b',')
+}
+
+/// The longest message or field a state machine accepts from a peer.
+pub(crate) const MAX_MESSAGE: usize = 8 * 1024;
