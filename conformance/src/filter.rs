@@ -1,0 +1,31 @@
+//! Selecting the rows a run covers (`--rfc`, `--id`).
+
+use crate::table::Row;
+
+/// Which rows to run. An empty filter keeps every row.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filter {
+    /// Keep only rows of this RFC, such as `3920`.
+    pub rfc: Option<String>,
+    /// Keep only rows whose id starts with this text, such as `3920-3.` or `3920-4.7`.
+    pub id_prefix: Option<String>,
+}
+
+impl Filter {
+    /// Whether `row` is selected.
+    pub fn matches(&self, row: &Row) -> bool {
+        self.rfc.as_deref().is_none_or(|rfc| row.rfc == rfc)
+            && self
+                .id_prefix
+                .as_deref()
+                .is_none_or(|prefix| row.id.starts_with(prefix))
+    }
+
+    /// The selected rows, in table order.
+    pub fn apply(&self, rows: &[Row]) -> Vec<Row> {
+        rows.iter()
+            .filter(|row| self.matches(row))
+            .cloned()
+            .collect()
+    }
+}
