@@ -57,7 +57,7 @@ fn every_named_check_is_registered() {
 }
 
 #[test]
-fn every_registered_check_is_used_once_registered() {
+fn every_registered_check_is_named_by_a_row() {
     let used: HashSet<String> = rows()
         .into_iter()
         .filter_map(|row| match row.check {
