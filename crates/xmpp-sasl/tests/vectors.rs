@@ -186,3 +186,59 @@ fn rfc4013_section3_examples() {
         }
     }
 }
+
+// RFC 2831 §4
+#[cfg(feature = "digest-md5")]
+#[test]
+fn rfc2831_section4_digest_md5_client() {
+    use xmpp_sasl::digest_md5::DigestMd5Client;
+    let v = keyed("digest-md5-rfc2831.txt");
+    let mut client =
+        DigestMd5Client::new(&v["username"], &v["password"], &v["service"], &v["host"])
+            .with_nonce_source(Box::new(FixedNonce(v["client-nonce"].clone())));
+    assert_eq!(client.initial_response().unwrap(), None);
+    let response = client.step(v["challenge"].as_bytes()).unwrap();
+    assert_eq!(String::from_utf8(response).unwrap(), v["response"]);
+    // rspauth as a challenge (RFC 2831 §4 sends it before the final OK), answered empty.
+    assert_eq!(client.step(v["rspauth"].as_bytes()).unwrap(), b"");
+    client.success(None).unwrap();
+}
+
+// RFC 2831 §4
+#[cfg(feature = "digest-md5")]
+#[test]
+fn rfc2831_section4_digest_md5_server() {
+    use xmpp_sasl::digest_md5::{DigestMd5Server, secret};
+    let v = keyed("digest-md5-rfc2831.txt");
+    let mut server = DigestMd5Server::new(&v["service"], &v["host"], b"vector secret")
+        .with_realm(Some(&v["realm"]))
+        .with_nonce_source(Box::new(FixedNonce(v["server-nonce"].clone())));
+    let challenge = server.step(None).unwrap();
+    assert_eq!(
+        challenge,
+        ServerStep::Challenge(v["challenge"].clone().into_bytes())
+    );
+    let step = server.step(Some(v["response"].as_bytes())).unwrap();
+    assert_eq!(
+        step,
+        ServerStep::Request(Request::DigestMd5Secret {
+            username: v["username"].clone(),
+            realm: v["realm"].clone(),
+            authzid: None
+        })
+    );
+    let stored = secret(&v["username"], &v["realm"], &v["password"]);
+    match server
+        .answer(Answer::DigestMd5Secret(Some(stored)))
+        .unwrap()
+    {
+        ServerStep::Success {
+            additional_data,
+            identity,
+        } => {
+            assert_eq!(additional_data.unwrap(), v["rspauth"].as_bytes());
+            assert_eq!(identity.authcid, v["username"]);
+        }
+        other => panic!("expected success, got {other:?}"),
+    }
+}

@@ -1,0 +1,211 @@
+//! Mechanism names, the client's choice among the server's offer, and the server's offer.
+
+use crate::Error;
+use crate::scram::{ChannelBinding, ClientChannelBinding, ScramHash};
+
+/// A mechanism this crate implements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mechanism {
+    /// EXTERNAL (RFC 4422 Appendix A).
+    External,
+    /// SCRAM-SHA-256-PLUS (RFC 7677).
+    ScramSha256Plus,
+    /// SCRAM-SHA-1-PLUS (RFC 5802).
+    ScramSha1Plus,
+    /// SCRAM-SHA-256 (RFC 7677).
+    ScramSha256,
+    /// SCRAM-SHA-1 (RFC 5802).
+    ScramSha1,
+    /// DIGEST-MD5 (RFC 2831).
+    DigestMd5,
+    /// PLAIN (RFC 4616).
+    Plain,
+    /// ANONYMOUS (RFC 4505).
+    Anonymous,
+}
+
+impl Mechanism {
+    /// Every mechanism, strongest first: the order [`select`] prefers.
+    pub const BY_STRENGTH: [Mechanism; 8] = [
+        Mechanism::External,
+        Mechanism::ScramSha256Plus,
+        Mechanism::ScramSha1Plus,
+        Mechanism::ScramSha256,
+        Mechanism::ScramSha1,
+        Mechanism::DigestMd5,
+        Mechanism::Plain,
+        Mechanism::Anonymous,
+    ];
+
+    /// The registered name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Mechanism::External => "EXTERNAL",
+            Mechanism::ScramSha256Plus => "SCRAM-SHA-256-PLUS",
+            Mechanism::ScramSha1Plus => "SCRAM-SHA-1-PLUS",
+            Mechanism::ScramSha256 => "SCRAM-SHA-256",
+            Mechanism::ScramSha1 => "SCRAM-SHA-1",
+            Mechanism::DigestMd5 => "DIGEST-MD5",
+            Mechanism::Plain => "PLAIN",
+            Mechanism::Anonymous => "ANONYMOUS",
+        }
+    }
+
+    /// The mechanism with this name; unknown names give [`Error::InvalidMechanism`].
+    pub fn from_name(name: &str) -> Result<Mechanism, Error> {
+        Mechanism::BY_STRENGTH
+            .into_iter()
+            .find(|m| m.name() == name)
+            .ok_or_else(|| Error::InvalidMechanism {
+                name: name.chars().take(64).collect(),
+            })
+    }
+
+    /// The SCRAM hash and `-PLUS` flag, for SCRAM mechanisms.
+    pub fn scram(self) -> Option<(ScramHash, bool)> {
+        match self {
+            Mechanism::ScramSha256Plus => Some((ScramHash::Sha256, true)),
+            Mechanism::ScramSha1Plus => Some((ScramHash::Sha1, true)),
+            Mechanism::ScramSha256 => Some((ScramHash::Sha256, false)),
+            Mechanism::ScramSha1 => Some((ScramHash::Sha1, false)),
+            _ => None,
+        }
+    }
+
+    /// Whether the mechanism needs channel binding data (`-PLUS`).
+    pub fn needs_channel_binding(self) -> bool {
+        matches!(self, Mechanism::ScramSha256Plus | Mechanism::ScramSha1Plus)
+    }
+
+    /// Whether the mechanism exposes the password to eavesdroppers without TLS.
+    pub fn needs_tls(self) -> bool {
+        matches!(self, Mechanism::Plain)
+    }
+}
+
+/// What the client is willing to use.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientPolicy {
+    /// The mechanisms the client is configured for (credentials available); EXTERNAL and
+    /// ANONYMOUS are chosen only when listed here.
+    pub mechanisms: Vec<Mechanism>,
+    /// Whether TLS is established.
+    pub tls: bool,
+    /// Whether channel binding data is available (needed for `-PLUS`).
+    pub channel_binding: bool,
+    /// Allows PLAIN without TLS (off by default: RFC 3920 §6.2, RFC 4616 §6).
+    pub allow_plain_without_tls: bool,
+}
+
+impl ClientPolicy {
+    /// A client with a user name and password: SCRAM (with `-PLUS` when `channel_binding`),
+    /// DIGEST-MD5 and PLAIN (PLAIN only under TLS).
+    pub fn password(tls: bool, channel_binding: bool) -> Self {
+        ClientPolicy {
+            mechanisms: vec![
+                Mechanism::ScramSha256Plus,
+                Mechanism::ScramSha1Plus,
+                Mechanism::ScramSha256,
+                Mechanism::ScramSha1,
+                Mechanism::DigestMd5,
+                Mechanism::Plain,
+            ],
+            tls,
+            channel_binding,
+            allow_plain_without_tls: false,
+        }
+    }
+
+    /// Whether the policy permits `m` in the current situation.
+    pub fn allows(&self, m: Mechanism) -> bool {
+        self.mechanisms.contains(&m)
+            && (!m.needs_channel_binding() || self.channel_binding)
+            && (!m.needs_tls() || self.tls || self.allow_plain_without_tls)
+    }
+}
+
+/// Picks the strongest mechanism that the server offers and the policy allows
+/// ([`Mechanism::BY_STRENGTH`] order). Unknown offered names are skipped.
+pub fn select<S: AsRef<str>>(offered: &[S], policy: &ClientPolicy) -> Result<Mechanism, Error> {
+    Mechanism::BY_STRENGTH
+        .into_iter()
+        .filter(|m| policy.allows(*m))
+        .find(|m| offered.iter().any(|o| o.as_ref() == m.name()))
+        .ok_or(Error::InvalidMechanism {
+            name: String::new(),
+        })
+}
+
+/// The channel binding setting for a SCRAM client running `chosen` (RFC 5802 §6): bind with
+/// `-PLUS`; otherwise `y` when the client has binding data but the server offered no `-PLUS`
+/// mechanism, else `n`.
+pub fn client_channel_binding<S: AsRef<str>>(
+    offered: &[S],
+    chosen: Mechanism,
+    binding: Option<ChannelBinding>,
+) -> ClientChannelBinding {
+    match binding {
+        Some(b) if chosen.needs_channel_binding() => ClientChannelBinding::Use(b),
+        Some(_) => {
+            let server_plus = offered
+                .iter()
+                .any(|o| o.as_ref().starts_with("SCRAM-") && o.as_ref().ends_with("-PLUS"));
+            if server_plus {
+                // The server binds but we chose not to: claim no support rather than a
+                // downgrade the server would reject.
+                ClientChannelBinding::Unsupported
+            } else {
+                ClientChannelBinding::NotOffered
+            }
+        }
+        None => ClientChannelBinding::Unsupported,
+    }
+}
+
+/// What the server can offer on this connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerPolicy {
+    /// Whether TLS is established.
+    pub tls: bool,
+    /// Whether channel binding data is available (offers `-PLUS`).
+    pub channel_binding: bool,
+    /// Whether the client presented a valid certificate (offers EXTERNAL, RFC 3920 §6.2).
+    pub client_certificate: bool,
+    /// Offers PLAIN before TLS (off by default: RFC 3920 §6.2).
+    pub allow_plain_without_tls: bool,
+    /// Offers DIGEST-MD5 (RFC 3920 §14.7 mandatory to implement).
+    pub digest_md5: bool,
+    /// Offers ANONYMOUS.
+    pub anonymous: bool,
+}
+
+impl ServerPolicy {
+    /// A password-based server on a connection with or without TLS and channel binding.
+    pub fn new(tls: bool, channel_binding: bool) -> Self {
+        ServerPolicy {
+            tls,
+            channel_binding,
+            client_certificate: false,
+            allow_plain_without_tls: false,
+            digest_md5: cfg!(feature = "digest-md5"),
+            anonymous: false,
+        }
+    }
+}
+
+/// The mechanisms to advertise in `<mechanisms/>`, strongest first. PLAIN is left out before
+/// TLS (RFC 3920 §6.2), `-PLUS` without channel binding data, EXTERNAL without a client
+/// certificate.
+pub fn offer(policy: &ServerPolicy) -> Vec<Mechanism> {
+    Mechanism::BY_STRENGTH
+        .into_iter()
+        .filter(|m| match m {
+            Mechanism::External => policy.client_certificate,
+            Mechanism::ScramSha256Plus | Mechanism::ScramSha1Plus => policy.channel_binding,
+            Mechanism::ScramSha256 | Mechanism::ScramSha1 => true,
+            Mechanism::DigestMd5 => policy.digest_md5 && cfg!(feature = "digest-md5"),
+            Mechanism::Plain => policy.tls || policy.allow_plain_without_tls,
+            Mechanism::Anonymous => policy.anonymous,
+        })
+        .collect()
+}

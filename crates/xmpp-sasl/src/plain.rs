@@ -1,0 +1,298 @@
+//! PLAIN (RFC 4616): `[authzid] NUL authcid NUL passwd`, sent as the initial response.
+//!
+//! PLAIN sends the password in the clear; offer and use it only over TLS (RFC 3920 §6.2,
+//! [`crate::negotiate`]).
+
+use crate::Error;
+use crate::common::{
+    Answer, Authenticated, ClientMechanism, Request, ServerMechanism, ServerStep, saslprep,
+};
+
+const NAME: &str = "PLAIN";
+/// The longest authzid, authcid or password accepted, in bytes (RFC 4616 §2 requires at
+/// least 255).
+pub const MAX_FIELD: usize = 1024;
+
+fn malformed(detail: &'static str) -> Error {
+    Error::Malformed {
+        mechanism: NAME,
+        detail,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ClientState {
+    Start,
+    Sent,
+    Done,
+    Failed,
+}
+
+/// The client side of PLAIN.
+pub struct PlainClient {
+    authzid: Option<String>,
+    authcid: String,
+    password: String,
+    state: ClientState,
+}
+
+impl core::fmt::Debug for PlainClient {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("PlainClient")
+            .field("authcid", &self.authcid)
+            .field("authzid", &self.authzid)
+            .field("state", &self.state)
+            .finish_non_exhaustive()
+    }
+}
+
+impl PlainClient {
+    /// A client for `authcid` with `password`. Neither may be empty or contain NUL
+    /// (RFC 4616 §2).
+    pub fn new(authcid: &str, password: &str) -> Result<Self, Error> {
+        for (value, field) in [(authcid, "authcid"), (password, "password")] {
+            if value.is_empty() || value.contains('\0') {
+                return Err(malformed(field));
+            }
+            if value.len() > MAX_FIELD {
+                return Err(Error::TooLong {
+                    field,
+                    max: MAX_FIELD,
+                });
+            }
+        }
+        Ok(PlainClient {
+            authzid: None,
+            authcid: authcid.to_owned(),
+            password: password.to_owned(),
+            state: ClientState::Start,
+        })
+    }
+
+    /// Asks to act as `authzid`; must not contain NUL.
+    pub fn with_authzid(mut self, authzid: &str) -> Result<Self, Error> {
+        if authzid.contains('\0') || authzid.len() > MAX_FIELD {
+            return Err(Error::InvalidAuthzid {
+                detail: "NUL or too long",
+            });
+        }
+        self.authzid = Some(authzid.to_owned());
+        Ok(self)
+    }
+
+    fn message(&mut self) -> Vec<u8> {
+        self.state = ClientState::Sent;
+        let mut out = Vec::with_capacity(self.authcid.len() + self.password.len() + 40);
+        if let Some(a) = &self.authzid {
+            out.extend_from_slice(a.as_bytes());
+        }
+        out.push(0);
+        out.extend_from_slice(self.authcid.as_bytes());
+        out.push(0);
+        out.extend_from_slice(self.password.as_bytes());
+        out
+    }
+
+    fn wrong(&self, call: &'static str) -> Error {
+        Error::WrongState {
+            mechanism: NAME,
+            call,
+            state: match self.state {
+                ClientState::Start => "start",
+                ClientState::Sent => "sent",
+                ClientState::Done => "done",
+                ClientState::Failed => "failed",
+            },
+        }
+    }
+}
+
+impl ClientMechanism for PlainClient {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn initial_response(&mut self) -> Result<Option<Vec<u8>>, Error> {
+        match self.state {
+            ClientState::Start => Ok(Some(self.message())),
+            _ => Err(self.wrong("initial_response")),
+        }
+    }
+
+    fn step(&mut self, challenge: &[u8]) -> Result<Vec<u8>, Error> {
+        match self.state {
+            // RFC 4422 §5: a server may ask for the initial response with an empty challenge.
+            ClientState::Start if challenge.is_empty() => Ok(self.message()),
+            _ => {
+                let e = self.wrong("step");
+                self.state = ClientState::Failed;
+                Err(e)
+            }
+        }
+    }
+
+    fn success(&mut self, _additional_data: Option<&[u8]>) -> Result<(), Error> {
+        match self.state {
+            ClientState::Sent => {
+                self.state = ClientState::Done;
+                Ok(())
+            }
+            _ => Err(self.wrong("success")),
+        }
+    }
+
+    fn abort(&mut self) {
+        self.state = ClientState::Failed;
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum ServerState {
+    Start,
+    Challenged,
+    WaitVerdict(Authenticated),
+    Done,
+    Failed,
+}
+
+/// The server side of PLAIN: asks the caller to check the password
+/// ([`Request::VerifyPassword`]).
+#[derive(Debug)]
+pub struct PlainServer {
+    state: ServerState,
+}
+
+impl Default for PlainServer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+fn text<'a>(bytes: &'a [u8], field: &'static str) -> Result<&'a str, Error> {
+    core::str::from_utf8(bytes).map_err(|_| Error::InvalidUtf8 { field })
+}
+
+/// Parses a PLAIN message into (authzid, authcid, password), SASLprepping authcid and
+/// password (RFC 4616 §2, §4).
+pub fn parse_message(message: &[u8]) -> Result<(Option<String>, String, String), Error> {
+    if message.len() > 3 * MAX_FIELD + 2 {
+        return Err(Error::TooLong {
+            field: "PLAIN message",
+            max: 3 * MAX_FIELD + 2,
+        });
+    }
+    let mut fields = message.split(|&b| b == 0);
+    let (Some(authzid), Some(authcid), Some(password), None) =
+        (fields.next(), fields.next(), fields.next(), fields.next())
+    else {
+        return Err(malformed("expected exactly two NUL separators"));
+    };
+    for (value, field) in [
+        (authzid, "authzid"),
+        (authcid, "authcid"),
+        (password, "password"),
+    ] {
+        if value.len() > MAX_FIELD {
+            return Err(Error::TooLong {
+                field,
+                max: MAX_FIELD,
+            });
+        }
+    }
+    let authzid = text(authzid, "authzid").map_err(|_| Error::InvalidAuthzid {
+        detail: "not UTF-8",
+    })?;
+    let authcid = saslprep(text(authcid, "authcid")?, "authcid")?;
+    let password = saslprep(text(password, "password")?, "password")?;
+    if authcid.is_empty() {
+        return Err(malformed("empty authcid"));
+    }
+    if password.is_empty() {
+        return Err(malformed("empty password"));
+    }
+    let authzid = (!authzid.is_empty()).then(|| authzid.to_owned());
+    Ok((authzid, authcid.into_owned(), password.into_owned()))
+}
+
+impl PlainServer {
+    /// A fresh exchange.
+    pub fn new() -> Self {
+        PlainServer {
+            state: ServerState::Start,
+        }
+    }
+
+    fn wrong(&mut self, call: &'static str) -> Error {
+        let state = match self.state {
+            ServerState::Start => "start",
+            ServerState::Challenged => "challenged",
+            ServerState::WaitVerdict(_) => "waiting for the password check",
+            ServerState::Done => "done",
+            ServerState::Failed => "failed",
+        };
+        if self.state != ServerState::Done {
+            self.state = ServerState::Failed;
+        }
+        Error::WrongState {
+            mechanism: NAME,
+            call,
+            state,
+        }
+    }
+}
+
+impl ServerMechanism for PlainServer {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn step(&mut self, response: Option<&[u8]>) -> Result<ServerStep, Error> {
+        match (&self.state, response) {
+            (ServerState::Start, None) => {
+                self.state = ServerState::Challenged;
+                Ok(ServerStep::Challenge(Vec::new()))
+            }
+            (ServerState::Start | ServerState::Challenged, Some(message)) => {
+                self.state = ServerState::Failed;
+                let (authzid, authcid, password) = parse_message(message)?;
+                self.state = ServerState::WaitVerdict(Authenticated {
+                    authcid: authcid.clone(),
+                    authzid: authzid.clone(),
+                });
+                Ok(ServerStep::Request(Request::VerifyPassword {
+                    authcid,
+                    authzid,
+                    password,
+                }))
+            }
+            _ => Err(self.wrong("step")),
+        }
+    }
+
+    fn answer(&mut self, answer: Answer) -> Result<ServerStep, Error> {
+        match (
+            core::mem::replace(&mut self.state, ServerState::Failed),
+            answer,
+        ) {
+            (ServerState::WaitVerdict(identity), Answer::PasswordValid(valid)) => {
+                if valid {
+                    self.state = ServerState::Done;
+                    Ok(ServerStep::Success {
+                        additional_data: None,
+                        identity,
+                    })
+                } else {
+                    Err(Error::AuthenticationFailed { mechanism: NAME })
+                }
+            }
+            (state, _) => {
+                self.state = state;
+                Err(self.wrong("answer"))
+            }
+        }
+    }
+
+    fn abort(&mut self) {
+        self.state = ServerState::Failed;
+    }
+}
