@@ -1,0 +1,485 @@
+//! The element tree, built on demand from validated bytes, and the writer.
+
+use crate::chars::{is_char, is_ncname, is_ws};
+use crate::error::{Error, ErrorKind, WriteError};
+use crate::escape::unescape_into;
+use crate::parser::{Limits, STREAMS_NS, XML_NS, XMLNS_NS};
+
+/// An XML element with its namespace resolved. Namespace declarations are not attributes:
+/// the writer emits them where needed.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Element {
+    /// The namespace name; `""` for none.
+    pub namespace: String,
+    /// The local name.
+    pub name: String,
+    /// Attributes in document order.
+    pub attributes: Vec<Attribute>,
+    /// Child elements and text, in document order.
+    pub children: Vec<Node>,
+}
+
+/// One attribute.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Attribute {
+    /// The namespace name; `""` for none (the usual case: `to`, `type`).
+    pub namespace: String,
+    /// The local name.
+    pub name: String,
+    /// The value, references expanded.
+    pub value: String,
+}
+
+/// A child of an element.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Node {
+    /// A child element.
+    Element(Element),
+    /// Character data (CDATA sections included), references expanded.
+    Text(String),
+}
+
+impl Element {
+    /// An element without attributes or children.
+    pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> Self {
+        Element {
+            namespace: namespace.into(),
+            name: name.into(),
+            attributes: Vec::new(),
+            children: Vec::new(),
+        }
+    }
+
+    /// Adds an attribute without namespace (builder style).
+    pub fn with_attr(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.attributes.push(Attribute {
+            namespace: String::new(),
+            name: name.into(),
+            value: value.into(),
+        });
+        self
+    }
+
+    /// Adds a child element (builder style).
+    pub fn with_child(mut self, child: Element) -> Self {
+        self.children.push(Node::Element(child));
+        self
+    }
+
+    /// Adds text (builder style).
+    pub fn with_text(mut self, text: impl Into<String>) -> Self {
+        self.children.push(Node::Text(text.into()));
+        self
+    }
+
+    /// The value of the attribute without namespace with this local name.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|a| a.namespace.is_empty() && a.name == name)
+            .map(|a| a.value.as_str())
+    }
+
+    /// The child elements.
+    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+        self.children.iter().filter_map(|n| match n {
+            Node::Element(e) => Some(e),
+            Node::Text(_) => None,
+        })
+    }
+
+    /// The first child element with this namespace and local name.
+    pub fn child(&self, namespace: &str, name: &str) -> Option<&Element> {
+        self.elements()
+            .find(|e| e.namespace == namespace && e.name == name)
+    }
+
+    /// The direct text children, concatenated.
+    pub fn text(&self) -> String {
+        let mut s = String::new();
+        for n in &self.children {
+            if let Node::Text(t) = n {
+                s.push_str(t);
+            }
+        }
+        s
+    }
+
+    /// Serializes the element as a standalone fragment (a default namespace declaration is
+    /// written on it unless its namespace is empty). On error nothing is appended.
+    pub fn write_to(&self, out: &mut Vec<u8>) -> Result<(), WriteError> {
+        self.write_in(out, "")
+    }
+
+    /// Serializes the element for a context whose default namespace is `default_ns`, such
+    /// as `jabber:client` inside a client stream: no redundant declaration is written.
+    /// On error nothing is appended.
+    pub fn write_in(&self, out: &mut Vec<u8>, default_ns: &str) -> Result<(), WriteError> {
+        let start = out.len();
+        let r = write_tree(self, out, default_ns);
+        if r.is_err() {
+            out.truncate(start);
+        }
+        r
+    }
+
+    /// The serialization as a string.
+    pub fn to_xml(&self) -> Result<String, WriteError> {
+        let mut v = Vec::new();
+        self.write_to(&mut v)?;
+        String::from_utf8(v).map_err(|_| WriteError::InvalidChar(0xfffd))
+    }
+}
+
+/// Deepest tree the writer accepts.
+const MAX_WRITE_DEPTH: usize = 4096;
+
+fn write_tree(root: &Element, out: &mut Vec<u8>, default_ns: &str) -> Result<(), WriteError> {
+    open_tag(root, out, default_ns)?;
+    if root.children.is_empty() {
+        out.extend_from_slice(b"/>");
+        return Ok(());
+    }
+    out.push(b'>');
+    let mut stack: Vec<(&Element, usize)> = vec![(root, 0)];
+    while let Some(&(el, idx)) = stack.last() {
+        if let Some(child) = el.children.get(idx) {
+            if let Some(top) = stack.last_mut() {
+                top.1 += 1;
+            }
+            match child {
+                Node::Text(t) => escape(t, false, out)?,
+                Node::Element(c) => {
+                    open_tag(c, out, &el.namespace)?;
+                    if c.children.is_empty() {
+                        out.extend_from_slice(b"/>");
+                    } else {
+                        out.push(b'>');
+                        if stack.len() >= MAX_WRITE_DEPTH {
+                            return Err(WriteError::TooDeep);
+                        }
+                        stack.push((c, 0));
+                    }
+                }
+            }
+        } else {
+            out.extend_from_slice(b"</");
+            out.extend_from_slice(el.name.as_bytes());
+            out.push(b'>');
+            stack.pop();
+        }
+    }
+    Ok(())
+}
+
+fn open_tag(el: &Element, out: &mut Vec<u8>, default_ns: &str) -> Result<(), WriteError> {
+    if !is_ncname(&el.name) {
+        return Err(WriteError::InvalidName(el.name.clone()));
+    }
+    if el.namespace == XML_NS || el.namespace == XMLNS_NS {
+        return Err(WriteError::InvalidNamespace(el.namespace.clone()));
+    }
+    out.push(b'<');
+    out.extend_from_slice(el.name.as_bytes());
+    if el.namespace != default_ns {
+        out.extend_from_slice(b" xmlns='");
+        escape(&el.namespace, true, out)?;
+        out.push(b'\'');
+    }
+    let mut prefixes: Vec<&str> = Vec::new();
+    for (k, a) in el.attributes.iter().enumerate() {
+        if !is_ncname(&a.name) {
+            return Err(WriteError::InvalidName(a.name.clone()));
+        }
+        if el.attributes[..k]
+            .iter()
+            .any(|o| o.name == a.name && o.namespace == a.namespace)
+        {
+            return Err(WriteError::DuplicateAttribute(a.name.clone()));
+        }
+        out.push(b' ');
+        match a.namespace.as_str() {
+            "" => {}
+            XML_NS => out.extend_from_slice(b"xml:"),
+            XMLNS_NS => return Err(WriteError::InvalidNamespace(a.namespace.clone())),
+            ns => {
+                let idx = match prefixes.iter().position(|p| *p == ns) {
+                    Some(i) => i,
+                    None => {
+                        prefixes.push(ns);
+                        let i = prefixes.len() - 1;
+                        out.extend_from_slice(format!("xmlns:n{i}='").as_bytes());
+                        escape(ns, true, out)?;
+                        out.extend_from_slice(b"' ");
+                        i
+                    }
+                };
+                out.extend_from_slice(format!("n{idx}:").as_bytes());
+            }
+        }
+        out.extend_from_slice(a.name.as_bytes());
+        out.extend_from_slice(b"='");
+        escape(&a.value, true, out)?;
+        out.push(b'\'');
+    }
+    Ok(())
+}
+
+/// Escapes text (`attr == false`) or an attribute value for single quotes, refusing
+/// characters outside the Char production.
+fn escape(s: &str, attr: bool, out: &mut Vec<u8>) -> Result<(), WriteError> {
+    let bytes = s.as_bytes();
+    let mut last = 0;
+    for (i, c) in s.char_indices() {
+        let rep: &[u8] = match c {
+            '&' => b"&amp;",
+            '<' => b"&lt;",
+            '>' => b"&gt;",
+            '\r' => b"&#xD;",
+            '\'' if attr => b"&apos;",
+            '"' if attr => b"&quot;",
+            '\n' if attr => b"&#xA;",
+            '\t' if attr => b"&#x9;",
+            _ => {
+                if !is_char(c as u32) {
+                    return Err(WriteError::InvalidChar(c as u32));
+                }
+                continue;
+            }
+        };
+        out.extend_from_slice(&bytes[last..i]);
+        out.extend_from_slice(rep);
+        last = i + c.len_utf8();
+    }
+    out.extend_from_slice(&bytes[last..]);
+    Ok(())
+}
+
+/// Writes a stream header `<stream:stream xmlns='…' xmlns:stream='…' …>` (RFC 3920 §4.4)
+/// with the given attributes (names such as `to`, `version`, `xml:lang`).
+pub fn write_stream_open(
+    out: &mut Vec<u8>,
+    default_ns: &str,
+    attributes: &[(&str, &str)],
+) -> Result<(), WriteError> {
+    let start = out.len();
+    let r = (|| {
+        out.extend_from_slice(b"<stream:stream xmlns='");
+        escape(default_ns, true, out)?;
+        out.extend_from_slice(b"' xmlns:stream='");
+        out.extend_from_slice(STREAMS_NS.as_bytes());
+        out.push(b'\'');
+        for (k, (name, value)) in attributes.iter().enumerate() {
+            let local = name.strip_prefix("xml:").unwrap_or(name);
+            if !is_ncname(local) {
+                return Err(WriteError::InvalidName((*name).to_owned()));
+            }
+            if attributes[..k].iter().any(|(n, _)| n == name) {
+                return Err(WriteError::DuplicateAttribute((*name).to_owned()));
+            }
+            out.push(b' ');
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(b"='");
+            escape(value, true, out)?;
+            out.push(b'\'');
+        }
+        out.push(b'>');
+        Ok(())
+    })();
+    if r.is_err() {
+        out.truncate(start);
+    }
+    r
+}
+
+/// Writes `</stream:stream>`.
+pub fn write_stream_close(out: &mut Vec<u8>) {
+    out.extend_from_slice(b"</stream:stream>");
+}
+
+fn broken(offset: u64, i: usize) -> Error {
+    Error::new(ErrorKind::UnexpectedEof, offset + i as u64)
+}
+
+fn lookup<'n>(ns: &'n [(String, String)], prefix: &str) -> Option<&'n str> {
+    ns.iter()
+        .rev()
+        .find(|(p, _)| p == prefix)
+        .map(|(_, u)| u.as_str())
+}
+
+fn push_text(stack: &mut [(Element, usize)], raw: &[u8], cdata: bool) {
+    let Some((el, _)) = stack.last_mut() else {
+        return;
+    };
+    if raw.is_empty() {
+        return;
+    }
+    if !matches!(el.children.last(), Some(Node::Text(_))) {
+        el.children.push(Node::Text(String::new()));
+    }
+    let Some(Node::Text(t)) = el.children.last_mut() else {
+        return;
+    };
+    let mut v = std::mem::take(t).into_bytes();
+    if cdata {
+        let mut i = 0;
+        while i < raw.len() {
+            if raw[i] == b'\r' {
+                v.push(b'\n');
+                if raw.get(i + 1) == Some(&b'\n') {
+                    i += 1;
+                }
+            } else {
+                v.push(raw[i]);
+            }
+            i += 1;
+        }
+    } else {
+        unescape_into(raw, false, &mut v);
+    }
+    *t =
+        String::from_utf8(v).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+}
+
+/// Builds the tree of one element from bytes the parser validated. Iterative: the depth of
+/// the input never reaches the call stack.
+pub(crate) fn build_element<'c>(
+    b: &[u8],
+    offset: u64,
+    ctx: impl Iterator<Item = (&'c str, &'c str)>,
+    limits: Limits,
+) -> Result<Element, Error> {
+    let s = std::str::from_utf8(b)
+        .map_err(|e| Error::new(ErrorKind::InvalidUtf8, offset + e.valid_up_to() as u64))?;
+    let mut ns: Vec<(String, String)> = ctx.map(|(p, u)| (p.to_owned(), u.to_owned())).collect();
+    let mut stack: Vec<(Element, usize)> = Vec::new();
+    let mut raw_attrs: Vec<(&str, String)> = Vec::new();
+    let skip_ws = |mut k: usize| {
+        while b.get(k).is_some_and(|&c| is_ws(c)) {
+            k += 1;
+        }
+        k
+    };
+    let find = |from: usize, pat: &[u8]| -> Option<usize> {
+        b.get(from..)?
+            .windows(pat.len())
+            .position(|w| w == pat)
+            .map(|p| from + p)
+    };
+    let mut i = 0;
+    loop {
+        let Some(&c) = b.get(i) else {
+            return Err(broken(offset, i));
+        };
+        if c != b'<' {
+            let j = memchr::memchr(b'<', &b[i..]).map_or(b.len(), |p| i + p);
+            push_text(&mut stack, &b[i..j], false);
+            i = j;
+            continue;
+        }
+        match b.get(i + 1) {
+            Some(b'/') => {
+                let gt = memchr::memchr(b'>', &b[i..])
+                    .map(|p| i + p)
+                    .ok_or_else(|| broken(offset, i))?;
+                let (el, nsl) = stack.pop().ok_or_else(|| broken(offset, i))?;
+                ns.truncate(nsl);
+                i = gt + 1;
+                match stack.last_mut() {
+                    Some((parent, _)) => parent.children.push(Node::Element(el)),
+                    None => return Ok(el),
+                }
+            }
+            Some(b'!') => {
+                let start = i + 9;
+                let end = find(start, b"]]>").ok_or_else(|| broken(offset, i))?;
+                push_text(&mut stack, &b[start..end], true);
+                i = end + 3;
+            }
+            _ => {
+                let j = i + 1;
+                let name_end = b[j..]
+                    .iter()
+                    .position(|&c| is_ws(c) || c == b'/' || c == b'>')
+                    .map(|p| j + p)
+                    .ok_or_else(|| broken(offset, i))?;
+                let qname = s.get(j..name_end).ok_or_else(|| broken(offset, i))?;
+                raw_attrs.clear();
+                let mut k = name_end;
+                let empty = loop {
+                    k = skip_ws(k);
+                    match b.get(k) {
+                        Some(b'>') => {
+                            k += 1;
+                            break false;
+                        }
+                        Some(b'/') => {
+                            k += 2;
+                            break true;
+                        }
+                        Some(_) => {}
+                        None => return Err(broken(offset, k)),
+                    }
+                    let an_end = b[k..]
+                        .iter()
+                        .position(|&c| c == b'=' || is_ws(c))
+                        .map(|p| k + p)
+                        .ok_or_else(|| broken(offset, k))?;
+                    let aname = s.get(k..an_end).ok_or_else(|| broken(offset, k))?;
+                    k = skip_ws(an_end) + 1;
+                    k = skip_ws(k);
+                    let q = *b.get(k).ok_or_else(|| broken(offset, k))?;
+                    k += 1;
+                    let vend = memchr::memchr(q, &b[k.min(b.len())..])
+                        .map(|p| k + p)
+                        .ok_or_else(|| broken(offset, k))?;
+                    let mut v = Vec::with_capacity(vend - k);
+                    unescape_into(&b[k..vend], true, &mut v);
+                    let value = String::from_utf8(v)
+                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+                    raw_attrs.push((aname, value));
+                    k = vend + 1;
+                };
+                let nsl = ns.len();
+                for (n, v) in &raw_attrs {
+                    if *n == "xmlns" {
+                        ns.push((String::new(), v.clone()));
+                    } else if let Some(p) = n.strip_prefix("xmlns:") {
+                        ns.push((p.to_owned(), v.clone()));
+                    }
+                }
+                let (prefix, local) = qname.split_once(':').unwrap_or(("", qname));
+                let namespace = lookup(&ns, prefix).unwrap_or("").to_owned();
+                let mut el = Element::new(namespace, local);
+                for (n, v) in raw_attrs.drain(..) {
+                    if n == "xmlns" || n.starts_with("xmlns:") {
+                        continue;
+                    }
+                    let (namespace, name) = match n.split_once(':') {
+                        Some((p, l)) => (lookup(&ns, p).unwrap_or("").to_owned(), l),
+                        None => (String::new(), n),
+                    };
+                    el.attributes.push(Attribute {
+                        namespace,
+                        name: name.to_owned(),
+                        value: v,
+                    });
+                }
+                i = k;
+                if empty {
+                    ns.truncate(nsl);
+                    match stack.last_mut() {
+                        Some((parent, _)) => parent.children.push(Node::Element(el)),
+                        None => return Ok(el),
+                    }
+                } else {
+                    if stack.len() >= limits.max_depth {
+                        return Err(Error::new(ErrorKind::TooDeep, offset + i as u64));
+                    }
+                    stack.push((el, nsl));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,321 @@
+//! Errors of the parser and the writer.
+
+use std::fmt;
+
+/// The stream error conditions of RFC 3920 §4.7.3.
+///
+/// `Display` gives the element name used on the wire, such as `restricted-xml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum StreamErrorCondition {
+    /// `bad-format`: XML that cannot be processed.
+    BadFormat,
+    /// `bad-namespace-prefix`: an unsupported or missing namespace prefix (§11.2).
+    BadNamespacePrefix,
+    /// `conflict`.
+    Conflict,
+    /// `connection-timeout`.
+    ConnectionTimeout,
+    /// `host-gone`.
+    HostGone,
+    /// `host-unknown`.
+    HostUnknown,
+    /// `improper-addressing`.
+    ImproperAddressing,
+    /// `internal-server-error`.
+    InternalServerError,
+    /// `invalid-from`.
+    InvalidFrom,
+    /// `invalid-id`.
+    InvalidId,
+    /// `invalid-namespace`: wrong streams namespace or unsupported content namespace (§11.2).
+    InvalidNamespace,
+    /// `invalid-xml`.
+    InvalidXml,
+    /// `not-authorized`.
+    NotAuthorized,
+    /// `policy-violation`: a local limit was exceeded.
+    PolicyViolation,
+    /// `remote-connection-failed`.
+    RemoteConnectionFailed,
+    /// `resource-constraint`.
+    ResourceConstraint,
+    /// `restricted-xml`: comments, processing instructions, DTDs or entity references (§11.1).
+    RestrictedXml,
+    /// `see-other-host`.
+    SeeOtherHost,
+    /// `system-shutdown`.
+    SystemShutdown,
+    /// `undefined-condition`.
+    UndefinedCondition,
+    /// `unsupported-encoding`: anything but UTF-8 (§11.5).
+    UnsupportedEncoding,
+    /// `unsupported-stanza-type`: a first-level child the receiver does not support.
+    UnsupportedStanzaType,
+    /// `unsupported-version`: a `version` attribute with an unsupported major number.
+    UnsupportedVersion,
+    /// `xml-not-well-formed`: XML 1.0 or Namespaces in XML well-formedness violated.
+    XmlNotWellFormed,
+}
+
+impl StreamErrorCondition {
+    /// The element name of the condition, as sent in `<stream:error/>`.
+    pub fn as_str(self) -> &'static str {
+        use StreamErrorCondition::*;
+        match self {
+            BadFormat => "bad-format",
+            BadNamespacePrefix => "bad-namespace-prefix",
+            Conflict => "conflict",
+            ConnectionTimeout => "connection-timeout",
+            HostGone => "host-gone",
+            HostUnknown => "host-unknown",
+            ImproperAddressing => "improper-addressing",
+            InternalServerError => "internal-server-error",
+            InvalidFrom => "invalid-from",
+            InvalidId => "invalid-id",
+            InvalidNamespace => "invalid-namespace",
+            InvalidXml => "invalid-xml",
+            NotAuthorized => "not-authorized",
+            PolicyViolation => "policy-violation",
+            RemoteConnectionFailed => "remote-connection-failed",
+            ResourceConstraint => "resource-constraint",
+            RestrictedXml => "restricted-xml",
+            SeeOtherHost => "see-other-host",
+            SystemShutdown => "system-shutdown",
+            UndefinedCondition => "undefined-condition",
+            UnsupportedEncoding => "unsupported-encoding",
+            UnsupportedStanzaType => "unsupported-stanza-type",
+            UnsupportedVersion => "unsupported-version",
+            XmlNotWellFormed => "xml-not-well-formed",
+        }
+    }
+}
+
+impl fmt::Display for StreamErrorCondition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What exactly was wrong with the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Bytes that are not UTF-8.
+    InvalidUtf8,
+    /// A character outside the XML Char production (the scalar value).
+    InvalidChar(u32),
+    /// A byte that cannot appear here; the text says what was expected.
+    Unexpected {
+        /// The offending byte.
+        found: u8,
+        /// What the grammar allows at this point.
+        expected: &'static str,
+    },
+    /// A name that is not an XML Name or not a namespace-valid QName.
+    InvalidName,
+    /// An end tag whose name differs from the open element's.
+    MismatchedEndTag,
+    /// Two attributes with the same qualified name.
+    DuplicateAttribute,
+    /// Two attributes with the same namespace and local name (Namespaces in XML §6.3).
+    DuplicateExpandedAttribute,
+    /// A prefix without a namespace declaration in scope.
+    UnboundPrefix,
+    /// A reserved prefix or namespace misused (`xml`, `xmlns`), or a prefix undeclared.
+    ReservedNamespace,
+    /// `]]>` in character data.
+    CdataEndInText,
+    /// `<` inside an attribute value.
+    LtInAttributeValue,
+    /// A malformed entity or character reference.
+    InvalidReference,
+    /// An entity reference other than the five predefined ones (RFC 3920 §11.1).
+    EntityReference,
+    /// A comment (RFC 3920 §11.1).
+    Comment,
+    /// A processing instruction (RFC 3920 §11.1).
+    ProcessingInstruction,
+    /// A document type declaration (RFC 3920 §11.1).
+    Doctype,
+    /// A malformed XML declaration, or one that is not at the start.
+    XmlDeclaration,
+    /// An encoding other than UTF-8 (RFC 3920 §11.5).
+    Encoding,
+    /// Non-white-space character data between top-level elements.
+    TextAtTopLevel,
+    /// Content after the end of the stream or document.
+    ContentAfterEnd,
+    /// The first element is not `stream` in the streams namespace (RFC 3920 §11.2.1).
+    NotStreamElement,
+    /// The streams namespace is not `http://etherx.jabber.org/streams` (RFC 3920 §11.2.1).
+    StreamNamespace,
+    /// The stream element is not prefixed (RFC 3920 §11.2.1).
+    StreamPrefix,
+    /// No default namespace, or not `jabber:client` / `jabber:server` (RFC 3920 §11.2.2).
+    DefaultNamespace,
+    /// A `version` attribute that is malformed or names an unsupported major version.
+    Version,
+    /// A first-level child that no XMPP stream carries.
+    UnsupportedTopLevel,
+    /// More stanza bytes than [`crate::Limits::max_stanza_bytes`].
+    StanzaTooLarge,
+    /// Deeper nesting than [`crate::Limits::max_depth`].
+    TooDeep,
+    /// More attributes than [`crate::Limits::max_attributes`].
+    TooManyAttributes,
+    /// A longer name than [`crate::Limits::max_name_bytes`].
+    NameTooLong,
+    /// A reference longer than the parser accepts.
+    ReferenceTooLong,
+    /// The input ended inside markup or before the document element ended.
+    UnexpectedEof,
+    /// The input ended before any document element (document mode).
+    NoRootElement,
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use ErrorKind::*;
+        match self {
+            InvalidUtf8 => f.write_str("invalid UTF-8"),
+            InvalidChar(c) => write!(f, "character U+{c:04X} is not allowed in XML"),
+            Unexpected { found, expected } => {
+                if found.is_ascii_graphic() {
+                    write!(f, "unexpected '{}', expected {expected}", *found as char)
+                } else {
+                    write!(f, "unexpected byte 0x{found:02x}, expected {expected}")
+                }
+            }
+            InvalidName => f.write_str("invalid name"),
+            MismatchedEndTag => f.write_str("end tag does not match the open element"),
+            DuplicateAttribute => f.write_str("duplicate attribute"),
+            DuplicateExpandedAttribute => {
+                f.write_str("duplicate attribute after namespace expansion")
+            }
+            UnboundPrefix => f.write_str("namespace prefix not declared"),
+            ReservedNamespace => f.write_str("reserved namespace prefix or name misused"),
+            CdataEndInText => f.write_str("']]>' in character data"),
+            LtInAttributeValue => f.write_str("'<' in attribute value"),
+            InvalidReference => f.write_str("malformed entity or character reference"),
+            EntityReference => f.write_str("entity reference other than the predefined five"),
+            Comment => f.write_str("comment"),
+            ProcessingInstruction => f.write_str("processing instruction"),
+            Doctype => f.write_str("document type declaration"),
+            XmlDeclaration => f.write_str("malformed or misplaced XML declaration"),
+            Encoding => f.write_str("encoding other than UTF-8"),
+            TextAtTopLevel => f.write_str("character data between top-level elements"),
+            ContentAfterEnd => f.write_str("content after the end of the stream"),
+            NotStreamElement => f.write_str("the stream element must be <stream:stream>"),
+            StreamNamespace => {
+                f.write_str("streams namespace is not http://etherx.jabber.org/streams")
+            }
+            StreamPrefix => f.write_str("the stream element must be prefixed"),
+            DefaultNamespace => {
+                f.write_str("default namespace must be jabber:client or jabber:server")
+            }
+            Version => f.write_str("unsupported or malformed stream version"),
+            UnsupportedTopLevel => f.write_str("unsupported first-level element"),
+            StanzaTooLarge => f.write_str("stanza exceeds the size limit"),
+            TooDeep => f.write_str("elements nested deeper than the limit"),
+            TooManyAttributes => f.write_str("more attributes than the limit"),
+            NameTooLong => f.write_str("name longer than the limit"),
+            ReferenceTooLong => f.write_str("character reference too long"),
+            UnexpectedEof => f.write_str("input ended inside an element"),
+            NoRootElement => f.write_str("no document element"),
+        }
+    }
+}
+
+impl ErrorKind {
+    /// The RFC 3920 stream error condition this violation calls for.
+    pub fn condition(self) -> StreamErrorCondition {
+        use ErrorKind::*;
+        use StreamErrorCondition as C;
+        match self {
+            EntityReference | Comment | ProcessingInstruction | Doctype => C::RestrictedXml,
+            Encoding => C::UnsupportedEncoding,
+            NotStreamElement | TextAtTopLevel => C::BadFormat,
+            StreamNamespace | DefaultNamespace => C::InvalidNamespace,
+            StreamPrefix | UnboundPrefix => C::BadNamespacePrefix,
+            Version => C::UnsupportedVersion,
+            UnsupportedTopLevel => C::UnsupportedStanzaType,
+            StanzaTooLarge | TooDeep | TooManyAttributes | NameTooLong | ReferenceTooLong => {
+                C::PolicyViolation
+            }
+            _ => C::XmlNotWellFormed,
+        }
+    }
+}
+
+/// A parse error: the stream error condition, where it happened and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Error {
+    kind: ErrorKind,
+    offset: u64,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, offset: u64) -> Self {
+        Error { kind, offset }
+    }
+
+    /// The RFC 3920 §4.7.3 condition to send in `<stream:error/>`.
+    pub fn condition(&self) -> StreamErrorCondition {
+        self.kind.condition()
+    }
+
+    /// Byte offset of the offending input, counted from the first byte fed to the parser.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    /// What exactly was wrong.
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at byte {}: {}",
+            self.condition(),
+            self.offset,
+            self.kind
+        )
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Why the writer refused to serialize something.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum WriteError {
+    /// A name that is not an NCName (element and attribute local names).
+    InvalidName(String),
+    /// A character outside the XML Char production in text or an attribute value.
+    InvalidChar(u32),
+    /// A namespace that cannot be written (empty attribute namespace, reserved names).
+    InvalidNamespace(String),
+    /// The same attribute twice on one element.
+    DuplicateAttribute(String),
+    /// Nesting deeper than the writer accepts.
+    TooDeep,
+}
+
+impl fmt::Display for WriteError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            WriteError::InvalidName(n) => write!(f, "invalid XML name {n:?}"),
+            WriteError::InvalidChar(c) => write!(f, "character U+{c:04X} cannot be written"),
+            WriteError::InvalidNamespace(n) => write!(f, "namespace {n:?} cannot be written"),
+            WriteError::DuplicateAttribute(n) => write!(f, "duplicate attribute {n:?}"),
+            WriteError::TooDeep => f.write_str("element nesting too deep"),
+        }
+    }
+}
+
+impl std::error::Error for WriteError {}

@@ -1,0 +1,1509 @@
+//! The incremental scanner: one pass over the bytes, resumable at any split.
+
+use crate::chars::{
+    AMP, ATTR, BAD, HIGH, LT, N_CHAR, N_START, NAME, PLAIN, SPECIAL, TEXT, Utf8, WS, decode,
+    is_char, is_name_char, is_name_start, is_ws,
+};
+use crate::error::{Error, ErrorKind};
+use crate::escape::unescape_into;
+use crate::stanza::{Event, NsContext, Stanza, StreamHeader};
+
+/// The streams namespace, RFC 3920 §11.2.1.
+pub const STREAMS_NS: &str = "http://etherx.jabber.org/streams";
+/// The client default namespace, RFC 3920 §11.2.2.
+pub const CLIENT_NS: &str = "jabber:client";
+/// The server default namespace, RFC 3920 §11.2.2.
+pub const SERVER_NS: &str = "jabber:server";
+/// The namespace bound to the `xml` prefix (Namespaces in XML §3).
+pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+/// The namespace of namespace declarations (Namespaces in XML §3).
+pub const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+
+/// Longest entity or character reference accepted, `&` and `;` included.
+const MAX_REF: usize = 64;
+/// Longest XML declaration accepted.
+const MAX_DECL: usize = 1024;
+
+/// Limits the caller sets; exceeding one is a `policy-violation` before memory grows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Bytes of one top-level element (and of the stream header), from `<` to `>`.
+    pub max_stanza_bytes: usize,
+    /// Nesting depth of elements inside the stream; a stanza itself has depth 1.
+    pub max_depth: usize,
+    /// Attributes on one element, namespace declarations included.
+    pub max_attributes: usize,
+    /// Bytes of one element or attribute name.
+    pub max_name_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_stanza_bytes: 256 * 1024,
+            max_depth: 128,
+            max_attributes: 64,
+            max_name_bytes: 1024,
+        }
+    }
+}
+
+/// How the input ended, as [`Parser::finish`] reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ending {
+    /// The stream was closed with `</stream:stream>` (or the document element ended).
+    Closed,
+    /// The input ended before the stream was closed.
+    Open {
+        /// Whether a stream header was read.
+        header_seen: bool,
+        /// Bytes of an unfinished element or markup left over at the end.
+        pending_bytes: u64,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum St {
+    /// Before the stream header or document element.
+    Prolog,
+    /// Depth 0 inside the stream: white space or `<`.
+    Between,
+    /// Character data inside an element.
+    Content,
+    /// After the stream or document ended: white space only.
+    Epilog,
+    /// After `<`.
+    Lt,
+    StartName,
+    InTag,
+    AttrName,
+    AttrEq,
+    AttrQuote,
+    AttrValue,
+    SlashGt,
+    EndName,
+    EndWs,
+    CData,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Prolog,
+    Body,
+    Epilog,
+}
+
+/// Where the `<` just seen stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Prolog,
+    Top,
+    Inside,
+    Epilog,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Ev {
+    Header,
+    Stanza,
+    Close,
+}
+
+/// One attribute of a start tag: offsets relative to the `<` of its tag.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct AttrSpan {
+    pub(crate) name: u32,
+    pub(crate) name_len: u32,
+    /// Offset of the colon inside the name, 0 when unprefixed.
+    pub(crate) colon: u32,
+    pub(crate) value: u32,
+    pub(crate) value_len: u32,
+}
+
+/// A namespace binding: spans in the arena.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Binding {
+    pub(crate) prefix: (u32, u32),
+    pub(crate) uri: (u32, u32),
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Open {
+    /// Name offset relative to the stanza start.
+    name: u32,
+    name_len: u32,
+    bindings: u32,
+    arena: u32,
+}
+
+enum NameScan {
+    Done(usize),
+    More(usize),
+}
+
+/// The scanner state; the byte buffer lives beside it in [`Parser`].
+pub(crate) struct Scanner {
+    limits: Limits,
+    document: bool,
+    /// Transport offset of `buf[0]`.
+    base: u64,
+    pos: usize,
+    st: St,
+    phase: Phase,
+    /// Only a byte-order mark has been seen since the (re)start: an XML declaration may come.
+    at_start: bool,
+    /// Nothing at all has been read from the transport yet: a byte-order mark may come.
+    at_transport_start: bool,
+    /// A top-level element (or the stream header) is being read.
+    in_unit: bool,
+    tag_start: usize,
+    name_end: usize,
+    colon: u32,
+    aname_start: usize,
+    aname_end: usize,
+    acolon: u32,
+    value_start: usize,
+    quote: u8,
+    had_ws: bool,
+    pub(crate) attrs: Vec<AttrSpan>,
+    resolved: Vec<(u32, (u32, u32))>,
+    open: Vec<Open>,
+    pub(crate) bindings: Vec<Binding>,
+    pub(crate) arena: Vec<u8>,
+    base_bindings: usize,
+    base_arena: usize,
+    pub(crate) stanza_start: usize,
+    pub(crate) stanza_end: usize,
+    pub(crate) top_name_len: u32,
+    pub(crate) top_colon: u32,
+    pub(crate) top_attrs: Vec<AttrSpan>,
+    pub(crate) stanza_ns: String,
+    pub(crate) header: Option<StreamHeader>,
+    error: Option<Error>,
+}
+
+macro_rules! fail {
+    ($self:ident, $kind:expr, $at:expr) => {
+        return Err($self.fail($kind, $at))
+    };
+}
+
+impl Scanner {
+    fn new(limits: Limits, document: bool) -> Self {
+        let mut arena = Vec::with_capacity(256);
+        arena.extend_from_slice(b"xml");
+        arena.extend_from_slice(XML_NS.as_bytes());
+        let bindings = vec![Binding {
+            prefix: (0, 3),
+            uri: (3, XML_NS.len() as u32),
+        }];
+        let base_arena = arena.len();
+        Scanner {
+            limits,
+            document,
+            base: 0,
+            pos: 0,
+            st: St::Prolog,
+            phase: Phase::Prolog,
+            at_start: true,
+            at_transport_start: true,
+            in_unit: false,
+            tag_start: 0,
+            name_end: 0,
+            colon: 0,
+            aname_start: 0,
+            aname_end: 0,
+            acolon: 0,
+            value_start: 0,
+            quote: 0,
+            had_ws: false,
+            attrs: Vec::with_capacity(16),
+            resolved: Vec::with_capacity(16),
+            open: Vec::with_capacity(16),
+            bindings,
+            arena,
+            base_bindings: 1,
+            base_arena,
+            stanza_start: 0,
+            stanza_end: 0,
+            top_name_len: 0,
+            top_colon: 0,
+            top_attrs: Vec::with_capacity(16),
+            stanza_ns: String::with_capacity(32),
+            header: None,
+            error: None,
+        }
+    }
+
+    fn fail(&mut self, kind: ErrorKind, at: usize) -> Error {
+        let e = Error::new(kind, self.base + at as u64);
+        self.error = Some(e);
+        e
+    }
+
+    /// First buffer index still needed.
+    fn keep_from(&self) -> usize {
+        if self.in_unit {
+            self.stanza_start.min(self.pos)
+        } else if matches!(
+            self.st,
+            St::Lt
+                | St::StartName
+                | St::InTag
+                | St::AttrName
+                | St::AttrEq
+                | St::AttrQuote
+                | St::AttrValue
+                | St::SlashGt
+                | St::EndName
+                | St::EndWs
+        ) {
+            self.tag_start.min(self.pos)
+        } else {
+            self.pos
+        }
+    }
+
+    fn shift(&mut self, d: usize) {
+        self.base += d as u64;
+        self.pos = self.pos.saturating_sub(d);
+        self.tag_start = self.tag_start.saturating_sub(d);
+        self.name_end = self.name_end.saturating_sub(d);
+        self.aname_start = self.aname_start.saturating_sub(d);
+        self.aname_end = self.aname_end.saturating_sub(d);
+        self.value_start = self.value_start.saturating_sub(d);
+        self.stanza_start = self.stanza_start.saturating_sub(d);
+        self.stanza_end = self.stanza_end.saturating_sub(d);
+    }
+
+    fn place(&self) -> Place {
+        match self.phase {
+            Phase::Prolog => Place::Prolog,
+            Phase::Epilog => Place::Epilog,
+            Phase::Body if self.open.is_empty() => Place::Top,
+            Phase::Body => Place::Inside,
+        }
+    }
+
+    fn scan_end(&self, len: usize) -> usize {
+        if self.in_unit {
+            len.min(
+                self.stanza_start
+                    .saturating_add(self.limits.max_stanza_bytes),
+            )
+        } else {
+            len
+        }
+    }
+
+    fn need_more(&mut self, i: usize, len: usize, end: usize) -> Result<Option<Ev>, Error> {
+        self.pos = i;
+        if end < len {
+            fail!(self, ErrorKind::StanzaTooLarge, end);
+        }
+        Ok(None)
+    }
+
+    /// Scans a name from `i`; `start` is its first byte. `colon` receives the offset of a
+    /// single colon (0 = none).
+    #[inline]
+    fn scan_name(
+        &mut self,
+        b: &[u8],
+        start: usize,
+        mut i: usize,
+        end: usize,
+        colon: &mut u32,
+    ) -> Result<NameScan, Error> {
+        let max = self.limits.max_name_bytes;
+        loop {
+            if i >= end {
+                if i - start > max {
+                    fail!(self, ErrorKind::NameTooLong, start);
+                }
+                return Ok(NameScan::More(i));
+            }
+            let c = b[i];
+            let first = i == start || (*colon != 0 && i == start + *colon as usize + 1);
+            let class = NAME[c as usize];
+            if class & N_START != 0 || (class & N_CHAR != 0 && !first) {
+                i += 1;
+                continue;
+            }
+            if c == b':' {
+                if i == start || *colon != 0 {
+                    fail!(self, ErrorKind::InvalidName, start);
+                }
+                *colon = (i - start) as u32;
+                i += 1;
+                continue;
+            }
+            if c >= 0x80 {
+                match decode(&b[i..end]) {
+                    Utf8::Char(ch, n) => {
+                        let ok = if first {
+                            is_name_start(ch)
+                        } else {
+                            is_name_char(ch)
+                        };
+                        if !ok {
+                            fail!(self, ErrorKind::InvalidName, start);
+                        }
+                        i += n;
+                        if i - start > max {
+                            fail!(self, ErrorKind::NameTooLong, start);
+                        }
+                        continue;
+                    }
+                    Utf8::Incomplete => return Ok(NameScan::More(i)),
+                    Utf8::Invalid => fail!(self, ErrorKind::InvalidUtf8, i),
+                }
+            }
+            if first {
+                if i == start {
+                    fail!(
+                        self,
+                        ErrorKind::Unexpected {
+                            found: c,
+                            expected: "a name"
+                        },
+                        i
+                    );
+                }
+                fail!(self, ErrorKind::InvalidName, start);
+            }
+            if i - start > max {
+                fail!(self, ErrorKind::NameTooLong, start);
+            }
+            return Ok(NameScan::Done(i));
+        }
+    }
+
+    /// Checks the reference at `b[i] == b'&'`: `Ok(Some(next))`, or `Ok(None)` if more
+    /// bytes are needed.
+    fn scan_ref(&mut self, b: &[u8], i: usize, end: usize) -> Result<Option<usize>, Error> {
+        let lim = end.min(i + MAX_REF);
+        let Some(semi) = b[i + 1..lim]
+            .iter()
+            .position(|&x| x == b';')
+            .map(|p| i + 1 + p)
+        else {
+            // Validate what is there so errors come at the same place however the input
+            // is split; a reference may not contain these bytes.
+            if let Some(p) = b[i + 1..lim]
+                .iter()
+                .position(|&x| is_ws(x) || x == b'<' || x == b'&' || x == b'"' || x == b'\'')
+            {
+                let _ = p;
+                fail!(self, ErrorKind::InvalidReference, i);
+            }
+            if lim == i + MAX_REF {
+                fail!(self, ErrorKind::ReferenceTooLong, i);
+            }
+            return Ok(None);
+        };
+        let body = &b[i + 1..semi];
+        match body {
+            b"lt" | b"gt" | b"amp" | b"apos" | b"quot" => Ok(Some(semi + 1)),
+            [b'#', b'x', hex @ ..] => self.check_char_ref(hex, 16, i, semi),
+            [b'#', dec @ ..] => self.check_char_ref(dec, 10, i, semi),
+            _ => {
+                // A Name other than the predefined five is restricted (RFC 3920 §11.1);
+                // anything else is malformed.
+                let s = match std::str::from_utf8(body) {
+                    Ok(s) => s,
+                    Err(_) => fail!(self, ErrorKind::InvalidReference, i),
+                };
+                let mut chars = s.chars();
+                let ok = match chars.next() {
+                    Some(c) if c == ':' || is_name_start(c as u32) => {
+                        chars.all(|c| c == ':' || is_name_char(c as u32))
+                    }
+                    _ => false,
+                };
+                if ok {
+                    fail!(self, ErrorKind::EntityReference, i);
+                }
+                fail!(self, ErrorKind::InvalidReference, i);
+            }
+        }
+    }
+
+    fn check_char_ref(
+        &mut self,
+        digits: &[u8],
+        radix: u32,
+        i: usize,
+        semi: usize,
+    ) -> Result<Option<usize>, Error> {
+        if digits.is_empty() {
+            fail!(self, ErrorKind::InvalidReference, i);
+        }
+        let mut v: u32 = 0;
+        for &d in digits {
+            let Some(x) = (d as char).to_digit(radix) else {
+                fail!(self, ErrorKind::InvalidReference, i);
+            };
+            v = v.saturating_mul(radix).saturating_add(x).min(0x11_0000);
+        }
+        if !is_char(v) {
+            fail!(self, ErrorKind::InvalidChar(v), i);
+        }
+        Ok(Some(semi + 1))
+    }
+
+    /// Runs until an event, more input needed, or an error.
+    pub(crate) fn run(&mut self, b: &[u8]) -> Result<Option<Ev>, Error> {
+        if let Some(e) = self.error {
+            return Err(e);
+        }
+        let len = b.len();
+        let mut end = self.scan_end(len);
+        let mut i = self.pos;
+        loop {
+            match self.st {
+                St::Prolog | St::Between | St::Epilog => {
+                    if self.st == St::Prolog && self.at_transport_start {
+                        // A UTF-8 byte-order mark may start the transport; UTF-16 and
+                        // UTF-32 are refused (RFC 3920 §11.5).
+                        let rest = &b[i..end];
+                        if rest.is_empty() {
+                            return self.need_more(i, len, end);
+                        }
+                        const BOM: &[u8] = b"\xef\xbb\xbf";
+                        if rest[0] == 0xef {
+                            let n = rest.len().min(3);
+                            if rest[..n] != BOM[..n] {
+                                fail!(self, ErrorKind::InvalidUtf8, i);
+                            }
+                            if n < 3 {
+                                return self.need_more(i, len, end);
+                            }
+                            i += 3;
+                        } else if matches!(rest[0], 0x00 | 0xfe | 0xff) {
+                            fail!(self, ErrorKind::Encoding, i);
+                        }
+                        self.at_transport_start = false;
+                    }
+                    let Some(k) = b[i..end].iter().position(|&c| !is_ws(c)) else {
+                        if end > i {
+                            self.at_start = false;
+                        }
+                        return self.need_more(end, len, end);
+                    };
+                    if k > 0 {
+                        self.at_start = false;
+                    }
+                    i += k;
+                    let c = b[i];
+                    if c == b'<' {
+                        self.tag_start = i;
+                        self.st = St::Lt;
+                        continue;
+                    }
+                    let kind = match self.st {
+                        St::Between => ErrorKind::TextAtTopLevel,
+                        St::Epilog => ErrorKind::ContentAfterEnd,
+                        _ if c == 0 => ErrorKind::Encoding,
+                        _ => ErrorKind::Unexpected {
+                            found: c,
+                            expected: "'<'",
+                        },
+                    };
+                    fail!(self, kind, i);
+                }
+                St::Content => loop {
+                    let Some(k) = b[i..end].iter().position(|&c| TEXT[c as usize] != PLAIN) else {
+                        return self.need_more(end, len, end);
+                    };
+                    i += k;
+                    let c = b[i];
+                    match TEXT[c as usize] {
+                        LT => {
+                            self.tag_start = i;
+                            self.st = St::Lt;
+                            break;
+                        }
+                        AMP => match self.scan_ref(b, i, end)? {
+                            Some(n) => i = n,
+                            None => return self.need_more(i, len, end),
+                        },
+                        SPECIAL => {
+                            // `]]>` is not allowed in character data (XML 1.0 §2.4).
+                            if i + 2 >= end {
+                                if i + 1 < end && b[i + 1] != b']' {
+                                    i += 1;
+                                    continue;
+                                }
+                                return self.need_more(i, len, end);
+                            }
+                            if b[i + 1] == b']' && b[i + 2] == b'>' {
+                                fail!(self, ErrorKind::CdataEndInText, i);
+                            }
+                            i += 1;
+                        }
+                        HIGH => match decode(&b[i..end]) {
+                            Utf8::Char(ch, n) => {
+                                if !is_char(ch) {
+                                    fail!(self, ErrorKind::InvalidChar(ch), i);
+                                }
+                                i += n;
+                            }
+                            Utf8::Incomplete => return self.need_more(i, len, end),
+                            Utf8::Invalid => fail!(self, ErrorKind::InvalidUtf8, i),
+                        },
+                        _ => fail!(self, ErrorKind::InvalidChar(u32::from(c)), i),
+                    }
+                },
+                St::CData => loop {
+                    let Some(k) = b[i..end]
+                        .iter()
+                        .position(|&c| !matches!(TEXT[c as usize], PLAIN | LT | AMP))
+                    else {
+                        return self.need_more(end, len, end);
+                    };
+                    i += k;
+                    let c = b[i];
+                    match TEXT[c as usize] {
+                        SPECIAL => {
+                            if i + 2 >= end {
+                                if i + 1 < end && b[i + 1] != b']' {
+                                    i += 1;
+                                    continue;
+                                }
+                                return self.need_more(i, len, end);
+                            }
+                            if b[i + 1] == b']' && b[i + 2] == b'>' {
+                                i += 3;
+                                self.st = St::Content;
+                                break;
+                            }
+                            i += 1;
+                        }
+                        HIGH => match decode(&b[i..end]) {
+                            Utf8::Char(ch, n) => {
+                                if !is_char(ch) {
+                                    fail!(self, ErrorKind::InvalidChar(ch), i);
+                                }
+                                i += n;
+                            }
+                            Utf8::Incomplete => return self.need_more(i, len, end),
+                            Utf8::Invalid => fail!(self, ErrorKind::InvalidUtf8, i),
+                        },
+                        _ => fail!(self, ErrorKind::InvalidChar(u32::from(c)), i),
+                    }
+                },
+                St::Lt => {
+                    let t = self.tag_start;
+                    if t + 1 >= end {
+                        return self.need_more(t, len, end);
+                    }
+                    let place = self.place();
+                    match b[t + 1] {
+                        b'/' => {
+                            if !matches!(place, Place::Top | Place::Inside) {
+                                let kind = if place == Place::Epilog {
+                                    ErrorKind::ContentAfterEnd
+                                } else {
+                                    ErrorKind::Unexpected {
+                                        found: b'/',
+                                        expected: "a start tag",
+                                    }
+                                };
+                                fail!(self, kind, t);
+                            }
+                            self.colon = 0;
+                            i = t + 2;
+                            self.st = St::EndName;
+                        }
+                        b'?' => match self.processing_instruction(b, t, end, place)? {
+                            Some(n) => {
+                                i = n;
+                                self.st = St::Prolog;
+                            }
+                            None => return self.need_more(t, len, end),
+                        },
+                        b'!' => match self.bang(b, t, end, place)? {
+                            Some(n) => {
+                                i = n;
+                                self.st = St::CData;
+                            }
+                            None => return self.need_more(t, len, end),
+                        },
+                        c => {
+                            match place {
+                                Place::Epilog => fail!(self, ErrorKind::ContentAfterEnd, t),
+                                Place::Prolog if c == 0 => fail!(self, ErrorKind::Encoding, t),
+                                Place::Prolog | Place::Top => {
+                                    self.in_unit = true;
+                                    self.stanza_start = t;
+                                    end = self.scan_end(len);
+                                }
+                                Place::Inside => {}
+                            }
+                            self.at_start = false;
+                            self.colon = 0;
+                            self.attrs.clear();
+                            self.had_ws = false;
+                            i = t + 1;
+                            self.st = St::StartName;
+                        }
+                    }
+                }
+                St::StartName => {
+                    let mut colon = self.colon;
+                    let r = self.scan_name(b, self.tag_start + 1, i, end, &mut colon)?;
+                    self.colon = colon;
+                    match r {
+                        NameScan::Done(e) => {
+                            self.name_end = e;
+                            i = e;
+                            self.st = St::InTag;
+                        }
+                        NameScan::More(e) => return self.need_more(e, len, end),
+                    }
+                }
+                St::InTag => loop {
+                    if i >= end {
+                        return self.need_more(i, len, end);
+                    }
+                    let c = b[i];
+                    if is_ws(c) {
+                        self.had_ws = true;
+                        i += 1;
+                        continue;
+                    }
+                    if c == b'>' {
+                        i += 1;
+                        let ev = self.finish_start(b, i, false)?;
+                        if let Some(ev) = ev {
+                            self.pos = i;
+                            return Ok(Some(ev));
+                        }
+                        end = self.scan_end(len);
+                        break;
+                    }
+                    if c == b'/' {
+                        i += 1;
+                        self.st = St::SlashGt;
+                        break;
+                    }
+                    if !self.had_ws {
+                        fail!(
+                            self,
+                            ErrorKind::Unexpected {
+                                found: c,
+                                expected: "white space, '>' or '/>'"
+                            },
+                            i
+                        );
+                    }
+                    self.aname_start = i;
+                    self.acolon = 0;
+                    self.st = St::AttrName;
+                    break;
+                },
+                St::AttrName => {
+                    let mut colon = self.acolon;
+                    let r = self.scan_name(b, self.aname_start, i, end, &mut colon)?;
+                    self.acolon = colon;
+                    match r {
+                        NameScan::Done(e) => {
+                            self.aname_end = e;
+                            i = e;
+                            self.st = St::AttrEq;
+                        }
+                        NameScan::More(e) => return self.need_more(e, len, end),
+                    }
+                }
+                St::AttrEq | St::AttrQuote => {
+                    let Some(k) = b[i..end].iter().position(|&c| !is_ws(c)) else {
+                        return self.need_more(end, len, end);
+                    };
+                    i += k;
+                    let c = b[i];
+                    if self.st == St::AttrEq {
+                        if c != b'=' {
+                            fail!(
+                                self,
+                                ErrorKind::Unexpected {
+                                    found: c,
+                                    expected: "'='"
+                                },
+                                i
+                            );
+                        }
+                        self.st = St::AttrQuote;
+                    } else {
+                        if c != b'"' && c != b'\'' {
+                            fail!(
+                                self,
+                                ErrorKind::Unexpected {
+                                    found: c,
+                                    expected: "a quote"
+                                },
+                                i
+                            );
+                        }
+                        self.quote = c;
+                        self.value_start = i + 1;
+                        self.st = St::AttrValue;
+                    }
+                    i += 1;
+                }
+                St::AttrValue => loop {
+                    let Some(k) = b[i..end].iter().position(|&c| ATTR[c as usize] != PLAIN) else {
+                        return self.need_more(end, len, end);
+                    };
+                    i += k;
+                    let c = b[i];
+                    match ATTR[c as usize] {
+                        SPECIAL => {
+                            if c == self.quote {
+                                self.push_attr(i)?;
+                                i += 1;
+                                self.had_ws = false;
+                                self.st = St::InTag;
+                                break;
+                            }
+                            i += 1;
+                        }
+                        WS => i += 1,
+                        LT => fail!(self, ErrorKind::LtInAttributeValue, i),
+                        AMP => match self.scan_ref(b, i, end)? {
+                            Some(n) => i = n,
+                            None => return self.need_more(i, len, end),
+                        },
+                        HIGH => match decode(&b[i..end]) {
+                            Utf8::Char(ch, n) => {
+                                if !is_char(ch) {
+                                    fail!(self, ErrorKind::InvalidChar(ch), i);
+                                }
+                                i += n;
+                            }
+                            Utf8::Incomplete => return self.need_more(i, len, end),
+                            Utf8::Invalid => fail!(self, ErrorKind::InvalidUtf8, i),
+                        },
+                        BAD => fail!(self, ErrorKind::InvalidChar(u32::from(c)), i),
+                        _ => i += 1,
+                    }
+                },
+                St::SlashGt => {
+                    if i >= end {
+                        return self.need_more(i, len, end);
+                    }
+                    let c = b[i];
+                    if c != b'>' {
+                        fail!(
+                            self,
+                            ErrorKind::Unexpected {
+                                found: c,
+                                expected: "'>'"
+                            },
+                            i
+                        );
+                    }
+                    i += 1;
+                    if let Some(ev) = self.finish_start(b, i, true)? {
+                        self.pos = i;
+                        return Ok(Some(ev));
+                    }
+                    end = self.scan_end(len);
+                }
+                St::EndName => {
+                    let mut colon = self.colon;
+                    let r = self.scan_name(b, self.tag_start + 2, i, end, &mut colon)?;
+                    self.colon = colon;
+                    match r {
+                        NameScan::Done(e) => {
+                            self.name_end = e;
+                            i = e;
+                            self.st = St::EndWs;
+                        }
+                        NameScan::More(e) => return self.need_more(e, len, end),
+                    }
+                }
+                St::EndWs => {
+                    let Some(k) = b[i..end].iter().position(|&c| !is_ws(c)) else {
+                        return self.need_more(end, len, end);
+                    };
+                    i += k;
+                    let c = b[i];
+                    if c != b'>' {
+                        fail!(
+                            self,
+                            ErrorKind::Unexpected {
+                                found: c,
+                                expected: "'>'"
+                            },
+                            i
+                        );
+                    }
+                    i += 1;
+                    if let Some(ev) = self.finish_end(b, i)? {
+                        self.pos = i;
+                        return Ok(Some(ev));
+                    }
+                    end = self.scan_end(len);
+                }
+            }
+        }
+    }
+
+    fn push_attr(&mut self, value_end: usize) -> Result<(), Error> {
+        if self.attrs.len() >= self.limits.max_attributes {
+            fail!(self, ErrorKind::TooManyAttributes, self.aname_start);
+        }
+        let t = self.tag_start;
+        self.attrs.push(AttrSpan {
+            name: (self.aname_start - t) as u32,
+            name_len: (self.aname_end - self.aname_start) as u32,
+            colon: self.acolon,
+            value: (self.value_start - t) as u32,
+            value_len: (value_end - self.value_start) as u32,
+        });
+        Ok(())
+    }
+
+    /// `<?`: the XML declaration at the very start, else a processing instruction
+    /// (restricted, RFC 3920 §11.1).
+    fn processing_instruction(
+        &mut self,
+        b: &[u8],
+        t: usize,
+        end: usize,
+        place: Place,
+    ) -> Result<Option<usize>, Error> {
+        let avail = &b[t..end];
+        let n = avail.len().min(6);
+        let looks_decl = avail[..n.min(5)] == b"<?xml"[..n.min(5)]
+            && (n < 6 || is_ws(avail[5]) || avail[5] == b'?');
+        if !looks_decl {
+            fail!(self, ErrorKind::ProcessingInstruction, t);
+        }
+        if n < 6 {
+            return Ok(None);
+        }
+        if !(place == Place::Prolog && self.at_start) {
+            fail!(self, ErrorKind::XmlDeclaration, t);
+        }
+        let lim = end.min(t + MAX_DECL);
+        let Some(q) = b[t + 5..lim].windows(2).position(|w| w == b"?>") else {
+            if lim == t + MAX_DECL {
+                fail!(self, ErrorKind::XmlDeclaration, t);
+            }
+            // Only a quote-free, '<'-free declaration can still become valid.
+            if b[t + 5..lim].contains(&b'<') {
+                fail!(self, ErrorKind::XmlDeclaration, t);
+            }
+            return Ok(None);
+        };
+        let body = &b[t + 5..t + 5 + q];
+        if let Err(kind) = check_xml_decl(body) {
+            fail!(self, kind, t);
+        }
+        self.at_start = false;
+        Ok(Some(t + 5 + q + 2))
+    }
+
+    /// `<!`: a CDATA section inside an element; comments and DTDs are restricted.
+    fn bang(
+        &mut self,
+        b: &[u8],
+        t: usize,
+        end: usize,
+        place: Place,
+    ) -> Result<Option<usize>, Error> {
+        const CDATA: &[u8] = b"<![CDATA[";
+        const COMMENT: &[u8] = b"<!--";
+        const DOCTYPE: &[u8] = b"<!DOCTYPE";
+        let avail = &b[t..end];
+        let state = |pat: &[u8]| -> Option<bool> {
+            let n = avail.len().min(pat.len());
+            if avail[..n] == pat[..n] {
+                Some(n == pat.len())
+            } else {
+                None
+            }
+        };
+        if state(COMMENT) == Some(true) {
+            fail!(self, ErrorKind::Comment, t);
+        }
+        if state(DOCTYPE) == Some(true) {
+            fail!(self, ErrorKind::Doctype, t);
+        }
+        match state(CDATA) {
+            Some(true) => {
+                if place != Place::Inside {
+                    let kind = match place {
+                        Place::Top => ErrorKind::TextAtTopLevel,
+                        Place::Epilog => ErrorKind::ContentAfterEnd,
+                        _ => ErrorKind::Unexpected {
+                            found: b'[',
+                            expected: "a start tag",
+                        },
+                    };
+                    fail!(self, kind, t);
+                }
+                return Ok(Some(t + CDATA.len()));
+            }
+            Some(false) => return Ok(None),
+            None => {}
+        }
+        if state(COMMENT).is_some() || state(DOCTYPE).is_some() {
+            return Ok(None);
+        }
+        let found = avail.get(2).copied().unwrap_or(b'!');
+        fail!(
+            self,
+            ErrorKind::Unexpected {
+                found,
+                expected: "'[CDATA['"
+            },
+            t + 2
+        )
+    }
+
+    fn arena_str(&self, span: (u32, u32)) -> &[u8] {
+        let s = span.0 as usize;
+        self.arena.get(s..s + span.1 as usize).unwrap_or(&[])
+    }
+
+    fn lookup(&self, prefix: &[u8]) -> Option<(u32, u32)> {
+        self.bindings
+            .iter()
+            .rev()
+            .find(|bd| self.arena_str(bd.prefix) == prefix)
+            .map(|bd| bd.uri)
+    }
+
+    fn push_binding(&mut self, prefix: &[u8], raw_value: &[u8]) -> (u32, u32) {
+        let p0 = self.arena.len();
+        self.arena.extend_from_slice(prefix);
+        let u0 = self.arena.len();
+        unescape_into(raw_value, true, &mut self.arena);
+        let u1 = self.arena.len();
+        let uri = (u0 as u32, (u1 - u0) as u32);
+        self.bindings.push(Binding {
+            prefix: (p0 as u32, (u0 - p0) as u32),
+            uri,
+        });
+        uri
+    }
+
+    /// A start tag ended at `gt` (just past `>`): namespaces, attributes, events.
+    fn finish_start(&mut self, b: &[u8], gt: usize, empty: bool) -> Result<Option<Ev>, Error> {
+        let t = self.tag_start;
+        let qname = &b[t + 1..self.name_end];
+        let colon = self.colon as usize;
+        let n = self.attrs.len();
+        let name_of = |a: &AttrSpan| {
+            let s = t + a.name as usize;
+            &b[s..s + a.name_len as usize]
+        };
+        // Unique Att Spec (XML 1.0 §3.1).
+        for k in 1..n {
+            let nk = name_of(&self.attrs[k]);
+            for j in 0..k {
+                if name_of(&self.attrs[j]) == nk {
+                    let at = t + self.attrs[k].name as usize;
+                    fail!(self, ErrorKind::DuplicateAttribute, at);
+                }
+            }
+        }
+        let bindings_before = self.bindings.len();
+        let arena_before = self.arena.len();
+        let mut prefixed = 0usize;
+        // Namespace declarations (Namespaces in XML §3).
+        for k in 0..n {
+            let a = self.attrs[k];
+            let name = name_of(&a);
+            let value = &b[t + a.value as usize..t + a.value as usize + a.value_len as usize];
+            let at = t + a.name as usize;
+            if name == b"xmlns" {
+                if value == XML_NS.as_bytes() || value == XMLNS_NS.as_bytes() {
+                    fail!(self, ErrorKind::ReservedNamespace, at);
+                }
+                let uri = self.push_binding(b"", value);
+                let u = self.arena_str(uri);
+                if u == XML_NS.as_bytes() || u == XMLNS_NS.as_bytes() {
+                    fail!(self, ErrorKind::ReservedNamespace, at);
+                }
+            } else if a.colon == 5 && name.starts_with(b"xmlns:") {
+                let p = &name[6..];
+                let uri = self.push_binding(p, value);
+                let u = self.arena_str(uri);
+                let bad = p == b"xmlns"
+                    || u.is_empty()
+                    || u == XMLNS_NS.as_bytes()
+                    || ((p == b"xml") != (u == XML_NS.as_bytes()));
+                if bad {
+                    fail!(self, ErrorKind::ReservedNamespace, at);
+                }
+            } else if a.colon != 0 {
+                prefixed += 1;
+            }
+        }
+        // Element name (Namespaces in XML §5).
+        let (prefix, local) = if colon != 0 {
+            (&qname[..colon], &qname[colon + 1..])
+        } else {
+            (&qname[..0], qname)
+        };
+        if prefix == b"xmlns" {
+            fail!(self, ErrorKind::ReservedNamespace, t + 1);
+        }
+        let ns = match self.lookup(prefix) {
+            Some(ns) => ns,
+            None if colon == 0 => (0, 0),
+            None => fail!(self, ErrorKind::UnboundPrefix, t + 1),
+        };
+        // Prefixed attributes: bound, and unique after expansion (Namespaces in XML §6.3).
+        if prefixed > 0 {
+            self.resolved.clear();
+            for k in 0..n {
+                let a = self.attrs[k];
+                let name = name_of(&a);
+                let c = a.colon as usize;
+                if c == 0 || (c == 5 && name.starts_with(b"xmlns:")) {
+                    continue;
+                }
+                let Some(uri) = self.lookup(&name[..c]) else {
+                    fail!(self, ErrorKind::UnboundPrefix, t + a.name as usize);
+                };
+                let local = &name[c + 1..];
+                let dup = self.resolved.iter().any(|&(j, u)| {
+                    let o = self.attrs[j as usize];
+                    let oname = name_of(&o);
+                    oname.get(o.colon as usize + 1..) == Some(local)
+                        && self.arena_str(u) == self.arena_str(uri)
+                });
+                if dup {
+                    fail!(
+                        self,
+                        ErrorKind::DuplicateExpandedAttribute,
+                        t + a.name as usize
+                    );
+                }
+                self.resolved.push((k as u32, uri));
+            }
+        }
+        match self.place() {
+            Place::Prolog if !self.document => {
+                if empty {
+                    fail!(
+                        self,
+                        ErrorKind::Unexpected {
+                            found: b'/',
+                            expected: "'>' (the stream element stays open)"
+                        },
+                        gt - 2
+                    );
+                }
+                self.stream_header(b, t, ns, local, colon)?;
+                self.base_bindings = self.bindings.len();
+                self.base_arena = self.arena.len();
+                self.phase = Phase::Body;
+                self.in_unit = false;
+                self.st = St::Between;
+                return Ok(Some(Ev::Header));
+            }
+            Place::Prolog | Place::Top => {
+                if !self.document {
+                    self.check_top_level(ns, local, t)?;
+                }
+                self.phase = Phase::Body;
+                self.top_name_len = qname.len() as u32;
+                self.top_colon = colon as u32;
+                self.top_attrs.clear();
+                self.top_attrs.extend_from_slice(&self.attrs);
+                self.stanza_ns.clear();
+                let s0 = ns.0 as usize;
+                let nsb = self.arena.get(s0..s0 + ns.1 as usize).unwrap_or(&[]);
+                self.stanza_ns
+                    .push_str(std::str::from_utf8(nsb).unwrap_or_default());
+            }
+            Place::Inside | Place::Epilog => {}
+        }
+        if self.open.len() >= self.limits.max_depth {
+            fail!(self, ErrorKind::TooDeep, t);
+        }
+        if empty {
+            self.bindings.truncate(bindings_before);
+            self.arena.truncate(arena_before);
+            if self.open.is_empty() {
+                return Ok(Some(self.unit_done(gt)));
+            }
+            self.st = St::Content;
+            return Ok(None);
+        }
+        self.open.push(Open {
+            name: (t + 1 - self.stanza_start) as u32,
+            name_len: qname.len() as u32,
+            bindings: bindings_before as u32,
+            arena: arena_before as u32,
+        });
+        self.st = St::Content;
+        Ok(None)
+    }
+
+    fn unit_done(&mut self, gt: usize) -> Ev {
+        self.stanza_end = gt;
+        self.in_unit = false;
+        if self.document {
+            self.phase = Phase::Epilog;
+            self.st = St::Epilog;
+        } else {
+            self.st = St::Between;
+        }
+        Ev::Stanza
+    }
+
+    fn finish_end(&mut self, b: &[u8], gt: usize) -> Result<Option<Ev>, Error> {
+        let t = self.tag_start;
+        let qname = &b[t + 2..self.name_end];
+        let Some(top) = self.open.last().copied() else {
+            // The stream's own end tag.
+            let same = self
+                .header
+                .as_ref()
+                .is_some_and(|h| h.qname().as_bytes() == qname);
+            if !same {
+                fail!(self, ErrorKind::MismatchedEndTag, t);
+            }
+            self.phase = Phase::Epilog;
+            self.st = St::Epilog;
+            return Ok(Some(Ev::Close));
+        };
+        let s = self.stanza_start + top.name as usize;
+        if b.get(s..s + top.name_len as usize) != Some(qname) {
+            fail!(self, ErrorKind::MismatchedEndTag, t);
+        }
+        self.open.pop();
+        self.bindings.truncate(top.bindings as usize);
+        self.arena.truncate(top.arena as usize);
+        if self.open.is_empty() {
+            return Ok(Some(self.unit_done(gt)));
+        }
+        self.st = St::Content;
+        Ok(None)
+    }
+
+    /// RFC 3920 §11.2: the first-level children an XMPP stream carries.
+    fn check_top_level(&mut self, ns: (u32, u32), local: &[u8], t: usize) -> Result<(), Error> {
+        let nsb = self.arena_str(ns);
+        let ok = if nsb == CLIENT_NS.as_bytes() || nsb == SERVER_NS.as_bytes() {
+            matches!(local, b"message" | b"presence" | b"iq")
+        } else if nsb == STREAMS_NS.as_bytes() {
+            matches!(local, b"features" | b"error")
+        } else {
+            true
+        };
+        if !ok {
+            fail!(self, ErrorKind::UnsupportedTopLevel, t);
+        }
+        Ok(())
+    }
+
+    /// RFC 3920 §4.4, §11.2.1, §11.2.2: the stream header.
+    fn stream_header(
+        &mut self,
+        b: &[u8],
+        t: usize,
+        ns: (u32, u32),
+        local: &[u8],
+        colon: usize,
+    ) -> Result<(), Error> {
+        if local != b"stream" {
+            fail!(self, ErrorKind::NotStreamElement, t);
+        }
+        if self.arena_str(ns) != STREAMS_NS.as_bytes() {
+            fail!(self, ErrorKind::StreamNamespace, t);
+        }
+        if colon == 0 {
+            fail!(self, ErrorKind::StreamPrefix, t);
+        }
+        let default_ns = self.lookup(b"").map(|u| self.arena_str(u).to_vec());
+        let default_ns = match default_ns {
+            Some(d) if d == CLIENT_NS.as_bytes() || d == SERVER_NS.as_bytes() => d,
+            _ => fail!(self, ErrorKind::DefaultNamespace, t),
+        };
+        let mut header = StreamHeader::empty();
+        header.set_qname(&b[t + 1..self.name_end], colon);
+        header.default_namespace = String::from_utf8(default_ns).unwrap_or_default();
+        for a in &self.attrs {
+            let s = t + a.name as usize;
+            let name = String::from_utf8_lossy(&b[s..s + a.name_len as usize]).into_owned();
+            let v = t + a.value as usize;
+            let raw = &b[v..v + a.value_len as usize];
+            let value = crate::escape::cow_value(raw, true).into_owned();
+            if name == "xmlns" {
+                header.namespaces.push((String::new(), value));
+            } else if let Some(p) = name.strip_prefix("xmlns:") {
+                header.namespaces.push((p.to_owned(), value));
+            } else {
+                header.attributes.push((name, value));
+            }
+        }
+        if let Some(v) = header.attr("version") {
+            match parse_version(v) {
+                Some((major, minor)) if major <= 1 => header.version = Some((major, minor)),
+                _ => {
+                    let at = self
+                        .attrs
+                        .iter()
+                        .find(|a| {
+                            let s = t + a.name as usize;
+                            &b[s..s + a.name_len as usize] == b"version"
+                        })
+                        .map_or(t, |a| t + a.name as usize);
+                    fail!(self, ErrorKind::Version, at);
+                }
+            }
+        }
+        self.header = Some(header);
+        Ok(())
+    }
+
+    fn restart(&mut self) {
+        self.phase = Phase::Prolog;
+        self.st = St::Prolog;
+        self.at_start = true;
+        self.in_unit = false;
+        self.open.clear();
+        self.bindings.truncate(1);
+        self.arena.truncate(3 + XML_NS.len());
+        self.base_bindings = 1;
+        self.base_arena = self.arena.len();
+        self.header = None;
+    }
+}
+
+/// `major.minor`, both non-negative decimal integers (RFC 3920 §4.4.1).
+fn parse_version(v: &str) -> Option<(u32, u32)> {
+    let (a, b) = v.split_once('.')?;
+    let num = |s: &str| -> Option<u32> {
+        if s.is_empty() || !s.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        s.parse().ok()
+    };
+    Some((num(a)?, num(b)?))
+}
+
+/// The XML declaration after `<?xml`, before `?>` (XML 1.0 §2.8, §4.3.3).
+fn check_xml_decl(body: &[u8]) -> Result<(), ErrorKind> {
+    let mut i = 0;
+    let mut seen = 0u8; // 1 = version, 2 = encoding, 3 = standalone
+    loop {
+        let ws = body[i..].iter().take_while(|&&c| is_ws(c)).count();
+        i += ws;
+        if i == body.len() {
+            break;
+        }
+        if ws == 0 {
+            return Err(ErrorKind::XmlDeclaration);
+        }
+        let name_len = body[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphabetic())
+            .count();
+        let name = &body[i..i + name_len];
+        i += name_len;
+        i += body[i..].iter().take_while(|&&c| is_ws(c)).count();
+        if body.get(i) != Some(&b'=') {
+            return Err(ErrorKind::XmlDeclaration);
+        }
+        i += 1;
+        i += body[i..].iter().take_while(|&&c| is_ws(c)).count();
+        let q = match body.get(i) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => return Err(ErrorKind::XmlDeclaration),
+        };
+        i += 1;
+        let Some(vl) = body[i..].iter().position(|&c| c == q) else {
+            return Err(ErrorKind::XmlDeclaration);
+        };
+        let value = &body[i..i + vl];
+        i += vl + 1;
+        match name {
+            b"version" if seen == 0 => {
+                let ok = value.len() > 2
+                    && value.starts_with(b"1.")
+                    && value[2..].iter().all(u8::is_ascii_digit);
+                if !ok {
+                    return Err(ErrorKind::XmlDeclaration);
+                }
+                seen = 1;
+            }
+            b"encoding" if seen == 1 => {
+                let ok = value.first().is_some_and(u8::is_ascii_alphabetic)
+                    && value
+                        .iter()
+                        .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'));
+                if !ok {
+                    return Err(ErrorKind::XmlDeclaration);
+                }
+                if !value.eq_ignore_ascii_case(b"utf-8") && !value.eq_ignore_ascii_case(b"utf8") {
+                    return Err(ErrorKind::Encoding);
+                }
+                seen = 2;
+            }
+            b"standalone" if seen == 1 || seen == 2 => {
+                if value != b"yes" && value != b"no" {
+                    return Err(ErrorKind::XmlDeclaration);
+                }
+                seen = 3;
+            }
+            _ => return Err(ErrorKind::XmlDeclaration),
+        }
+    }
+    if seen == 0 {
+        return Err(ErrorKind::XmlDeclaration);
+    }
+    Ok(())
+}
+
+/// The incremental parser of one direction of an XMPP stream (or of one XML document).
+///
+/// Feed bytes with [`Parser::feed`], split anywhere; pull [`Event`]s with
+/// [`Parser::next_event`] until it returns `Ok(None)`, then feed more.
+pub struct Parser {
+    buf: Vec<u8>,
+    s: Scanner,
+}
+
+impl Default for Parser {
+    fn default() -> Self {
+        Parser::new()
+    }
+}
+
+impl Parser {
+    /// A stream parser with the default [`Limits`].
+    pub fn new() -> Self {
+        Parser::with_limits(Limits::default())
+    }
+
+    /// A stream parser with the given limits.
+    pub fn with_limits(limits: Limits) -> Self {
+        Parser {
+            buf: Vec::with_capacity(8192),
+            s: Scanner::new(limits, false),
+        }
+    }
+
+    /// A parser of one standalone XML document within the same restrictions: no stream
+    /// header is expected, the document element comes as one [`Event::Stanza`], and
+    /// [`Parser::finish`] tells whether the document was complete.
+    pub fn document(limits: Limits) -> Self {
+        Parser {
+            buf: Vec::with_capacity(8192),
+            s: Scanner::new(limits, true),
+        }
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> Limits {
+        self.s.limits
+    }
+
+    /// Appends bytes received from the transport.
+    pub fn feed(&mut self, data: &[u8]) {
+        let keep = self.s.keep_from().min(self.buf.len());
+        if keep > 0 {
+            self.buf.drain(..keep);
+            self.s.shift(keep);
+        }
+        self.buf.extend_from_slice(data);
+    }
+
+    /// Transport offset of the next byte to be fed.
+    pub fn offset(&self) -> u64 {
+        self.s.base + self.buf.len() as u64
+    }
+
+    /// The next event; `Ok(None)` when more bytes are needed. After an error every call
+    /// returns the same error.
+    pub fn next_event(&mut self) -> Result<Option<Event<'_>>, Error> {
+        let ev = self.s.run(&self.buf)?;
+        let Some(ev) = ev else {
+            return Ok(None);
+        };
+        Ok(Some(match ev {
+            Ev::Header => match &self.s.header {
+                Some(h) => Event::StreamOpen(h),
+                None => return Ok(None),
+            },
+            Ev::Close => Event::StreamClose,
+            Ev::Stanza => {
+                let s = &self.s;
+                let bytes = self.buf.get(s.stanza_start..s.stanza_end).unwrap_or(&[]);
+                Event::Stanza(Stanza::new(
+                    bytes,
+                    s.base + s.stanza_start as u64,
+                    s.top_name_len as usize,
+                    s.top_colon as usize,
+                    &s.stanza_ns,
+                    &s.top_attrs,
+                    NsContext {
+                        bindings: &s.bindings[..s.base_bindings.min(s.bindings.len())],
+                        arena: &s.arena,
+                    },
+                    s.limits,
+                ))
+            }
+        }))
+    }
+
+    /// Starts a new stream on the same transport (RFC 3920 §5.3, §6.2): the next bytes
+    /// must be a fresh stream header. Bytes already fed and not yet parsed are kept.
+    pub fn restart(&mut self) {
+        self.s.restart();
+    }
+
+    /// The header of the current stream, once read.
+    pub fn header(&self) -> Option<&StreamHeader> {
+        self.s.header.as_ref()
+    }
+
+    /// Whether the stream was closed (or the document element ended).
+    pub fn is_closed(&self) -> bool {
+        self.s.phase == Phase::Epilog
+    }
+
+    /// Tells the parser the input has ended. In document mode an unfinished document is an
+    /// error; in stream mode the stream may simply stop, which [`Ending::Open`] reports.
+    pub fn finish(&mut self) -> Result<Ending, Error> {
+        if let Some(e) = self.s.error {
+            return Err(e);
+        }
+        let ev = self.s.run(&self.buf)?;
+        if ev.is_some() {
+            // An event that was not pulled yet: the caller must drain events first.
+            return Ok(Ending::Open {
+                header_seen: self.s.header.is_some(),
+                pending_bytes: (self.buf.len() - self.s.pos.min(self.buf.len())) as u64,
+            });
+        }
+        if self.s.phase == Phase::Epilog {
+            return Ok(Ending::Closed);
+        }
+        let keep = self.s.keep_from().min(self.buf.len());
+        let pending = (self.buf.len() - keep) as u64;
+        if self.s.document {
+            let kind = if self.s.phase == Phase::Prolog && !self.s.in_unit {
+                ErrorKind::NoRootElement
+            } else {
+                ErrorKind::UnexpectedEof
+            };
+            let e = Error::new(kind, self.s.base + self.buf.len() as u64);
+            self.s.error = Some(e);
+            return Err(e);
+        }
+        Ok(Ending::Open {
+            header_seen: self.s.header.is_some(),
+            pending_bytes: pending,
+        })
+    }
+}

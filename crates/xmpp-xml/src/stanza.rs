@@ -1,0 +1,231 @@
+//! What the parser hands out: the stream header, stanzas as validated bytes, stream end.
+
+use std::borrow::Cow;
+
+use crate::element::{Element, build_element};
+use crate::error::Error;
+use crate::escape::cow_value;
+use crate::parser::{AttrSpan, Binding, Limits};
+
+/// One event of the stream.
+#[derive(Debug)]
+pub enum Event<'a> {
+    /// The stream header `<stream:stream ...>` was read and checked (RFC 3920 §4.4).
+    StreamOpen(&'a StreamHeader),
+    /// A complete, validated first-level element (stanza or nonza), or the document element
+    /// in document mode.
+    Stanza(Stanza<'a>),
+    /// `</stream:stream>` was read.
+    StreamClose,
+}
+
+/// The checked stream header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StreamHeader {
+    qname: String,
+    colon: usize,
+    pub(crate) default_namespace: String,
+    pub(crate) namespaces: Vec<(String, String)>,
+    pub(crate) attributes: Vec<(String, String)>,
+    pub(crate) version: Option<(u32, u32)>,
+}
+
+impl StreamHeader {
+    pub(crate) fn empty() -> Self {
+        StreamHeader {
+            qname: String::new(),
+            colon: 0,
+            default_namespace: String::new(),
+            namespaces: Vec::new(),
+            attributes: Vec::new(),
+            version: None,
+        }
+    }
+
+    pub(crate) fn set_qname(&mut self, q: &[u8], colon: usize) {
+        self.qname = String::from_utf8_lossy(q).into_owned();
+        self.colon = colon;
+    }
+
+    /// The qualified name as written, normally `stream:stream`.
+    pub fn qname(&self) -> &str {
+        &self.qname
+    }
+
+    /// The local name, `stream`.
+    pub fn name(&self) -> &str {
+        self.qname.get(self.colon + 1..).unwrap_or("")
+    }
+
+    /// The prefix bound to the streams namespace, normally `stream`.
+    pub fn prefix(&self) -> &str {
+        self.qname.get(..self.colon).unwrap_or("")
+    }
+
+    /// The streams namespace, `http://etherx.jabber.org/streams`.
+    pub fn namespace(&self) -> &str {
+        crate::parser::STREAMS_NS
+    }
+
+    /// The default namespace: `jabber:client` or `jabber:server` (RFC 3920 §11.2.2).
+    pub fn default_namespace(&self) -> &str {
+        &self.default_namespace
+    }
+
+    /// The namespace declarations as (prefix, namespace); the default one has prefix `""`.
+    pub fn namespaces(&self) -> &[(String, String)] {
+        &self.namespaces
+    }
+
+    /// The other attributes as (qualified name, value), values unescaped.
+    pub fn attributes(&self) -> &[(String, String)] {
+        &self.attributes
+    }
+
+    /// An attribute by qualified name as written, such as `to` or `xml:lang`.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The `version` attribute as (major, minor); `None` when absent (RFC 3920 §4.4.1).
+    pub fn version(&self) -> Option<(u32, u32)> {
+        self.version
+    }
+}
+
+/// The namespace bindings in scope at the stream level (`xml`, and the header's).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct NsContext<'a> {
+    pub(crate) bindings: &'a [Binding],
+    pub(crate) arena: &'a [u8],
+}
+
+impl<'a> NsContext<'a> {
+    pub(crate) fn get(&self, span: (u32, u32)) -> &'a [u8] {
+        let s = span.0 as usize;
+        self.arena.get(s..s + span.1 as usize).unwrap_or(&[])
+    }
+
+    /// (prefix, namespace) pairs, innermost last.
+    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
+        self.bindings.iter().map(|b| {
+            (
+                std::str::from_utf8(self.get(b.prefix)).unwrap_or(""),
+                std::str::from_utf8(self.get(b.uri)).unwrap_or(""),
+            )
+        })
+    }
+}
+
+/// A validated first-level element: its bytes, name, namespace and top-level attributes.
+/// Borrowed from the parser until the next call on it.
+#[derive(Debug, Clone, Copy)]
+pub struct Stanza<'a> {
+    bytes: &'a [u8],
+    offset: u64,
+    name_len: usize,
+    colon: usize,
+    ns: &'a str,
+    attrs: &'a [AttrSpan],
+    ctx: NsContext<'a>,
+    limits: Limits,
+}
+
+impl<'a> Stanza<'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn new(
+        bytes: &'a [u8],
+        offset: u64,
+        name_len: usize,
+        colon: usize,
+        ns: &'a str,
+        attrs: &'a [AttrSpan],
+        ctx: NsContext<'a>,
+        limits: Limits,
+    ) -> Self {
+        Stanza {
+            bytes,
+            offset,
+            name_len,
+            colon,
+            ns,
+            attrs,
+            ctx,
+            limits,
+        }
+    }
+
+    /// The element's bytes exactly as received, from `<` to the final `>`.
+    pub fn bytes(&self) -> &'a [u8] {
+        self.bytes
+    }
+
+    /// Transport offset of the first byte.
+    pub fn offset(&self) -> u64 {
+        self.offset
+    }
+
+    fn slice(&self, start: usize, len: usize) -> &'a str {
+        self.bytes
+            .get(start..start + len)
+            .and_then(|s| std::str::from_utf8(s).ok())
+            .unwrap_or("")
+    }
+
+    /// The qualified name as written.
+    pub fn qname(&self) -> &'a str {
+        self.slice(1, self.name_len)
+    }
+
+    /// The local name, such as `message`.
+    pub fn name(&self) -> &'a str {
+        let q = self.qname();
+        match self.colon {
+            0 => q,
+            c => q.get(c + 1..).unwrap_or(""),
+        }
+    }
+
+    /// The prefix, `""` when unprefixed.
+    pub fn prefix(&self) -> &'a str {
+        self.qname().get(..self.colon).unwrap_or("")
+    }
+
+    /// The namespace name, such as `jabber:client`; `""` for no namespace.
+    pub fn namespace(&self) -> &'a str {
+        self.ns
+    }
+
+    fn raw_value(&self, a: &AttrSpan) -> &'a [u8] {
+        let s = a.value as usize;
+        self.bytes.get(s..s + a.value_len as usize).unwrap_or(&[])
+    }
+
+    /// An attribute of the element by qualified name as written (`to`, `xml:lang`),
+    /// references expanded and white space normalized; borrowed when nothing changed.
+    pub fn attr(&self, name: &str) -> Option<Cow<'a, str>> {
+        let a = self
+            .attrs
+            .iter()
+            .find(|a| self.slice(a.name as usize, a.name_len as usize) == name)?;
+        Some(cow_value(self.raw_value(a), true))
+    }
+
+    /// All attributes as written (namespace declarations included), values expanded.
+    pub fn attributes(&self) -> impl Iterator<Item = (&'a str, Cow<'a, str>)> + '_ {
+        self.attrs.iter().map(|a| {
+            (
+                self.slice(a.name as usize, a.name_len as usize),
+                cow_value(self.raw_value(a), true),
+            )
+        })
+    }
+
+    /// Builds the full element tree from the validated bytes.
+    pub fn to_element(&self) -> Result<Element, Error> {
+        build_element(self.bytes, self.offset, self.ctx.pairs(), self.limits)
+    }
+}
