@@ -1,0 +1,500 @@
+//! Behaviour of JID parsing and preparation, by RFC section.
+
+use xmpp_jid::{
+    BareJid, BidiRule, DomainPart, Error, FullJid, IpVersion, Jid, LabelError, NodePart, Part,
+    ResourcePart, nameprep, nodeprep, resourceprep,
+};
+
+fn jid(s: &str) -> Jid {
+    Jid::parse(s).unwrap_or_else(|e| panic!("{s:?}: {e}"))
+}
+
+// RFC 3920 §3.1: the forms the overview names.
+#[test]
+fn rfc3920_3_1_examples() {
+    for (input, node, domain, resource) in [
+        ("user@host/resource", Some("user"), "host", Some("resource")),
+        ("room@service", Some("room"), "service", None),
+        ("room@service/nick", Some("room"), "service", Some("nick")),
+        ("domain/resource", None, "domain", Some("resource")),
+        ("node@domain/home", Some("node"), "domain", Some("home")),
+        ("node@domain/work", Some("node"), "domain", Some("work")),
+        ("example.com", None, "example.com", None),
+        (
+            "juliet@example.com/balcony",
+            Some("juliet"),
+            "example.com",
+            Some("balcony"),
+        ),
+    ] {
+        let j = jid(input);
+        assert_eq!(
+            (j.node(), j.domain(), j.resource()),
+            (node, domain, resource),
+            "{input}"
+        );
+        assert_eq!(j.to_string(), input);
+    }
+}
+
+// RFC 3920 §3.1: the resource is everything after the first '/', the node is before the
+// first '@' that precedes it.
+#[test]
+fn rfc3920_3_1_splitting() {
+    let j = jid("a@b/c@d/e");
+    assert_eq!(j.node(), Some("a"));
+    assert_eq!(j.domain(), "b");
+    assert_eq!(j.resource(), Some("c@d/e"));
+    let j = jid("b/c@d");
+    assert_eq!(j.node(), None);
+    assert_eq!(j.domain(), "b");
+    assert_eq!(j.resource(), Some("c@d"));
+    // A second '@' before the '/' lands in the domain, where it is refused.
+    assert_eq!(
+        Jid::parse("a@b@c"),
+        Err(Error::Prohibited {
+            part: Part::Domain,
+            ch: '@'
+        })
+    );
+}
+
+#[test]
+fn empty_parts() {
+    assert_eq!(Jid::parse(""), Err(Error::Empty(Part::Domain)));
+    assert_eq!(Jid::parse("@example.com"), Err(Error::Empty(Part::Node)));
+    assert_eq!(Jid::parse("a@"), Err(Error::Empty(Part::Domain)));
+    assert_eq!(Jid::parse("a@/r"), Err(Error::Empty(Part::Domain)));
+    assert_eq!(
+        Jid::parse("example.com/"),
+        Err(Error::Empty(Part::Resource))
+    );
+    // A part that maps to nothing (RFC 3454 Table B.1) is empty after preparation.
+    assert_eq!(
+        Jid::parse("\u{AD}@example.com"),
+        Err(Error::Empty(Part::Node))
+    );
+    assert_eq!(
+        Jid::parse("example.com/\u{200B}"),
+        Err(Error::Empty(Part::Resource))
+    );
+}
+
+// RFC 3920 §3.1: at most 1023 bytes per part, counted after preparation.
+#[test]
+fn rfc3920_3_1_length_limit() {
+    let max = "a".repeat(1023);
+    assert!(NodePart::new(&max).is_ok());
+    assert!(ResourcePart::new(&max).is_ok());
+    let long = "a".repeat(1024);
+    assert_eq!(
+        NodePart::new(&long),
+        Err(Error::TooLong {
+            part: Part::Node,
+            len: 1024
+        })
+    );
+    assert_eq!(
+        ResourcePart::new(&long),
+        Err(Error::TooLong {
+            part: Part::Resource,
+            len: 1024
+        })
+    );
+    // Domain: 16 labels of 63 octets and separators, then one more byte.
+    let label = "a".repeat(63);
+    let domain = vec![label.as_str(); 16].join(".");
+    assert_eq!(domain.len(), 1023);
+    assert!(DomainPart::new(&domain).is_ok());
+    assert_eq!(
+        DomainPart::new(&format!("{domain}a")),
+        Err(Error::BadLabel {
+            index: 15,
+            reason: LabelError::TooLong { len: 64 }
+        })
+    );
+    assert_eq!(
+        DomainPart::new(&format!("{domain}.a")),
+        Err(Error::TooLong {
+            part: Part::Domain,
+            len: 1025
+        })
+    );
+    // After preparation: 1023 soft hyphens (mapped to nothing) and one letter is fine,
+    assert_eq!(
+        NodePart::new(&format!("{}x", "\u{AD}".repeat(1023))).map(|n| n.to_string()),
+        Ok("x".to_owned())
+    );
+    // and 512 U+00DF (2 bytes each, "ss" after case folding) is 1024 bytes after it.
+    let sharp = "\u{DF}".repeat(512);
+    assert_eq!(
+        NodePart::new(&sharp),
+        Err(Error::TooLong {
+            part: Part::Node,
+            len: 1024
+        })
+    );
+    // 3071 bytes in all.
+    let full = format!("{max}@{domain}/{max}");
+    assert_eq!(full.len(), 3071);
+    assert_eq!(jid(&full).as_str(), full);
+}
+
+// RFC 3920 §3.2: the domain is the only required part.
+#[test]
+fn rfc3920_3_2_domain_only() {
+    let j = jid("example.com");
+    assert!(j.is_bare());
+    assert_eq!(j.node(), None);
+}
+
+// RFC 3920 §3.2 and RFC 3490: labels prepared with Nameprep, label separators, ToASCII.
+#[test]
+fn rfc3920_3_2_domain_preparation() {
+    assert_eq!(jid("EXAMPLE.Com").domain(), "example.com");
+    for sep in ['\u{3002}', '\u{FF0E}', '\u{FF61}'] {
+        let d = DomainPart::new(&format!("b\u{FC}cher{sep}example")).unwrap();
+        assert_eq!(d.as_str(), "b\u{FC}cher.example");
+        assert_eq!(d.to_ascii(), "xn--bcher-kva.example");
+    }
+    assert_eq!(jid("B\u{DC}CHER.example").domain(), "b\u{FC}cher.example");
+    // Fullwidth letters normalize to ASCII.
+    assert_eq!(jid("\u{FF45}xample.com").domain(), "example.com");
+    assert_eq!(
+        DomainPart::new("a..b"),
+        Err(Error::BadLabel {
+            index: 1,
+            reason: LabelError::Empty
+        })
+    );
+    assert_eq!(
+        DomainPart::new("example.com."),
+        Err(Error::BadLabel {
+            index: 2,
+            reason: LabelError::Empty
+        })
+    );
+    assert_eq!(
+        DomainPart::new(&"a".repeat(64)),
+        Err(Error::BadLabel {
+            index: 0,
+            reason: LabelError::TooLong { len: 64 }
+        })
+    );
+    // A non-ASCII label whose ACE form passes 63 octets.
+    assert!(matches!(
+        DomainPart::new(&"\u{E9}".repeat(60)),
+        Err(Error::BadLabel {
+            index: 0,
+            reason: LabelError::TooLong { .. }
+        })
+    ));
+    assert_eq!(
+        DomainPart::new("xn--\u{E9}.example"),
+        Err(Error::BadLabel {
+            index: 0,
+            reason: LabelError::AcePrefix
+        })
+    );
+    // ASCII labels are not checked for the ACE prefix (ToASCII step 3 skips to step 8).
+    assert!(DomainPart::new("xn--bcher-kva.example").is_ok());
+    // Fullwidth '@' and '/' become separators after NFKC: refused in a domain.
+    assert_eq!(
+        DomainPart::new("a\u{FF20}b"),
+        Err(Error::Prohibited {
+            part: Part::Domain,
+            ch: '@'
+        })
+    );
+    assert_eq!(
+        DomainPart::new("a\u{FF0F}b"),
+        Err(Error::Prohibited {
+            part: Part::Domain,
+            ch: '/'
+        })
+    );
+    // Nameprep prohibitions apply (RFC 3491 §5).
+    assert_eq!(
+        DomainPart::new("a\u{3000}b"),
+        Ok(DomainPart::new("a b").unwrap())
+    );
+    assert_eq!(
+        DomainPart::new("a\u{E000}b"),
+        Err(Error::Prohibited {
+            part: Part::Domain,
+            ch: '\u{E000}'
+        })
+    );
+    // Bidi is checked per label: an Arabic label next to a Latin one is fine.
+    assert!(DomainPart::new("\u{627}\u{628}.example").is_ok());
+    assert_eq!(
+        DomainPart::new("\u{627}a\u{628}.example"),
+        Err(Error::Bidi {
+            part: Part::Domain,
+            rule: BidiRule::Mixed
+        })
+    );
+    // A single-label domain is accepted (RFC 3920 §3.2 makes FQDNs a SHOULD).
+    assert!(DomainPart::new("localhost").is_ok());
+}
+
+#[test]
+fn ip_literals() {
+    assert_eq!(jid("user@192.0.2.1/r").domain(), "192.0.2.1");
+    assert_eq!(jid("[2001:DB8::1]").domain(), "[2001:db8::1]");
+    assert_eq!(jid("n@[0:0::1]/r").as_str(), "n@[::1]/r");
+    assert_eq!(jid("::1").as_str(), "[::1]");
+    assert_eq!(jid("n@[::ffff:192.0.2.1]").domain(), "[::ffff:192.0.2.1]");
+    for bad in ["[::1", "[example.com]", "[1:2:3:4:5:6:7:8:9]", "[]"] {
+        assert_eq!(
+            DomainPart::new(bad),
+            Err(Error::BadIpLiteral(IpVersion::V6)),
+            "{bad}"
+        );
+    }
+    for bad in ["256.1.1.1", "1.2.3.999", "01.2.3.4"] {
+        assert_eq!(
+            DomainPart::new(bad),
+            Err(Error::BadIpLiteral(IpVersion::V4)),
+            "{bad}"
+        );
+    }
+    // Not of the dotted-quad shape: names.
+    assert!(DomainPart::new("1.2.3").is_ok());
+    assert!(DomainPart::new("1234.1.1.1").is_ok());
+    // Fullwidth digits and separators normalize to an address.
+    assert_eq!(
+        DomainPart::new("\u{FF11}\u{FF12}\u{FF17}\u{3002}0.0.1")
+            .unwrap()
+            .as_str(),
+        "127.0.0.1"
+    );
+}
+
+// RFC 3920 §3.3 and Appendix A.
+#[test]
+fn rfc3920_3_3_node() {
+    assert_eq!(jid("JULIET@example.com").node(), Some("juliet"));
+    for (c, ch) in [
+        ("a\"b", '"'),
+        ("a&b", '&'),
+        ("a'b", '\''),
+        ("a:b", ':'),
+        ("a<b", '<'),
+        ("a>b", '>'),
+        ("a b", ' '),
+        ("a\u{7F}b", '\u{7F}'),
+    ] {
+        assert_eq!(
+            Jid::parse(&format!("{c}@example.com")),
+            Err(Error::Prohibited {
+                part: Part::Node,
+                ch
+            }),
+            "{c:?}"
+        );
+    }
+    // '/' and '@' cannot reach the node through parsing but are prohibited by Nodeprep.
+    assert!(nodeprep("a/b").is_err());
+    assert!(nodeprep("a@b").is_err());
+    // After normalization: fullwidth '@' is '@', no-break space is a space.
+    assert_eq!(
+        nodeprep("a\u{FF20}b"),
+        Err(Error::Prohibited {
+            part: Part::Node,
+            ch: '@'
+        })
+    );
+    assert_eq!(
+        nodeprep("a\u{A0}b"),
+        Err(Error::Prohibited {
+            part: Part::Node,
+            ch: ' '
+        })
+    );
+    assert_eq!(nodeprep("Ma\u{DF}e").unwrap(), "masse");
+}
+
+// RFC 3920 §3.4 and Appendix B: no case folding; spaces, '@' and '/' allowed.
+#[test]
+fn rfc3920_3_4_resource() {
+    let j = jid("a@b/Home Office @ Work/2");
+    assert_eq!(j.resource(), Some("Home Office @ Work/2"));
+    assert_eq!(resourceprep("\u{2168}").unwrap(), "IX");
+    assert_eq!(
+        resourceprep("a\tb"),
+        Err(Error::Prohibited {
+            part: Part::Resource,
+            ch: '\t'
+        })
+    );
+    assert_eq!(
+        resourceprep("a\u{2028}b"),
+        Err(Error::Prohibited {
+            part: Part::Resource,
+            ch: '\u{2028}'
+        })
+    );
+    assert_eq!(
+        resourceprep("\u{5D0}1"),
+        Err(Error::Bidi {
+            part: Part::Resource,
+            rule: BidiRule::NotEnclosed
+        })
+    );
+    assert!(resourceprep("\u{5D0}1\u{5D1}").is_ok());
+}
+
+// RFC 3454 §7: JIDs are stored strings; code points unassigned in Unicode 3.2 are refused.
+#[test]
+fn unassigned_code_points() {
+    for (s, ch) in [
+        ("a\u{221}", '\u{221}'),
+        ("\u{1D2C}", '\u{1D2C}'),
+        ("\u{2C7C}x", '\u{2C7C}'),
+    ] {
+        for r in [nodeprep(s), resourceprep(s), nameprep(s)] {
+            assert!(
+                matches!(r, Err(Error::Unassigned { ch: c, .. }) if c == ch),
+                "{s:?}: {r:?}"
+            );
+        }
+    }
+    assert_eq!(
+        Jid::parse("a@b/\u{E0002}"),
+        Err(Error::Unassigned {
+            part: Part::Resource,
+            ch: '\u{E0002}'
+        })
+    );
+}
+
+// NFKC as of Unicode 3.2 (RFC 3454 §4): the decompositions Normalization Corrigendum #4
+// changed in Unicode 4.0 keep their Unicode 3.2 value; U+F951 was fixed in 3.2.0 itself
+// (Corrigendum #3).
+#[test]
+fn unicode_3_2_normalization() {
+    for (input, v32) in [
+        ('\u{F951}', '\u{964B}'),
+        ('\u{2F868}', '\u{2136A}'),
+        ('\u{2F874}', '\u{5F33}'),
+        ('\u{2F91F}', '\u{43AB}'),
+        ('\u{2F95F}', '\u{7AAE}'),
+        ('\u{2F9BF}', '\u{4D57}'),
+    ] {
+        let s = input.to_string();
+        let want = v32.to_string();
+        assert_eq!(nodeprep(&s).unwrap(), want, "U+{:X}", u32::from(input));
+        assert_eq!(resourceprep(&s).unwrap(), want);
+        assert_eq!(nameprep(&s).unwrap(), want);
+        // Idempotent: the 3.2 form is a unified ideograph that stays as it is.
+        assert_eq!(nodeprep(&want).unwrap(), want);
+    }
+}
+
+// Where the `stringprep` crate (0.1.5) differs from Unicode 3.2 stringprep.
+#[test]
+fn stringprep_crate_differences() {
+    // 1. It normalizes with current Unicode data: the Corrigendum #4 ideographs get their
+    //    corrected decompositions.
+    assert_eq!(stringprep::nodeprep("\u{2F868}").unwrap(), "\u{36FC}");
+    assert_eq!(nodeprep("\u{2F868}").unwrap(), "\u{2136A}");
+    // 2. It checks for unassigned code points after normalizing with current data, so a
+    //    code point unassigned in Unicode 3.2 that now decomposes passes, and the output
+    //    can even hold an upper-case letter that Nodeprep should have folded.
+    assert_eq!(stringprep::nodeprep("\u{1D2C}").unwrap(), "A");
+    assert!(matches!(
+        nodeprep("\u{1D2C}"),
+        Err(Error::Unassigned { .. })
+    ));
+    assert_eq!(stringprep::nameprep("\u{2C7C}").unwrap(), "j");
+    assert!(matches!(
+        nameprep("\u{2C7C}"),
+        Err(Error::Unassigned { .. })
+    ));
+}
+
+// Conversions cannot make an invalid JID.
+#[test]
+fn conversions() {
+    let full = FullJid::parse("Juliet@Example.com/Balcony").unwrap();
+    assert_eq!(full.resource(), "Balcony");
+    let bare = full.to_bare();
+    assert_eq!(bare.as_str(), "juliet@example.com");
+    assert_eq!(full.clone().into_bare(), bare);
+    let other = bare.with_resource(&ResourcePart::new("Garden").unwrap());
+    assert_eq!(other.as_str(), "juliet@example.com/Garden");
+    let j: Jid = other.clone().into();
+    assert_eq!(j.resource(), Some("Garden"));
+    assert_eq!(FullJid::try_from(j.clone()), Ok(other));
+    assert_eq!(BareJid::try_from(j.clone()), Err(Error::UnexpectedResource));
+    assert_eq!(BareJid::try_from(Jid::from(bare.clone())), Ok(bare.clone()));
+    assert_eq!(
+        FullJid::try_from(Jid::from(bare.clone())),
+        Err(Error::Empty(Part::Resource))
+    );
+    assert_eq!(
+        j.clone().try_into_full().map(|f| f.to_string()),
+        Ok(j.to_string())
+    );
+    assert_eq!(BareJid::parse("a@b/c"), Err(Error::UnexpectedResource));
+    assert_eq!(FullJid::parse("a@b"), Err(Error::Empty(Part::Resource)));
+
+    let node = NodePart::new("Romeo").unwrap();
+    let domain = DomainPart::new("Example.NET").unwrap();
+    let resource = ResourcePart::new("orchard").unwrap();
+    let f = FullJid::from_parts(Some(&node), &domain, &resource);
+    assert_eq!(f, FullJid::parse("romeo@example.net/orchard").unwrap());
+    assert_eq!(f.node_part(), Some(node.clone()));
+    assert_eq!(f.domain_part(), domain);
+    assert_eq!(f.resource_part(), resource);
+    assert_eq!(BareJid::from_parts(None, &domain).as_str(), "example.net");
+    assert_eq!(
+        Jid::from_parts(None, &domain, Some(&resource)).as_str(),
+        "example.net/orchard"
+    );
+    assert_eq!(
+        j.with_resource(&resource).as_str(),
+        "juliet@example.com/orchard"
+    );
+}
+
+// Equality, hashing and ordering are those of the prepared form (RFC 3920 §3.2-§3.4).
+#[test]
+fn comparison_on_canonical_form() {
+    use std::collections::HashSet;
+    let a = jid("JULIET@EXAMPLE.COM/balcony");
+    let b = jid("juliet@example.com/balcony");
+    let c = jid("juliet@example.com/Balcony");
+    assert_eq!(a, b);
+    assert_ne!(b, c);
+    let set: HashSet<Jid> = [a, b, c.clone()].into_iter().collect();
+    assert_eq!(set.len(), 2);
+    let mut v = vec![jid("b.example"), jid("a@b.example"), c];
+    v.sort();
+    assert_eq!(v[0].as_str(), "a@b.example");
+}
+
+#[test]
+fn error_messages_name_the_part() {
+    let cases = [
+        ("@x", "node is empty"),
+        ("a\u{E000}@x", "node contains prohibited character U+E000"),
+        (
+            "x/\u{5D0}a",
+            "resource mixes right-to-left and left-to-right characters",
+        ),
+        (
+            "a\u{221}@x",
+            "node contains U+0221, unassigned in Unicode 3.2",
+        ),
+        ("a..b", "domain label 1 is empty"),
+        ("[::g]", "domain is a malformed IPv6 literal"),
+    ];
+    for (input, msg) in cases {
+        let err = Jid::parse(input).unwrap_err();
+        assert_eq!(err.to_string(), msg, "{input:?}");
+    }
+    assert_eq!(Jid::parse("@x").unwrap_err().part(), Part::Node);
+    assert_eq!(Jid::parse("a..b").unwrap_err().part(), Part::Domain);
+}
