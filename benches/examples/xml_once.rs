@@ -1,0 +1,61 @@
+//! Parses the generated benchmark stream once with one parser, for instruction counting.
+//!
+//! `cargo run --release -p xmpp-benches --example xml_once -- <parser> [bytes]`
+//!
+//! `<parser>` is one of the names printed by `--list`; `bytes` is the stream size
+//! (default 2 MiB). Only `parse_once` does the parsing, so
+//! `valgrind --tool=callgrind --toggle-collect='*parse_once*'` counts exactly the parser's
+//! instructions (see `benches/scripts/callgrind.sh`).
+#![allow(missing_docs)]
+
+use std::process::ExitCode;
+
+use xmpp_benches::corpus::generate;
+use xmpp_benches::xml_drivers::{SEED, XmlParser};
+
+#[inline(never)]
+fn parse_once(parser: XmlParser, doc: &[u8]) -> Result<usize, String> {
+    parser.run(std::hint::black_box(doc))
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(name) = args.first() else {
+        eprintln!("usage: xml_once <parser>|--list [bytes]");
+        return ExitCode::from(2);
+    };
+    if name == "--list" {
+        for p in XmlParser::ALL {
+            println!("{}", p.name());
+        }
+        return ExitCode::SUCCESS;
+    }
+    let Some(parser) = XmlParser::from_name(name) else {
+        eprintln!("unknown parser {name:?}; try --list");
+        return ExitCode::from(2);
+    };
+    let bytes = match args.get(1).map(|s| s.parse::<usize>()) {
+        None => 2 * 1024 * 1024,
+        Some(Ok(n)) => n,
+        Some(Err(e)) => {
+            eprintln!("bad size: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let corpus = generate(bytes, SEED, true);
+    match parse_once(parser, &corpus.bytes) {
+        Ok(n) => {
+            println!(
+                "parser={} bytes={} stanzas={} count={n}",
+                parser.name(),
+                corpus.bytes.len(),
+                corpus.stats.stanzas()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}: {e}", parser.name());
+            ExitCode::FAILURE
+        }
+    }
+}
