@@ -2,6 +2,7 @@
 //! (RFC 3490 §2) whose labels are prepared with Nameprep (RFC 3491), or an IP literal.
 
 use std::borrow::Cow;
+use std::fmt::{self, Write as _};
 use std::net::Ipv6Addr;
 
 use crate::error::{Error, IpVersion, LabelError, Part};
@@ -22,26 +23,21 @@ pub(crate) fn prepare_domain(input: &str) -> Result<Cow<'_, str>, Error> {
     if input.is_empty() {
         return Err(Error::Empty(Part::Domain));
     }
-    if let Some(inner) = input.strip_prefix('[') {
-        // A bracketed IPv6 literal.
-        let addr = inner
-            .strip_suffix(']')
-            .and_then(|a| a.parse::<Ipv6Addr>().ok())
-            .ok_or(Error::BadIpLiteral(IpVersion::V6))?;
-        return Ok(ipv6_canonical(input, addr));
-    }
-    if input.contains(':') {
-        // RFC 3920 §3.1 writes an IPv6 address literal without brackets; accept that
-        // form and write it bracketed, so it cannot be read as a host:port.
-        if let Ok(addr) = input.parse::<Ipv6Addr>() {
-            return Ok(Cow::Owned(format!("[{addr}]")));
-        }
+    if let Some(literal) = ip_literal(input) {
+        return literal;
     }
     let prepared = if input.is_ascii() {
         prepare_ascii(input)?
     } else {
         Cow::Owned(prepare_unicode(input)?)
     };
+    if let Cow::Owned(text) = &prepared {
+        // Preparation can produce the shape of a literal ("\u{FF3B}::1]", "\u{AD}[::1]"):
+        // classify the prepared text too, so that it reads back the same.
+        if let Some(literal) = ip_literal(text) {
+            return literal.map(|c| Cow::Owned(c.into_owned()));
+        }
+    }
     check_ipv4(&prepared)?;
     if prepared.len() > 1023 {
         return Err(Error::TooLong {
@@ -52,12 +48,65 @@ pub(crate) fn prepare_domain(input: &str) -> Result<Cow<'_, str>, Error> {
     Ok(prepared)
 }
 
+/// An IPv6 literal: bracketed, or bare as RFC 3920 §3.1 writes it (then written
+/// bracketed, so that it cannot be read as a host:port).
+fn ip_literal(text: &str) -> Option<Result<Cow<'_, str>, Error>> {
+    if let Some(inner) = text.strip_prefix('[') {
+        let addr = inner
+            .strip_suffix(']')
+            .and_then(|a| a.parse::<Ipv6Addr>().ok());
+        return Some(match addr {
+            Some(addr) => Ok(ipv6_canonical(text, addr)),
+            None => Err(Error::BadIpLiteral(IpVersion::V6)),
+        });
+    }
+    if text.contains(':') {
+        if let Ok(addr) = text.parse::<Ipv6Addr>() {
+            return Some(Ok(Cow::Owned(format!("[{addr}]"))));
+        }
+    }
+    None
+}
+
 fn ipv6_canonical(input: &str, addr: Ipv6Addr) -> Cow<'_, str> {
-    let canonical = format!("[{addr}]");
-    if canonical == input {
+    // Compare with the canonical text without allocating when the input already is it.
+    let mut buf = StackText::default();
+    if write!(buf, "[{addr}]").is_ok() && buf.as_bytes() == input.as_bytes() {
         Cow::Borrowed(input)
     } else {
-        Cow::Owned(canonical)
+        Cow::Owned(format!("[{addr}]"))
+    }
+}
+
+/// A small fixed buffer that text can be written to; a bracketed IPv6 address takes at
+/// most 47 bytes.
+struct StackText {
+    buf: [u8; 64],
+    len: usize,
+}
+
+impl Default for StackText {
+    fn default() -> Self {
+        StackText {
+            buf: [0; 64],
+            len: 0,
+        }
+    }
+}
+
+impl StackText {
+    fn as_bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
+    }
+}
+
+impl fmt::Write for StackText {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        let end = self.len + s.len();
+        let dst = self.buf.get_mut(self.len..end).ok_or(fmt::Error)?;
+        dst.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
     }
 }
 
@@ -118,7 +167,9 @@ fn prepare_unicode(input: &str) -> Result<String, Error> {
             });
         }
         let prepared = prepare(label, Profile::Nameprep, Part::Domain)?;
-        if let Some(ch) = prepared.chars().find(|&c| c == '@' || c == '/') {
+        // A separator produced by normalization (U+FF20, U+FF0F, U+FE52, U+2024...) would
+        // change how the prepared domain, and the JID around it, splits when read back.
+        if let Some(ch) = prepared.chars().find(|&c| matches!(c, '@' | '/' | '.')) {
             return Err(Error::Prohibited {
                 part: Part::Domain,
                 ch,

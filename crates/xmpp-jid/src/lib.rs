@@ -626,3 +626,31 @@ impl PartialEq<str> for Jid {
         self.inner == other
     }
 }
+
+/// The property the `jid` fuzz target checks, shared with the test that replays its seed
+/// corpus: parsing never panics, and a parsed JID reads back as itself.
+#[doc(hidden)]
+pub mod fuzz {
+    use super::{BareJid, FullJid, Jid, nameprep, nodeprep, resourceprep};
+
+    /// Parses `data` (when it is UTF-8) and checks the round trip and idempotence.
+    pub fn check(data: &[u8]) {
+        let Ok(s) = std::str::from_utf8(data) else {
+            return;
+        };
+        if let Ok(jid) = Jid::parse(s) {
+            let again = Jid::parse(jid.as_str());
+            assert_eq!(again.as_ref(), Ok(&jid), "round trip of {s:?}");
+            assert_eq!(BareJid::parse(jid.to_bare().as_str()), Ok(jid.to_bare()));
+            if let Ok(full) = jid.clone().try_into_full() {
+                assert_eq!(FullJid::parse(full.as_str()).as_ref(), Ok(&full));
+            }
+        }
+        for prep in [nodeprep, resourceprep, nameprep] {
+            if let Ok(prepared) = prep(s) {
+                let again = prep(&prepared);
+                assert_eq!(again.as_deref(), Ok(&*prepared), "idempotence on {s:?}");
+            }
+        }
+    }
+}

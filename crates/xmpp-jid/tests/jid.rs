@@ -470,7 +470,7 @@ fn comparison_on_canonical_form() {
     assert_ne!(b, c);
     let set: HashSet<Jid> = [a, b, c.clone()].into_iter().collect();
     assert_eq!(set.len(), 2);
-    let mut v = vec![jid("b.example"), jid("a@b.example"), c];
+    let mut v = [jid("b.example"), jid("a@b.example"), c];
     v.sort();
     assert_eq!(v[0].as_str(), "a@b.example");
 }
