@@ -152,6 +152,10 @@ pub enum ErrorKind {
     StreamNamespace,
     /// The stream element is not prefixed (RFC 3920 §11.2.1).
     StreamPrefix,
+    /// A `db` prefix bound to something other than `jabber:server:dialback` (RFC 3920 §8.3).
+    DialbackNamespace,
+    /// An element in the dialback namespace without a prefix (RFC 3920 §11.2.3).
+    DialbackPrefix,
     /// No default namespace, or not `jabber:client` / `jabber:server` (RFC 3920 §11.2.2).
     DefaultNamespace,
     /// A `version` attribute that is malformed or names an unsupported major version.
@@ -211,6 +215,10 @@ impl fmt::Display for ErrorKind {
                 f.write_str("streams namespace is not http://etherx.jabber.org/streams")
             }
             StreamPrefix => f.write_str("the stream element must be prefixed"),
+            DialbackNamespace => {
+                f.write_str("the db prefix must be bound to jabber:server:dialback")
+            }
+            DialbackPrefix => f.write_str("dialback elements must be prefixed"),
             DefaultNamespace => {
                 f.write_str("default namespace must be jabber:client or jabber:server")
             }
@@ -236,8 +244,8 @@ impl ErrorKind {
             EntityReference | Comment | ProcessingInstruction | Doctype => C::RestrictedXml,
             Encoding => C::UnsupportedEncoding,
             NotStreamElement | TextAtTopLevel => C::BadFormat,
-            StreamNamespace | DefaultNamespace => C::InvalidNamespace,
-            StreamPrefix | UnboundPrefix => C::BadNamespacePrefix,
+            StreamNamespace | DefaultNamespace | DialbackNamespace => C::InvalidNamespace,
+            StreamPrefix | UnboundPrefix | DialbackPrefix => C::BadNamespacePrefix,
             Version => C::UnsupportedVersion,
             UnsupportedTopLevel => C::UnsupportedStanzaType,
             StanzaTooLarge | TooDeep | TooManyAttributes | NameTooLong | ReferenceTooLong => {

@@ -66,5 +66,7 @@ mod stanza;
 
 pub use element::{Attribute, Element, Node, write_stream_close, write_stream_open};
 pub use error::{Error, ErrorKind, StreamErrorCondition, WriteError};
-pub use parser::{CLIENT_NS, Ending, Limits, Parser, SERVER_NS, STREAMS_NS, XML_NS, XMLNS_NS};
+pub use parser::{
+    CLIENT_NS, DIALBACK_NS, Ending, Limits, Parser, SERVER_NS, STREAMS_NS, XML_NS, XMLNS_NS,
+};
 pub use stanza::{Event, Stanza, StreamHeader};

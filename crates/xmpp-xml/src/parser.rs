@@ -14,6 +14,8 @@ pub const STREAMS_NS: &str = "http://etherx.jabber.org/streams";
 pub const CLIENT_NS: &str = "jabber:client";
 /// The server default namespace, RFC 3920 §11.2.2.
 pub const SERVER_NS: &str = "jabber:server";
+/// The dialback namespace, RFC 3920 §8, §11.2.3.
+pub const DIALBACK_NS: &str = "jabber:server:dialback";
 /// The namespace bound to the `xml` prefix (Namespaces in XML §3).
 pub const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 /// The namespace of namespace declarations (Namespaces in XML §3).
@@ -176,6 +178,7 @@ pub(crate) struct Scanner {
     pub(crate) stanza_end: usize,
     pub(crate) top_name_len: u32,
     pub(crate) top_colon: u32,
+    top_colon_pending: u32,
     pub(crate) top_attrs: Vec<AttrSpan>,
     pub(crate) stanza_ns: String,
     pub(crate) header: Option<StreamHeader>,
@@ -228,6 +231,7 @@ impl Scanner {
             stanza_end: 0,
             top_name_len: 0,
             top_colon: 0,
+            top_colon_pending: 0,
             top_attrs: Vec::with_capacity(16),
             stanza_ns: String::with_capacity(32),
             header: None,
@@ -1056,7 +1060,7 @@ impl Scanner {
         let ns = match self.lookup(prefix) {
             Some(ns) => ns,
             None if colon == 0 => (0, 0),
-            None => fail!(self, ErrorKind::UnboundPrefix, t + 1),
+            None => fail!(self, ErrorKind::UnboundPrefix, t),
         };
         // Prefixed attributes: bound, and unique after expansion (Namespaces in XML §6.3).
         if prefixed > 0 {
@@ -1110,6 +1114,7 @@ impl Scanner {
             }
             Place::Prolog | Place::Top => {
                 if !self.document {
+                    self.top_colon_pending = colon as u32;
                     self.check_top_level(ns, local, t)?;
                 }
                 self.phase = Phase::Body;
@@ -1196,6 +1201,11 @@ impl Scanner {
             matches!(local, b"message" | b"presence" | b"iq")
         } else if nsb == STREAMS_NS.as_bytes() {
             matches!(local, b"features" | b"error")
+        } else if nsb == DIALBACK_NS.as_bytes() {
+            if self.top_colon_pending == 0 {
+                fail!(self, ErrorKind::DialbackPrefix, t);
+            }
+            matches!(local, b"result" | b"verify")
         } else {
             true
         };
@@ -1240,6 +1250,9 @@ impl Scanner {
             if name == "xmlns" {
                 header.namespaces.push((String::new(), value));
             } else if let Some(p) = name.strip_prefix("xmlns:") {
+                if p == "db" && value != DIALBACK_NS {
+                    fail!(self, ErrorKind::DialbackNamespace, t + a.name as usize);
+                }
                 header.namespaces.push((p.to_owned(), value));
             } else {
                 header.attributes.push((name, value));
