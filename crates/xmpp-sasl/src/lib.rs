@@ -56,6 +56,7 @@ mod common;
 pub mod digest_md5;
 mod error;
 pub mod external;
+pub mod fuzzing;
 pub mod negotiate;
 pub mod plain;
 pub mod scram;
