@@ -53,13 +53,23 @@ fn alloc_report() {
     let short = generate(1024 * 1024, SEED, true);
     let long = generate(CORPUS_BYTES, SEED, true);
     println!(
-        "allocations: 1 MiB stream ({} stanzas) vs 8 MiB stream ({} stanzas), same prefix",
+        "allocations: 1 MiB stream ({} stanzas, largest {} B) vs 8 MiB stream ({} stanzas, \
+         largest {} B), same prefix, {} B chunks",
         short.stats.stanzas(),
-        long.stats.stanzas()
+        short.stats.largest(),
+        long.stats.stanzas(),
+        long.stats.largest(),
+        xmpp_benches::xml_drivers::CHUNK
     );
     println!(
-        "{:<16} {:>14} {:>14} {:>16} {:>16}",
-        "parser", "allocs/stanza", "bytes/stanza", "peak B (1 MiB)", "peak B (8 MiB)"
+        "{:<17} {:>13} {:>12} {:>12} {:>12} {:>13} {:>13}",
+        "parser",
+        "allocs/stanza",
+        "bytes/stanza",
+        "allocs 1MiB",
+        "allocs 8MiB",
+        "peak B 1MiB",
+        "peak B 8MiB"
     );
     for parser in XmlParser::ALL {
         let s = SteadyState {
@@ -67,10 +77,12 @@ fn alloc_report() {
             long: alloc_run(parser, &long),
         };
         println!(
-            "{:<16} {:>14.3} {:>14.1} {:>16} {:>16}",
+            "{:<17} {:>13.3} {:>12.1} {:>12} {:>12} {:>13} {:>13}",
             parser.name(),
             s.allocs_per_stanza(),
             s.bytes_per_stanza(),
+            s.short.allocs,
+            s.long.allocs,
             s.short.peak_extra,
             s.long.peak_extra
         );

@@ -107,12 +107,19 @@ pub const PUBLISHED_8MIB_AVG_STANZA: f64 = 343.4;
 pub struct CorpusStats {
     counts: [usize; 4],
     bytes: [usize; 4],
+    largest: usize,
 }
 
 impl CorpusStats {
     fn record(&mut self, kind: StanzaKind, len: usize) {
         self.counts[kind.index()] += 1;
         self.bytes[kind.index()] += len;
+        self.largest = self.largest.max(len);
+    }
+
+    /// Size of the largest stanza, in bytes.
+    pub fn largest(&self) -> usize {
+        self.largest
     }
 
     /// Number of stanzas of one kind.
@@ -852,6 +859,7 @@ mod tests {
         let open = generate(MIB, 3920, false);
         assert!(!open.bytes.ends_with(STREAM_FOOTER.as_bytes()));
         assert_eq!(open.stats, c.stats);
+        assert!(c.stats.largest() > 2000 && c.stats.largest() < 16 * 1024);
     }
 
     #[test]

@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Instructions per byte of each XML parser, counted by callgrind: a figure that does not
+# depend on machine load.
+#
+# usage: benches/scripts/callgrind.sh [-b BYTES] [-a] [PARSER...]
+#   -b BYTES  size of the generated stream (default 2097152 = 2 MiB)
+#   -a        also print the top functions and lines (callgrind_annotate) of each parser
+#   PARSER    names from `xml_once --list` (default: all of them)
+#
+# Builds benches/examples/xml_once.rs with the bench profile (optimized, with debug info),
+# runs it once per parser under `valgrind --tool=callgrind`, collecting only inside
+# `parse_once` (stream generation is excluded), and prints Ir / byte.
+# Output files: $CARGO_TARGET_DIR/callgrind/callgrind.<parser>.out
+set -euo pipefail
+
+bytes=2097152
+annotate=0
+while getopts "b:a" opt; do
+    case "$opt" in
+        b) bytes=$OPTARG ;;
+        a) annotate=1 ;;
+        *) echo "usage: $0 [-b BYTES] [-a] [PARSER...]" >&2; exit 2 ;;
+    esac
+done
+shift $((OPTIND - 1))
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+target=${CARGO_TARGET_DIR:-$root/target}
+command -v valgrind >/dev/null || { echo "valgrind not found" >&2; exit 1; }
+
+(cd "$root" && cargo build --quiet --profile bench -p xmpp-benches --example xml_once)
+exe=$target/release/examples/xml_once
+out=$target/callgrind
+mkdir -p "$out"
+
+if [ $# -eq 0 ]; then
+    mapfile -t parsers < <("$exe" --list)
+else
+    parsers=("$@")
+fi
+
+printf '%-18s %12s %14s %10s\n' parser bytes instructions instr/byte
+for p in "${parsers[@]}"; do
+    file=$out/callgrind.$p.out
+    line=$(valgrind --tool=callgrind --toggle-collect='*parse_once*' \
+        --callgrind-out-file="$file" "$exe" "$p" "$bytes" 2>"$out/$p.log") || {
+        echo "$p: failed, see $out/$p.log" >&2
+        continue
+    }
+    n=$(sed -n 's/.* bytes=\([0-9]*\) .*/\1/p' <<<"$line")
+    ir=$(awk '/^(summary|totals):/ { print $2; exit }' "$file")
+    awk -v p="$p" -v n="$n" -v ir="$ir" \
+        'BEGIN { printf "%-18s %12d %14d %10.1f\n", p, n, ir, ir / n }'
+    if [ "$annotate" = 1 ]; then
+        callgrind_annotate --threshold=95 "$file" 2>/dev/null | sed -n '1,60p' | grep -v '^ *$' \
+            | sed "s/^/  [$p] /"
+    fi
+done
