@@ -13,7 +13,7 @@ use criterion::{Criterion, SamplingMode, Throughput};
 use xmpp_benches::alloc_count::CountingAlloc;
 use xmpp_benches::corpus::{Corpus, generate};
 use xmpp_benches::xml_drivers::{
-    AllocRun, CORPUS_BYTES, SEED, SteadyState, XmlParser, measure_allocs,
+    AllocRun, CHUNK, CORPUS_BYTES, SEED, SteadyState, XmlParser, measure_allocs, xmpp_xml_repeated,
 };
 
 #[global_allocator]
@@ -59,7 +59,7 @@ fn alloc_report() {
         short.stats.largest(),
         long.stats.stanzas(),
         long.stats.largest(),
-        xmpp_benches::xml_drivers::CHUNK
+        CHUNK
     );
     println!(
         "{:<17} {:>13} {:>12} {:>12} {:>12} {:>13} {:>13}",
@@ -85,6 +85,25 @@ fn alloc_report() {
             s.long.allocs,
             s.short.peak_extra,
             s.long.peak_extra
+        );
+    }
+    // Stream length alone: the same 1 MiB of stanzas once, then 64 times in one stream.
+    let body = short.stats.stanzas();
+    let mut peaks = Vec::new();
+    for repeats in [1usize, 64] {
+        let run = measure_allocs(&ALLOC, 0, repeats * body, || {
+            xmpp_xml_repeated(&short.bytes, repeats, CHUNK)
+        });
+        match run {
+            Ok(run) => peaks.push((repeats, run)),
+            Err(e) => panic!("repeated stream: {e}"),
+        }
+    }
+    for (repeats, run) in peaks {
+        println!(
+            "xmpp-xml-framing, 1 MiB of stanzas x{repeats:<3} ({:>8} stanzas): {:>8} allocs, \
+             peak {:>6} B",
+            run.stanzas, run.allocs, run.peak_extra
         );
     }
 }

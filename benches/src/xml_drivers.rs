@@ -122,6 +122,38 @@ pub fn xmpp_xml_stream(doc: &[u8], chunk: usize, tree: bool) -> Result<usize, St
     }
 }
 
+/// `xmpp_xml::Parser` framing a stream whose stanzas are the stanzas of `doc` (a closed
+/// generated stream) repeated `repeats` times, fed `chunk` bytes at a time without ever
+/// holding the whole stream: one header, `repeats` copies of the body, one closing tag.
+/// Shows that the parser's memory does not depend on how long the stream runs. Counts
+/// stanzas.
+pub fn xmpp_xml_repeated(doc: &[u8], repeats: usize, chunk: usize) -> Result<usize, String> {
+    use crate::corpus::{STREAM_FOOTER, STREAM_HEADER};
+    use xmpp_xml::Event;
+    let body = doc
+        .get(STREAM_HEADER.len()..doc.len().saturating_sub(STREAM_FOOTER.len()))
+        .ok_or("stream shorter than its header and closing tag")?;
+    let pieces = std::iter::once(STREAM_HEADER.as_bytes())
+        .chain((0..repeats).flat_map(|_| body.chunks(chunk)))
+        .chain(std::iter::once(STREAM_FOOTER.as_bytes()));
+    let mut parser = xmpp_xml::Parser::new();
+    let mut stanzas = 0usize;
+    for piece in pieces {
+        parser.feed(piece);
+        while let Some(ev) = parser.next_event().map_err(|e| format!("xmpp-xml: {e}"))? {
+            if let Event::Stanza(s) = ev {
+                stanzas += 1;
+                black_box(s.attr("to"));
+            }
+        }
+    }
+    if parser.is_closed() {
+        Ok(stanzas)
+    } else {
+        Err("xmpp-xml: stream not closed".to_owned())
+    }
+}
+
 /// quick-xml `NsReader`, reading through a `BufReader` of `chunk` bytes. Counts events.
 pub fn quick_xml_ns(doc: &[u8], chunk: usize) -> Result<usize, String> {
     use quick_xml::XmlVersion;
@@ -327,6 +359,15 @@ mod tests {
                 Ok(c.stats.stanzas())
             );
         }
+    }
+
+    #[test]
+    fn repeated_stream_has_every_copy() {
+        let c = generate(32 * 1024, SEED, true);
+        assert_eq!(
+            xmpp_xml_repeated(&c.bytes, 3, CHUNK),
+            Ok(3 * c.stats.stanzas())
+        );
     }
 
     #[test]
