@@ -61,6 +61,8 @@ mod chars;
 mod element;
 mod error;
 mod escape;
+#[doc(hidden)]
+pub mod fuzzing;
 mod parser;
 mod stanza;
 

@@ -1,0 +1,245 @@
+//! Properties: the outcome does not depend on how the input is split; the writer's output
+//! parses back to the same element; no input makes the parser panic.
+
+use proptest::prelude::*;
+use xmpp_xml::fuzzing::{Seen, check_written, observe, parse_document};
+use xmpp_xml::{Attribute, Element, Node, XML_NS};
+
+const HEADER: &str = "<stream:stream xmlns='jabber:client' \
+    xmlns:stream='http://etherx.jabber.org/streams' to='example.com' version='1.0'>";
+
+fn xml_char(c: char) -> char {
+    match c as u32 {
+        0x9 | 0xa | 0xd | 0x20..=0xd7ff | 0xe000..=0xfffd | 0x10000..=0x10ffff => c,
+        _ => 'x',
+    }
+}
+
+fn text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        prop::collection::vec(any::<char>(), 1..10)
+            .prop_map(|v| v.into_iter().map(xml_char).collect::<String>()),
+        "[a-z &<>'\"\\]\r\n\t]{1,10}",
+    ]
+}
+
+fn name() -> impl Strategy<Value = String> {
+    "[a-zA-Z_\u{e9}\u{4e2d}][a-zA-Z0-9._\u{b7}-]{0,6}"
+}
+
+fn namespace() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        Just("jabber:client".to_owned()),
+        "urn:[a-z&<'\"]{1,5}",
+    ]
+}
+
+fn attribute() -> impl Strategy<Value = Attribute> {
+    (
+        prop_oneof![
+            4 => Just(String::new()),
+            1 => Just(XML_NS.to_owned()),
+            1 => "urn:[a-c]{1,2}",
+        ],
+        name(),
+        prop_oneof![Just(String::new()), text()],
+    )
+        .prop_map(|(namespace, name, value)| Attribute {
+            namespace,
+            name,
+            value,
+        })
+}
+
+fn leaf() -> impl Strategy<Value = Element> {
+    (
+        namespace(),
+        name(),
+        prop::collection::vec(attribute(), 0..4),
+    )
+        .prop_map(|(namespace, name, attrs)| {
+            let mut el = Element::new(namespace, name);
+            for a in attrs {
+                if !el
+                    .attributes
+                    .iter()
+                    .any(|o| o.name == a.name && o.namespace == a.namespace)
+                {
+                    el.attributes.push(a);
+                }
+            }
+            el
+        })
+}
+
+/// Elements as the parser produces them: no empty text, no two adjacent text nodes.
+fn element() -> impl Strategy<Value = Element> {
+    leaf().prop_recursive(5, 48, 5, |inner| {
+        (
+            leaf(),
+            prop::collection::vec(
+                prop_oneof![inner.prop_map(Node::Element), text().prop_map(Node::Text)],
+                0..5,
+            ),
+        )
+            .prop_map(|(mut el, children)| {
+                for c in children {
+                    match (el.children.last_mut(), c) {
+                        (Some(Node::Text(t)), Node::Text(s)) => t.push_str(&s),
+                        (_, c) => el.children.push(c),
+                    }
+                }
+                el
+            })
+    })
+}
+
+/// A stream made of pieces, some of them broken.
+fn stream() -> impl Strategy<Value = Vec<u8>> {
+    let piece = prop_oneof![
+        Just("<message to='a@b/c' type='chat'><body>hi &amp; bye</body></message>".to_owned()),
+        Just(
+            "<presence><show>away</show><status>\u{e9}t\u{e9} \u{1f600}</status></presence>"
+                .to_owned()
+        ),
+        Just("<iq type='get' id='1'><query xmlns='jabber:iq:roster'/></iq>".to_owned()),
+        Just("<message><x xmlns:p='u' p:a='1'><![CDATA[<&>]]></x></message>".to_owned()),
+        Just(" \n".to_owned()),
+        Just("</stream:stream>".to_owned()),
+        Just("<message><!-- no --></message>".to_owned()),
+        Just("<message a='1' a='2'/>".to_owned()),
+        element().prop_map(|e| {
+            let mut v = Vec::new();
+            let _ = e.write_to(&mut v);
+            String::from_utf8(v).unwrap_or_default()
+        }),
+    ];
+    (
+        prop::collection::vec(piece, 0..8),
+        any::<Option<(usize, u8)>>(),
+    )
+        .prop_map(|(pieces, flip)| {
+            let mut v = HEADER.as_bytes().to_vec();
+            for p in pieces {
+                v.extend_from_slice(p.as_bytes());
+            }
+            if let Some((at, byte)) = flip {
+                let n = v.len();
+                v[at % n] = byte;
+            }
+            v
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    // The same bytes give the same events and errors however they are split.
+    #[test]
+    fn chunk_split_invariance(
+        input in stream(),
+        chunks in prop::collection::vec(1usize..40, 1..6),
+        document in any::<bool>(),
+    ) {
+        let whole = observe(&input, &[], document);
+        prop_assert_eq!(&whole, &observe(&input, &chunks, document));
+        prop_assert_eq!(&whole, &observe(&input, &[1], document));
+    }
+
+    // parse(write(element)) == element.
+    #[test]
+    fn write_then_parse(el in element()) {
+        let mut out = Vec::new();
+        el.write_to(&mut out).expect("writable element");
+        let back = parse_document(&out);
+        prop_assert_eq!(Some(&el), back.as_ref(), "{}", String::from_utf8_lossy(&out));
+        check_written(&el);
+    }
+
+    // Written inside a stream, a stanza parses back equal too.
+    #[test]
+    fn write_in_stream(el in element()) {
+        let mut el = el;
+        el.namespace = "jabber:client".to_owned();
+        el.name = "message".to_owned();
+        let mut input = HEADER.as_bytes().to_vec();
+        el.write_in(&mut input, "jabber:client").expect("writable");
+        let seen = observe(&input, &[], false);
+        prop_assert!(matches!(seen.get(1), Some(Seen::Stanza(..))), "{:?}", seen);
+    }
+
+    // Arbitrary bytes never panic, alone or after a valid header.
+    #[test]
+    fn arbitrary_bytes(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+        observe(&bytes, &[], false);
+        observe(&bytes, &[], true);
+        let mut v = HEADER.as_bytes().to_vec();
+        v.extend_from_slice(&bytes);
+        observe(&v, &[3], false);
+    }
+
+    // The writer refuses characters outside the Char production and leaves no output.
+    #[test]
+    fn writer_refuses_bad_chars(prefix in "[a-z]{0,4}", bad in 0u32..0x20) {
+        prop_assume!(!matches!(bad, 0x9 | 0xa | 0xd));
+        let c = char::from_u32(bad).unwrap_or('\0');
+        let el = Element::new("", "a").with_text(format!("{prefix}{c}"));
+        let mut out = b"keep".to_vec();
+        prop_assert!(el.write_to(&mut out).is_err());
+        prop_assert_eq!(&out, b"keep");
+        let el = Element::new("", "a").with_attr("v", format!("{prefix}{c}"));
+        prop_assert!(el.write_to(&mut out).is_err());
+        prop_assert_eq!(&out, b"keep");
+    }
+}
+
+#[test]
+fn writer_refuses_bad_names_and_namespaces() {
+    let mut out = Vec::new();
+    assert!(Element::new("", "1a").write_to(&mut out).is_err());
+    assert!(Element::new("", "a:b").write_to(&mut out).is_err());
+    assert!(Element::new("", "").write_to(&mut out).is_err());
+    assert!(Element::new(XML_NS, "a").write_to(&mut out).is_err());
+    assert!(
+        Element::new("", "a")
+            .with_attr("x", "1")
+            .with_attr("x", "2")
+            .write_to(&mut out)
+            .is_err()
+    );
+    assert!(out.is_empty());
+    let el = Element::new("urn:a", "a")
+        .with_attr("q", "'\"<&>\t\n\r")
+        .with_child(Element::new("urn:a", "b").with_text("x<&>\r]]>"))
+        .with_child(Element::new("", "c"));
+    el.write_to(&mut out).unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        "<a xmlns='urn:a' q='&apos;&quot;&lt;&amp;&gt;&#x9;&#xA;&#xD;'><b>x&lt;&amp;&gt;&#xD;]]&gt;</b><c xmlns=''/></a>"
+    );
+}
+
+#[test]
+fn stream_header_writer() {
+    let mut out = Vec::new();
+    xmpp_xml::write_stream_open(
+        &mut out,
+        "jabber:client",
+        &[
+            ("to", "example.com"),
+            ("version", "1.0"),
+            ("xml:lang", "en"),
+        ],
+    )
+    .unwrap();
+    let mut p = xmpp_xml::Parser::new();
+    p.feed(&out);
+    let Ok(Some(xmpp_xml::Event::StreamOpen(h))) = p.next_event() else {
+        panic!("header not accepted: {}", String::from_utf8_lossy(&out))
+    };
+    assert_eq!(h.attr("xml:lang"), Some("en"));
+    assert!(xmpp_xml::write_stream_open(&mut out, "jabber:client", &[("a b", "x")]).is_err());
+    xmpp_xml::write_stream_close(&mut out);
+    assert!(out.ends_with(b"</stream:stream>"));
+}
