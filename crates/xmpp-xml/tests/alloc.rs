@@ -1,0 +1,61 @@
+//! The framing path allocates nothing per stanza once its buffers have grown.
+
+use stats_alloc::{INSTRUMENTED_SYSTEM, Region, StatsAlloc};
+use std::alloc::System;
+
+use xmpp_xml::{Event, Parser};
+
+#[global_allocator]
+static GLOBAL: &StatsAlloc<System> = &INSTRUMENTED_SYSTEM;
+
+fn stanzas(n: usize) -> Vec<u8> {
+    let mut v = Vec::new();
+    for i in 0..n {
+        let s = match i % 4 {
+            0 => format!(
+                "<message to='romeo@example.net/orchard' from='juliet@example.com/balcony' type='chat' id='m{i}' xml:lang='en'><body>Wherefore art thou &amp; why? \u{e9}\u{1f600}</body><active xmlns='http://jabber.org/protocol/chatstates'/></message>"
+            ),
+            1 => format!(
+                "<presence from='juliet@example.com/balcony' id='p{i}'><show>away</show><status>gone</status><c xmlns='http://jabber.org/protocol/caps' hash='sha-1' node='http://x' ver='abc='/></presence>"
+            ),
+            2 => format!(
+                "<iq type='result' id='r{i}' to='juliet@example.com/balcony'><query xmlns='jabber:iq:roster'><item jid='romeo@example.net' name='Romeo' subscription='both'><group>Friends</group></item></query></iq>"
+            ),
+            _ => "\n".to_owned(),
+        };
+        v.extend_from_slice(s.as_bytes());
+    }
+    v
+}
+
+#[test]
+fn no_allocation_per_stanza_in_steady_state() {
+    let header = b"<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
+    let warm = stanzas(400);
+    let steady = stanzas(4000);
+    let mut p = Parser::new();
+    let mut count = 0usize;
+    let mut run = |p: &mut Parser, data: &[u8]| {
+        for chunk in data.chunks(4096) {
+            p.feed(chunk);
+            while let Some(ev) = p.next_event().expect("valid") {
+                if let Event::Stanza(s) = ev {
+                    count += usize::from(s.attr("to").is_some() || s.attr("from").is_some());
+                    count += usize::from(!s.namespace().is_empty());
+                }
+            }
+        }
+    };
+    run(&mut p, header);
+    run(&mut p, &warm);
+    // The only test of this binary, so no other test thread allocates meanwhile.
+    let region = Region::new(GLOBAL);
+    run(&mut p, &steady);
+    let stats = region.change();
+    assert!(count > 3000);
+    assert_eq!(
+        (stats.allocations, stats.reallocations),
+        (0, 0),
+        "allocations while framing 3000 stanzas"
+    );
+}
