@@ -1,0 +1,148 @@
+#!/usr/bin/env python3
+"""Side-by-side table of the XML stream parsers: MB/s (criterion), ratios, instructions/byte.
+
+usage: benches/scripts/table.py [--runs N] [--skip-bench] [--skip-callgrind]
+                                [--callgrind-bytes B] [-- CRITERION ARGS...]
+
+Runs `cargo bench -p xmpp-benches --bench xml` N times (default 3; criterion arguments after
+`--`, default `--warm-up-time 1 --measurement-time 4`), keeps for every parser the best
+(lowest) median time of the runs, runs benches/scripts/callgrind.sh for the instruction
+counts, and prints a Markdown table plus the allocation report of the last run. MB/s are
+10^6 bytes per second. Uses $CARGO_TARGET_DIR (default <workspace>/target).
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+ORDER = ["xmpp-xml-framing", "xmpp-xml-tree", "quick-xml-ns", "rxml", "xmlparser",
+         "memchr-count", "memchr-find", "from_utf8"]
+DESCR = {
+    "xmpp-xml-framing": "xmpp-xml framing (validated, `attr(\"to\")`)",
+    "xmpp-xml-tree": "xmpp-xml full tree (`to_element()`)",
+    "quick-xml-ns": "quick-xml 0.42 NsReader (all events, attrs resolved + unescaped)",
+    "rxml": "rxml 0.14 Parser",
+    "xmlparser": "xmlparser 0.13 (from_utf8 + tokens)",
+    "memchr-count": "memchr count `<`",
+    "memchr-find": "memchr find each `<`",
+    "from_utf8": "std::str::from_utf8",
+}
+
+
+def loadavg():
+    try:
+        with open("/proc/loadavg") as f:
+            return " ".join(f.read().split()[:3])
+    except OSError:
+        return "?"
+
+
+def read_estimates():
+    """Median time (ns) and bytes per iteration of every benchmark of the last run."""
+    out = {}
+    base = os.path.join(TARGET, "criterion", "xml")
+    for name in ORDER:
+        d = os.path.join(base, name, "new")
+        try:
+            with open(os.path.join(d, "estimates.json")) as f:
+                est = json.load(f)
+            with open(os.path.join(d, "benchmark.json")) as f:
+                bench = json.load(f)
+        except OSError:
+            continue
+        nbytes = (bench.get("throughput") or {}).get("Bytes")
+        if nbytes:
+            out[name] = (est["median"]["point_estimate"], nbytes)
+    return out
+
+
+def run_benches(runs, crit_args):
+    best = {}
+    report = ""
+    loads = []
+    for i in range(runs):
+        before = loadavg()
+        cmd = ["cargo", "bench", "-q", "-p", "xmpp-benches", "--bench", "xml", "--"] + crit_args
+        res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True)
+        if res.returncode != 0:
+            sys.stderr.write(res.stdout + res.stderr)
+            sys.exit(1)
+        loads.append(f"run {i + 1}: load {before} -> {loadavg()}")
+        lines = res.stdout.splitlines()
+        rep = [ln for ln in lines if ln.startswith(("allocations:", "parser ", "xmpp-xml-framing, "))
+               or re.match(r"^[a-z][\w-]+ +[\d.]+ +[\d.]+ ", ln)]
+        report = "\n".join(rep)
+        for name, (ns, nbytes) in read_estimates().items():
+            if name not in best or ns < best[name][0]:
+                best[name] = (ns, nbytes)
+    return best, report, loads
+
+
+def run_callgrind(nbytes):
+    res = subprocess.run([os.path.join(ROOT, "benches", "scripts", "callgrind.sh"), "-b", str(nbytes)],
+                         cwd=ROOT, capture_output=True, text=True)
+    ipb = {}
+    for ln in res.stdout.splitlines():
+        parts = ln.split()
+        if len(parts) == 4 and parts[0] in ORDER:
+            ipb[parts[0]] = float(parts[3])
+    if res.returncode != 0 or not ipb:
+        sys.stderr.write(res.stderr)
+    return ipb
+
+
+def main(argv):
+    runs, skip_bench, skip_cg, cg_bytes = 3, False, False, 2 * 1024 * 1024
+    crit = ["--warm-up-time", "1", "--measurement-time", "4"]
+    i = 0
+    while i < len(argv):
+        a = argv[i]
+        if a == "--runs":
+            runs = int(argv[i + 1]); i += 1
+        elif a == "--skip-bench":
+            skip_bench = True
+        elif a == "--skip-callgrind":
+            skip_cg = True
+        elif a == "--callgrind-bytes":
+            cg_bytes = int(argv[i + 1]); i += 1
+        elif a == "--":
+            crit = argv[i + 1:]
+            break
+        else:
+            sys.exit(__doc__)
+        i += 1
+    if skip_bench:
+        best, report, loads = read_estimates(), "", ["(estimates of the last criterion run)"]
+    else:
+        best, report, loads = run_benches(runs, crit)
+    ipb = {} if skip_cg else run_callgrind(cg_bytes)
+
+    mbs = {n: nbytes / ns * 1e3 for n, (ns, nbytes) in best.items()}
+    q, r = mbs.get("quick-xml-ns"), mbs.get("rxml")
+    print("| parser | MB/s | vs quick-xml NsReader | vs rxml | instr/byte |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for n in ORDER:
+        if n not in mbs and n not in ipb:
+            continue
+        m = mbs.get(n)
+        cells = [
+            DESCR[n],
+            f"{m:,.0f}" if m is not None else "-",
+            f"{m / q:.2f}x" if m and q else "-",
+            f"{m / r:.2f}x" if m and r else "-",
+            f"{ipb[n]:.1f}" if n in ipb else "-",
+        ]
+        print("| " + " | ".join(cells) + " |")
+    print()
+    for ln in loads:
+        print(ln)
+    if report:
+        print()
+        print(report)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
