@@ -1,6 +1,535 @@
 //! Checks proven through `xmpp-xml`.
 
-use super::Check;
+use super::{Check, Outcome};
+use xmpp_xml::{Element, Event, Parser, StreamErrorCondition as C};
+
+const STREAMS: &str = "http://etherx.jabber.org/streams";
+const HEADER: &str = "<stream:stream xmlns='jabber:client' \
+    xmlns:stream='http://etherx.jabber.org/streams' to='example.com' version='1.0'>";
+
+/// Feeds a whole stream; returns the first-level elements read, or the error.
+fn parse(input: &[u8]) -> Result<Vec<Element>, xmpp_xml::Error> {
+    let mut p = Parser::new();
+    p.feed(input);
+    let mut out = Vec::new();
+    while let Some(ev) = p.next_event()? {
+        if let Event::Stanza(s) = ev {
+            out.push(s.to_element()?);
+        }
+    }
+    Ok(out)
+}
+
+/// The input must be refused with `want`.
+fn refused(input: &str, want: C) -> Outcome {
+    match parse(input.as_bytes()) {
+        Ok(_) => Err(format!("accepted {input:?}; expected {want}")),
+        Err(e) if e.condition() == want => Ok(()),
+        Err(e) => Err(format!("{input:?}: got {e}, expected {want}")),
+    }
+}
+
+/// The input must be accepted.
+fn accepted(input: &str) -> Outcome {
+    parse(input.as_bytes())
+        .map(|_| ())
+        .map_err(|e| format!("{input:?} refused: {e}"))
+}
+
+/// Writes an element, checks the bytes and parses them back within a stream.
+fn written(el: &Element, check: impl Fn(&str) -> Outcome) -> Outcome {
+    let mut out = Vec::new();
+    el.write_in(&mut out, "jabber:client")
+        .map_err(|e| format!("writer refused: {e}"))?;
+    let text = String::from_utf8(out).map_err(|_| "writer produced non-UTF-8".to_owned())?;
+    check(&text)?;
+    let back = parse(format!("{HEADER}{text}").as_bytes())
+        .map_err(|e| format!("written {text:?} does not parse: {e}"))?;
+    if back.first() != Some(el) {
+        return Err(format!("written {text:?} parses back differently"));
+    }
+    Ok(())
+}
+
+fn message_with_text(text: &str) -> Element {
+    Element::new("jabber:client", "message")
+        .with_attr("id", text)
+        .with_child(Element::new("jabber:client", "body").with_text(text))
+}
+
+fn writer_no_comments() -> Outcome {
+    written(&message_with_text("<!-- not a comment -->"), |t| {
+        if t.contains("<!--") {
+            Err(format!("comment in {t:?}"))
+        } else {
+            Ok(())
+        }
+    })
+}
+
+fn writer_no_pis() -> Outcome {
+    written(&message_with_text("<?pi x?>"), |t| {
+        if t.contains("<?") {
+            Err(format!("processing instruction in {t:?}"))
+        } else {
+            Ok(())
+        }
+    })
+}
+
+fn writer_no_dtd() -> Outcome {
+    written(&message_with_text("<!DOCTYPE x [<!ENTITY e 'y'>]>"), |t| {
+        if t.contains("<!") {
+            Err(format!("markup declaration in {t:?}"))
+        } else {
+            Ok(())
+        }
+    })
+}
+
+fn writer_no_entity_refs() -> Outcome {
+    written(&message_with_text("&nbsp; &e; &#x41;"), |t| {
+        let bad = t.match_indices('&').any(|(i, _)| {
+            let rest = &t[i..];
+            !["&amp;", "&lt;", "&gt;", "&apos;", "&quot;", "&#x"]
+                .iter()
+                .any(|p| rest.starts_with(p))
+        });
+        if bad {
+            Err(format!("entity reference in {t:?}"))
+        } else {
+            Ok(())
+        }
+    })
+}
+
+fn writer_escapes() -> Outcome {
+    written(&message_with_text("a<b>c&d'e\"f"), |t| {
+        let body = t
+            .split("<body>")
+            .nth(1)
+            .and_then(|r| r.split("</body>").next())
+            .unwrap_or("");
+        if body.contains(['<', '>']) || body.contains("&d") {
+            return Err(format!("unescaped character data in {t:?}"));
+        }
+        if !t.contains("id='a&lt;b&gt;c&amp;d&apos;e&quot;f'") {
+            return Err(format!("attribute value not escaped in {t:?}"));
+        }
+        Ok(())
+    })
+}
+
+fn restricted_received() -> Outcome {
+    for (doc, what) in [
+        ("<message><!-- c --></message>", "comment"),
+        ("<message><?pi?></message>", "processing instruction"),
+        ("<message>&ent;</message>", "entity reference"),
+    ] {
+        refused(&format!("{HEADER}{doc}"), C::RestrictedXml).map_err(|e| format!("{what}: {e}"))?;
+    }
+    refused(
+        &format!("<!DOCTYPE stream:stream>{HEADER}"),
+        C::RestrictedXml,
+    )
+}
+
+fn header_requires_streams_ns() -> Outcome {
+    refused(
+        "<stream:stream xmlns='jabber:client'>",
+        C::BadNamespacePrefix,
+    )?;
+    refused("<stream xmlns='jabber:client'>", C::InvalidNamespace)?;
+    accepted(HEADER)
+}
+
+fn streams_namespace_name() -> Outcome {
+    refused(
+        "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/stream'>",
+        C::InvalidNamespace,
+    )?;
+    accepted(HEADER)
+}
+
+fn stream_elements_prefixed() -> Outcome {
+    refused(
+        "<stream xmlns='http://etherx.jabber.org/streams' xmlns:c='jabber:client'>",
+        C::BadNamespacePrefix,
+    )?;
+    refused(
+        &format!("{HEADER}<features xmlns='{STREAMS}'/>"),
+        C::BadNamespacePrefix,
+    )?;
+    refused(
+        &format!("{HEADER}<error xmlns='{STREAMS}'/>"),
+        C::BadNamespacePrefix,
+    )?;
+    accepted(&format!("{HEADER}<stream:features/><stream:error/>"))
+}
+
+fn writer_stream_prefix() -> Outcome {
+    let mut out = Vec::new();
+    xmpp_xml::write_stream_open(&mut out, "jabber:client", &[("to", "example.com")])
+        .map_err(|e| e.to_string())?;
+    xmpp_xml::write_stream_close(&mut out);
+    let text = String::from_utf8_lossy(&out);
+    if !text.starts_with("<stream:stream ") || !text.ends_with("</stream:stream>") {
+        return Err(format!("unexpected header {text:?}"));
+    }
+    let mut p = Parser::new();
+    p.feed(&out);
+    match p.next_event() {
+        Ok(Some(Event::StreamOpen(h))) if h.prefix() == "stream" => Ok(()),
+        other => Err(format!("written header not read back: {other:?}")),
+    }
+}
+
+fn header_requires_default_ns() -> Outcome {
+    refused(
+        "<stream:stream xmlns:stream='http://etherx.jabber.org/streams'>",
+        C::InvalidNamespace,
+    )
+}
+
+fn default_namespaces_both() -> Outcome {
+    for ns in ["jabber:client", "jabber:server"] {
+        let input = format!(
+            "<stream:stream xmlns='{ns}' xmlns:stream='{STREAMS}'><message to='a@b' from='c@d'/>"
+        );
+        let els = parse(input.as_bytes()).map_err(|e| format!("{ns}: {e}"))?;
+        if els.first().map(|e| e.namespace.as_str()) != Some(ns) {
+            return Err(format!("{ns}: stanza namespace not resolved"));
+        }
+    }
+    refused(
+        &format!("<stream:stream xmlns='jabber:other' xmlns:stream='{STREAMS}'>"),
+        C::InvalidNamespace,
+    )
+}
+
+fn writer_no_prefix_default() -> Outcome {
+    written(&message_with_text("x"), |t| {
+        if t.starts_with("<message id='x'><body>") {
+            Ok(())
+        } else {
+            Err(format!("prefix or declaration in {t:?}"))
+        }
+    })
+}
+
+fn writer_unprefixed_content() -> Outcome {
+    let el = Element::new("jabber:client", "iq")
+        .with_attr("type", "get")
+        .with_child(Element::new("jabber:iq:roster", "query"));
+    written(&el, |t| {
+        if t.contains("<query xmlns='jabber:iq:roster'/>") {
+            Ok(())
+        } else {
+            Err(format!("content namespace prefixed in {t:?}"))
+        }
+    })
+}
+
+const S2S: &str = "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' \
+    xmlns='jabber:server' xmlns:db='jabber:server:dialback'>";
+
+fn dialback_namespace() -> Outcome {
+    let els = parse(format!("{S2S}<db:result to='a' from='b'>key</db:result>").as_bytes())
+        .map_err(|e| e.to_string())?;
+    match els.first() {
+        Some(e) if e.namespace == "jabber:server:dialback" && e.name == "result" => Ok(()),
+        other => Err(format!("dialback element read as {other:?}")),
+    }
+}
+
+fn dialback_namespace_name() -> Outcome {
+    refused(
+        "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' \
+         xmlns='jabber:server' xmlns:db='jabber:server:dialbackx'>",
+        C::InvalidNamespace,
+    )
+}
+
+fn dialback_prefixed() -> Outcome {
+    refused(
+        &format!("{S2S}<result xmlns='jabber:server:dialback'/>"),
+        C::BadNamespacePrefix,
+    )
+}
+
+fn not_well_formed_refused() -> Outcome {
+    for doc in [
+        "<message><body>x</message>",
+        "<message a='1' a='2'/>",
+        "<message>]]></message>",
+        "<message><p:x/></message>",
+        "<message>\u{1}</message>",
+        "<message xmlns:p='u' xmlns:q='u' p:a='1' q:a='2'/>",
+    ] {
+        match parse(format!("{HEADER}{doc}").as_bytes()) {
+            Ok(_) => return Err(format!("accepted {doc:?}")),
+            Err(e) if matches!(e.condition(), C::XmlNotWellFormed | C::BadNamespacePrefix) => {}
+            Err(e) => return Err(format!("{doc:?}: unexpected {e}")),
+        }
+    }
+    Ok(())
+}
+
+fn xml_declaration_written() -> Outcome {
+    let mut out = Vec::new();
+    xmpp_xml::write_xml_declaration(&mut out);
+    xmpp_xml::write_stream_open(&mut out, "jabber:client", &[]).map_err(|e| e.to_string())?;
+    if !out.starts_with(b"<?xml version='1.0'?><stream:stream") {
+        return Err("no text declaration before the header".to_owned());
+    }
+    parse(&out).map(|_| ()).map_err(|e| e.to_string())
+}
+
+fn xml_declaration_rules() -> Outcome {
+    accepted(&format!("<?xml version='1.0' encoding='UTF-8'?>{HEADER}"))?;
+    refused(
+        &format!(" <?xml version='1.0'?>{HEADER}"),
+        C::XmlNotWellFormed,
+    )?;
+    refused(
+        &format!("<?xml encoding='UTF-8'?>{HEADER}"),
+        C::XmlNotWellFormed,
+    )?;
+    refused(
+        &format!("{HEADER}<?xml version='1.0'?>"),
+        C::XmlNotWellFormed,
+    )
+}
+
+fn utf8_supported() -> Outcome {
+    let els = parse(
+        format!("{HEADER}<message><body>\u{e9}\u{4e2d}\u{1f600}</body></message>").as_bytes(),
+    )
+    .map_err(|e| e.to_string())?;
+    let text = els
+        .first()
+        .and_then(|m| m.elements().next())
+        .map(Element::text);
+    if text.as_deref() != Some("\u{e9}\u{4e2d}\u{1f600}") {
+        return Err(format!("UTF-8 text read as {text:?}"));
+    }
+    let mut bad = format!("{HEADER}<message><body>").into_bytes();
+    bad.extend_from_slice(b"\xe9</body></message>");
+    match parse(&bad) {
+        Err(e) if e.condition() == C::XmlNotWellFormed => Ok(()),
+        other => Err(format!("invalid UTF-8 gave {other:?}")),
+    }
+}
+
+fn other_encodings_refused() -> Outcome {
+    refused(
+        &format!("<?xml version='1.0' encoding='ISO-8859-1'?>{HEADER}"),
+        C::UnsupportedEncoding,
+    )?;
+    match parse(b"\xff\xfe<\x00s\x00") {
+        Err(e) if e.condition() == C::UnsupportedEncoding => Ok(()),
+        other => Err(format!("UTF-16 gave {other:?}")),
+    }
+}
+
+fn header_opens_after_declaration() -> Outcome {
+    accepted(&format!("<?xml version='1.0'?>{HEADER}"))?;
+    accepted(HEADER)
+}
+
+fn version_integers() -> Outcome {
+    for (v, want) in [
+        ("1.0", (1, 0)),
+        ("1.10", (1, 10)),
+        ("01.002", (1, 2)),
+        ("1.999", (1, 999)),
+    ] {
+        let input =
+            format!("<stream:stream xmlns='jabber:client' xmlns:stream='{STREAMS}' version='{v}'>");
+        let mut p = Parser::new();
+        p.feed(input.as_bytes());
+        match p.next_event() {
+            Ok(Some(Event::StreamOpen(h))) if h.version() == Some(want) => {}
+            other => return Err(format!("version {v}: {other:?}")),
+        }
+    }
+    refused(
+        &format!("<stream:stream xmlns='jabber:client' xmlns:stream='{STREAMS}' version='1.0.0'>"),
+        C::UnsupportedVersion,
+    )
+}
+
+fn version_absent_is_zero() -> Outcome {
+    let input = format!("<stream:stream xmlns='jabber:client' xmlns:stream='{STREAMS}'>");
+    let mut p = Parser::new();
+    p.feed(input.as_bytes());
+    match p.next_event() {
+        Ok(Some(Event::StreamOpen(h))) if h.effective_version() == (0, 0) => Ok(()),
+        other => Err(format!("{other:?}")),
+    }
+}
+
+fn header_namespaces() -> Outcome {
+    let mut p = Parser::new();
+    p.feed(HEADER.as_bytes());
+    match p.next_event() {
+        Ok(Some(Event::StreamOpen(h)))
+            if h.namespace() == STREAMS && h.default_namespace() == "jabber:client" => {}
+        other => return Err(format!("{other:?}")),
+    }
+    header_requires_default_ns()?;
+    header_requires_streams_ns()
+}
+
+fn stream_error_element() -> Outcome {
+    let els = parse(
+        format!(
+            "{HEADER}<stream:error><xml-not-well-formed xmlns='urn:ietf:params:xml:ns:xmpp-streams'/></stream:error></stream:stream>"
+        )
+        .as_bytes(),
+    )
+    .map_err(|e| e.to_string())?;
+    match els.first() {
+        Some(e) if e.namespace == STREAMS && e.name == "error" => Ok(()),
+        other => Err(format!("{other:?}")),
+    }
+}
+
+fn specific_conditions() -> Outcome {
+    refused(
+        &format!("{HEADER}<message><!--c--></message>"),
+        C::RestrictedXml,
+    )?;
+    refused(&format!("{HEADER}<message></body>"), C::XmlNotWellFormed)?;
+    refused(&format!("{HEADER}<p:message/>"), C::BadNamespacePrefix)?;
+    refused(
+        &format!("<?xml version='1.0' encoding='latin1'?>{HEADER}"),
+        C::UnsupportedEncoding,
+    )
+}
 
 /// The checks of this group.
-pub const CHECKS: &[Check] = &[];
+pub const CHECKS: &[Check] = &[
+    Check {
+        name: "xml.writer_no_comments",
+        run: writer_no_comments,
+    },
+    Check {
+        name: "xml.writer_no_pis",
+        run: writer_no_pis,
+    },
+    Check {
+        name: "xml.writer_no_dtd",
+        run: writer_no_dtd,
+    },
+    Check {
+        name: "xml.writer_no_entity_refs",
+        run: writer_no_entity_refs,
+    },
+    Check {
+        name: "xml.writer_escapes",
+        run: writer_escapes,
+    },
+    Check {
+        name: "xml.restricted_received",
+        run: restricted_received,
+    },
+    Check {
+        name: "xml.header_requires_streams_ns",
+        run: header_requires_streams_ns,
+    },
+    Check {
+        name: "xml.streams_namespace_name",
+        run: streams_namespace_name,
+    },
+    Check {
+        name: "xml.stream_elements_prefixed",
+        run: stream_elements_prefixed,
+    },
+    Check {
+        name: "xml.writer_stream_prefix",
+        run: writer_stream_prefix,
+    },
+    Check {
+        name: "xml.header_requires_default_ns",
+        run: header_requires_default_ns,
+    },
+    Check {
+        name: "xml.default_namespaces_both",
+        run: default_namespaces_both,
+    },
+    Check {
+        name: "xml.writer_no_prefix_default",
+        run: writer_no_prefix_default,
+    },
+    Check {
+        name: "xml.writer_unprefixed_content",
+        run: writer_unprefixed_content,
+    },
+    Check {
+        name: "xml.dialback_namespace",
+        run: dialback_namespace,
+    },
+    Check {
+        name: "xml.dialback_namespace_name",
+        run: dialback_namespace_name,
+    },
+    Check {
+        name: "xml.dialback_prefixed",
+        run: dialback_prefixed,
+    },
+    Check {
+        name: "xml.not_well_formed_refused",
+        run: not_well_formed_refused,
+    },
+    Check {
+        name: "xml.xml_declaration_written",
+        run: xml_declaration_written,
+    },
+    Check {
+        name: "xml.xml_declaration_rules",
+        run: xml_declaration_rules,
+    },
+    Check {
+        name: "xml.utf8_supported",
+        run: utf8_supported,
+    },
+    Check {
+        name: "xml.other_encodings_refused",
+        run: other_encodings_refused,
+    },
+    Check {
+        name: "xml.header_opens_after_declaration",
+        run: header_opens_after_declaration,
+    },
+    Check {
+        name: "xml.version_integers",
+        run: version_integers,
+    },
+    Check {
+        name: "xml.version_absent_is_zero",
+        run: version_absent_is_zero,
+    },
+    Check {
+        name: "xml.header_namespaces",
+        run: header_namespaces,
+    },
+    Check {
+        name: "xml.stream_error_element",
+        run: stream_error_element,
+    },
+    Check {
+        name: "xml.specific_conditions",
+        run: specific_conditions,
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_check_passes() {
+        for c in super::CHECKS {
+            assert_eq!((c.run)(), Ok(()), "{}", c.name);
+        }
+    }
+}

@@ -292,6 +292,12 @@ pub fn write_stream_open(
     r
 }
 
+/// Writes the XML declaration `<?xml version='1.0'?>` that should precede a stream header
+/// (RFC 3920 §11.4).
+pub fn write_xml_declaration(out: &mut Vec<u8>) {
+    out.extend_from_slice(b"<?xml version='1.0'?>");
+}
+
 /// Writes `</stream:stream>`.
 pub fn write_stream_close(out: &mut Vec<u8>) {
     out.extend_from_slice(b"</stream:stream>");

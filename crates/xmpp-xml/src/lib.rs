@@ -66,7 +66,9 @@ pub mod fuzzing;
 mod parser;
 mod stanza;
 
-pub use element::{Attribute, Element, Node, write_stream_close, write_stream_open};
+pub use element::{
+    Attribute, Element, Node, write_stream_close, write_stream_open, write_xml_declaration,
+};
 pub use error::{Error, ErrorKind, StreamErrorCondition, WriteError};
 pub use parser::{
     CLIENT_NS, DIALBACK_NS, Ending, Limits, Parser, SERVER_NS, STREAMS_NS, XML_NS, XMLNS_NS,

@@ -1200,6 +1200,10 @@ impl Scanner {
         let ok = if nsb == CLIENT_NS.as_bytes() || nsb == SERVER_NS.as_bytes() {
             matches!(local, b"message" | b"presence" | b"iq")
         } else if nsb == STREAMS_NS.as_bytes() {
+            // RFC 3920 §11.2.1: always qualified by the streams prefix.
+            if self.top_colon_pending == 0 {
+                fail!(self, ErrorKind::StreamPrefix, t);
+            }
             matches!(local, b"features" | b"error")
         } else if nsb == DIALBACK_NS.as_bytes() {
             if self.top_colon_pending == 0 {

@@ -94,6 +94,12 @@ impl StreamHeader {
     pub fn version(&self) -> Option<(u32, u32)> {
         self.version
     }
+
+    /// The version the peer speaks: the `version` attribute, or 0.0 when it is absent
+    /// (RFC 3920 §4.4.1). Numbers compare as integers: `(1, 10) > (1, 9)`.
+    pub fn effective_version(&self) -> (u32, u32) {
+        self.version.unwrap_or((0, 0))
+    }
 }
 
 /// The namespace bindings in scope at the stream level (`xml`, and the header's).

@@ -373,6 +373,11 @@ fn top_level_elements() {
     good(" \n\t<message/>\r\n ");
     assert_eq!(bad("<foo/>"), (C::UnsupportedStanzaType, 0));
     assert_eq!(bad("<stream:bar/>"), (C::UnsupportedStanzaType, 0));
+    // RFC 3920 §11.2.1: features and error carry the streams prefix.
+    assert_eq!(
+        bad("<features xmlns='http://etherx.jabber.org/streams'/>"),
+        (C::BadNamespacePrefix, 0)
+    );
     assert_eq!(bad("hello"), (C::BadFormat, 0));
     assert_eq!(bad("<message/>x"), (C::BadFormat, 10));
 }
