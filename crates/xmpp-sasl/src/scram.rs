@@ -380,6 +380,7 @@ pub struct ScramClient {
     hash: ScramHash,
     username: String,
     password: String,
+    cached: Option<SaltedPassword>,
     authzid: Option<String>,
     binding: ClientChannelBinding,
     nonces: Box<dyn NonceSource + Send>,
@@ -395,6 +396,44 @@ impl core::fmt::Debug for ScramClient {
             .field("username", &self.username)
             .field("state", &self.state.label())
             .finish_non_exhaustive()
+    }
+}
+
+/// A client's cached `SaltedPassword` with the salt and iteration count it was computed for
+/// (RFC 5802 §5.1 lets clients cache it), so a login costs HMACs only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SaltedPassword {
+    /// `Hi(Normalize(password), salt, i)`.
+    pub salted_password: Vec<u8>,
+    /// The salt it was computed with.
+    pub salt: Vec<u8>,
+    /// The iteration count it was computed with.
+    pub iterations: u32,
+}
+
+impl core::fmt::Debug for SaltedPassword {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("SaltedPassword")
+            .field("salt", &b64_encode(&self.salt))
+            .field("iterations", &self.iterations)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SaltedPassword {
+    /// Computes `SaltedPassword` (runs PBKDF2 once; the password is SASLprepped first).
+    pub fn derive(
+        hash: ScramHash,
+        password: &str,
+        salt: &[u8],
+        iterations: u32,
+    ) -> Result<Self, Error> {
+        let password = saslprep(password, "password")?;
+        Ok(SaltedPassword {
+            salted_password: hash.hi(password.as_bytes(), salt, iterations),
+            salt: salt.to_vec(),
+            iterations,
+        })
     }
 }
 
@@ -415,6 +454,7 @@ impl ScramClient {
             hash,
             username,
             password,
+            cached: None,
             authzid: None,
             binding: ClientChannelBinding::Unsupported,
             nonces: Box::new(OsNonce),
@@ -422,6 +462,18 @@ impl ScramClient {
             max_iterations: DEFAULT_MAX_ITERATIONS,
             state: ClientState::Start,
         })
+    }
+
+    /// Uses a cached `SaltedPassword` when the server announces the same salt and iteration
+    /// count, skipping PBKDF2; otherwise the password is used as usual.
+    pub fn with_salted_password(mut self, cached: SaltedPassword) -> Self {
+        self.cached = Some(cached);
+        self
+    }
+
+    /// The `SaltedPassword` of the last exchange, to cache for the next login.
+    pub fn salted_password(&self) -> Option<&SaltedPassword> {
+        self.cached.as_ref()
     }
 
     /// Asks to act as `authzid` (sent as `a=`). RFC 3920 §6.1: only when it differs from the
@@ -489,7 +541,7 @@ impl ScramClient {
     }
 
     fn client_final(
-        &self,
+        &mut self,
         server_first: &[u8],
         gs2_header: &str,
         client_first_bare: &str,
@@ -535,7 +587,25 @@ impl ScramClient {
             });
         }
         let hash = self.hash;
-        let salted = hash.hi(self.password.as_bytes(), &salt, iterations);
+        let salted = match &self.cached {
+            Some(c)
+                if c.salt == salt
+                    && c.iterations == iterations
+                    && c.salted_password.len() == hash.output_len() =>
+            {
+                c.salted_password.clone()
+            }
+            _ => {
+                let fresh = SaltedPassword {
+                    salted_password: hash.hi(self.password.as_bytes(), &salt, iterations),
+                    salt,
+                    iterations,
+                };
+                let salted = fresh.salted_password.clone();
+                self.cached = Some(fresh);
+                salted
+            }
+        };
         let mut client_key = hash.hmac(&salted, &[b"Client Key"]);
         let stored_key = hash.hash(&client_key);
         let server_key = hash.hmac(&salted, &[b"Server Key"]);

@@ -2,8 +2,10 @@
 //! counter of `Hi()` runs does not move while the server verifies logins. This file holds a
 //! single test so no other test of the same process runs `Hi()` concurrently.
 
-use xmpp_sasl::scram::{ScramHash, ScramServer, StoredCredentials, hi_invocations};
-use xmpp_sasl::{Answer, FixedNonce, ServerMechanism, ServerStep};
+use xmpp_sasl::scram::{
+    SaltedPassword, ScramClient, ScramHash, ScramServer, StoredCredentials, hi_invocations,
+};
+use xmpp_sasl::{Answer, ClientMechanism, FixedNonce, ServerMechanism, ServerStep};
 
 /// Builds a client-final-message by hand from the salted password, so the client side needs
 /// no `Hi()` either (RFC 5802 §3).
@@ -62,6 +64,35 @@ fn server_login_runs_no_pbkdf2() {
             before,
             "the server ran PBKDF2 during a login"
         );
+
+        // A client with a cached SaltedPassword against the server: no PBKDF2 on either side.
+        let cached = SaltedPassword {
+            salted_password: salted.clone(),
+            salt: salt.to_vec(),
+            iterations: 4096,
+        };
+        let mut client = ScramClient::new(hash, "user", "pencil")
+            .unwrap()
+            .with_salted_password(cached);
+        let mut server = ScramServer::new(hash, false, b"secret");
+        let mut step = server
+            .step(client.initial_response().unwrap().as_deref())
+            .unwrap();
+        loop {
+            step = match step {
+                ServerStep::Request(_) => server
+                    .answer(Answer::ScramCredentials(Some(creds.clone())))
+                    .unwrap(),
+                ServerStep::Challenge(c) => server.step(Some(&client.step(&c).unwrap())).unwrap(),
+                ServerStep::Success {
+                    additional_data, ..
+                } => {
+                    client.success(additional_data.as_deref()).unwrap();
+                    break;
+                }
+            }
+        }
+        assert_eq!(hi_invocations(), before, "a cached login ran PBKDF2");
         // The counter does count: deriving credentials runs Hi() once.
         StoredCredentials::derive(hash, "pencil", salt, 4096).unwrap();
         assert_eq!(hi_invocations(), before + 1);
