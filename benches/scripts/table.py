@@ -6,9 +6,11 @@ usage: benches/scripts/table.py [--runs N] [--skip-bench] [--skip-callgrind]
 
 Runs `cargo bench -p xmpp-benches --bench xml` N times (default 3; criterion arguments after
 `--`, default `--warm-up-time 1 --measurement-time 4`), keeps for every parser the best
-(lowest) median time of the runs, runs benches/scripts/callgrind.sh for the instruction
-counts, and prints a Markdown table plus the allocation report of the last run. MB/s are
-10^6 bytes per second. Uses $CARGO_TARGET_DIR (default <workspace>/target).
+(lowest) median time of the runs as its MB/s, takes the ratios against quick-xml and rxml
+within each run (same run, same load) and reports their median over the runs, runs
+benches/scripts/callgrind.sh for the instruction counts, and prints a Markdown table plus
+the allocation report of the last run. MB/s are 10^6 bytes per second. Uses
+$CARGO_TARGET_DIR (default <workspace>/target).
 """
 import json
 import os
@@ -61,6 +63,7 @@ def read_estimates():
 
 def run_benches(runs, crit_args):
     best = {}
+    per_run = []
     report = ""
     loads = []
     for i in range(runs):
@@ -75,10 +78,26 @@ def run_benches(runs, crit_args):
         rep = [ln for ln in lines if ln.startswith(("allocations:", "parser ", "xmpp-xml-framing, "))
                or re.match(r"^[a-z][\w-]+ +[\d.]+ +[\d.]+ ", ln)]
         report = "\n".join(rep)
-        for name, (ns, nbytes) in read_estimates().items():
+        est = read_estimates()
+        per_run.append(est)
+        for name, (ns, nbytes) in est.items():
             if name not in best or ns < best[name][0]:
                 best[name] = (ns, nbytes)
-    return best, report, loads
+    return best, per_run, report, loads
+
+
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    if n == 0:
+        return None
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def same_run_ratio(per_run, name, peer):
+    """Median over the runs of (name MB/s) / (peer MB/s) measured in the same run."""
+    rs = [run[peer][0] / run[name][0] for run in per_run if name in run and peer in run]
+    return median(rs)
 
 
 def run_callgrind(nbytes):
@@ -115,24 +134,28 @@ def main(argv):
             sys.exit(__doc__)
         i += 1
     if skip_bench:
-        best, report, loads = read_estimates(), "", ["(estimates of the last criterion run)"]
+        best = read_estimates()
+        per_run, report, loads = [best], "", ["(estimates of the last criterion run)"]
     else:
-        best, report, loads = run_benches(runs, crit)
+        best, per_run, report, loads = run_benches(runs, crit)
     ipb = {} if skip_cg else run_callgrind(cg_bytes)
 
     mbs = {n: nbytes / ns * 1e3 for n, (ns, nbytes) in best.items()}
-    q, r = mbs.get("quick-xml-ns"), mbs.get("rxml")
+    print(f"MB/s: best of {len(per_run)} runs; ratios: median over the runs of the same-run ratio")
+    print()
     print("| parser | MB/s | vs quick-xml NsReader | vs rxml | instr/byte |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for n in ORDER:
         if n not in mbs and n not in ipb:
             continue
         m = mbs.get(n)
+        q = same_run_ratio(per_run, n, "quick-xml-ns")
+        r = same_run_ratio(per_run, n, "rxml")
         cells = [
             DESCR[n],
             f"{m:,.0f}" if m is not None else "-",
-            f"{m / q:.2f}x" if m and q else "-",
-            f"{m / r:.2f}x" if m and r else "-",
+            f"{q:.2f}x" if q is not None else "-",
+            f"{r:.2f}x" if r is not None else "-",
             f"{ipb[n]:.1f}" if n in ipb else "-",
         ]
         print("| " + " | ".join(cells) + " |")
