@@ -1,8 +1,10 @@
 //! The element tree, built on demand from validated bytes, and the writer.
 
+use std::borrow::Cow;
+
 use crate::chars::{is_char, is_ncname, is_ws};
 use crate::error::{Error, ErrorKind, WriteError};
-use crate::escape::unescape_into;
+use crate::escape::{needs_unescape, unescape_str};
 use crate::parser::{Limits, STREAMS_NS, XML_NS, XMLNS_NS};
 
 /// An XML element with its namespace resolved. Namespace declarations are not attributes:
@@ -307,14 +309,14 @@ fn broken(offset: u64, i: usize) -> Error {
     Error::new(ErrorKind::UnexpectedEof, offset + i as u64)
 }
 
-fn lookup<'n>(ns: &'n [(String, String)], prefix: &str) -> Option<&'n str> {
+fn lookup<'n>(ns: &'n [(&str, Cow<'_, str>)], prefix: &str) -> Option<&'n str> {
     ns.iter()
         .rev()
-        .find(|(p, _)| p == prefix)
-        .map(|(_, u)| u.as_str())
+        .find(|(p, _)| *p == prefix)
+        .map(|(_, u)| u.as_ref())
 }
 
-fn push_text(stack: &mut [(Element, usize)], raw: &[u8], cdata: bool) {
+fn push_text(stack: &mut [(Element, usize)], raw: &str, cdata: bool) {
     let Some((el, _)) = stack.last_mut() else {
         return;
     };
@@ -322,30 +324,26 @@ fn push_text(stack: &mut [(Element, usize)], raw: &[u8], cdata: bool) {
         return;
     }
     if !matches!(el.children.last(), Some(Node::Text(_))) {
-        el.children.push(Node::Text(String::new()));
+        el.children
+            .push(Node::Text(String::with_capacity(raw.len())));
     }
     let Some(Node::Text(t)) = el.children.last_mut() else {
         return;
     };
-    let mut v = std::mem::take(t).into_bytes();
     if cdata {
-        let mut i = 0;
-        while i < raw.len() {
-            if raw[i] == b'\r' {
-                v.push(b'\n');
-                if raw.get(i + 1) == Some(&b'\n') {
-                    i += 1;
-                }
-            } else {
-                v.push(raw[i]);
+        let mut rest = raw;
+        while let Some(k) = rest.find('\r') {
+            t.push_str(&rest[..k]);
+            t.push('\n');
+            rest = &rest[k + 1..];
+            if rest.starts_with('\n') {
+                rest = &rest[1..];
             }
-            i += 1;
         }
+        t.push_str(rest);
     } else {
-        unescape_into(raw, false, &mut v);
+        unescape_str(raw, false, t);
     }
-    *t =
-        String::from_utf8(v).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
 }
 
 /// Builds the tree of one element from bytes the parser validated. Iterative: the depth of
@@ -358,9 +356,11 @@ pub(crate) fn build_element<'c>(
 ) -> Result<Element, Error> {
     let s = std::str::from_utf8(b)
         .map_err(|e| Error::new(ErrorKind::InvalidUtf8, offset + e.valid_up_to() as u64))?;
-    let mut ns: Vec<(String, String)> = ctx.map(|(p, u)| (p.to_owned(), u.to_owned())).collect();
+    // Namespace names from the stream level, then from declarations in the stanza
+    // (owned when a declaration needed expanding, which is rare).
+    let mut ns: Vec<(&str, Cow<'_, str>)> = ctx.map(|(p, u)| (p, Cow::Borrowed(u))).collect();
     let mut stack: Vec<(Element, usize)> = Vec::new();
-    let mut raw_attrs: Vec<(&str, String)> = Vec::new();
+    let mut raw_attrs: Vec<(&str, &str)> = Vec::new();
     let skip_ws = |mut k: usize| {
         while b.get(k).is_some_and(|&c| is_ws(c)) {
             k += 1;
@@ -380,7 +380,7 @@ pub(crate) fn build_element<'c>(
         };
         if c != b'<' {
             let j = memchr::memchr(b'<', &b[i..]).map_or(b.len(), |p| i + p);
-            push_text(&mut stack, &b[i..j], false);
+            push_text(&mut stack, s.get(i..j).unwrap_or(""), false);
             i = j;
             continue;
         }
@@ -400,7 +400,7 @@ pub(crate) fn build_element<'c>(
             Some(b'!') => {
                 let start = i + 9;
                 let end = find(start, b"]]>").ok_or_else(|| broken(offset, i))?;
-                push_text(&mut stack, &b[start..end], true);
+                push_text(&mut stack, s.get(start..end).unwrap_or(""), true);
                 i = end + 3;
             }
             _ => {
@@ -440,25 +440,32 @@ pub(crate) fn build_element<'c>(
                     let vend = memchr::memchr(q, &b[k.min(b.len())..])
                         .map(|p| k + p)
                         .ok_or_else(|| broken(offset, k))?;
-                    let mut v = Vec::with_capacity(vend - k);
-                    unescape_into(&b[k..vend], true, &mut v);
-                    let value = String::from_utf8(v)
-                        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-                    raw_attrs.push((aname, value));
+                    raw_attrs.push((aname, s.get(k..vend).unwrap_or("")));
                     k = vend + 1;
                 };
                 let nsl = ns.len();
-                for (n, v) in &raw_attrs {
-                    if *n == "xmlns" {
-                        ns.push((String::new(), v.clone()));
+                for &(n, v) in &raw_attrs {
+                    let prefix = if n == "xmlns" {
+                        ""
                     } else if let Some(p) = n.strip_prefix("xmlns:") {
-                        ns.push((p.to_owned(), v.clone()));
-                    }
+                        p
+                    } else {
+                        continue;
+                    };
+                    let uri = if needs_unescape(v.as_bytes(), true) {
+                        let mut u = String::new();
+                        unescape_str(v, true, &mut u);
+                        Cow::Owned(u)
+                    } else {
+                        Cow::Borrowed(v)
+                    };
+                    ns.push((prefix, uri));
                 }
                 let (prefix, local) = qname.split_once(':').unwrap_or(("", qname));
                 let namespace = lookup(&ns, prefix).unwrap_or("").to_owned();
                 let mut el = Element::new(namespace, local);
-                for (n, v) in raw_attrs.drain(..) {
+                el.attributes.reserve(raw_attrs.len());
+                for &(n, v) in &raw_attrs {
                     if n == "xmlns" || n.starts_with("xmlns:") {
                         continue;
                     }
@@ -466,10 +473,12 @@ pub(crate) fn build_element<'c>(
                         Some((p, l)) => (lookup(&ns, p).unwrap_or("").to_owned(), l),
                         None => (String::new(), n),
                     };
+                    let mut value = String::with_capacity(v.len());
+                    unescape_str(v, true, &mut value);
                     el.attributes.push(Attribute {
                         namespace,
                         name: name.to_owned(),
-                        value: v,
+                        value,
                     });
                 }
                 i = k;

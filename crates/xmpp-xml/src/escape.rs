@@ -63,6 +63,60 @@ pub(crate) fn unescape_into(raw: &[u8], attr: bool, out: &mut Vec<u8>) {
     }
 }
 
+/// [`unescape_into`] for text already known to be UTF-8: appends to a `String` without
+/// validating the output again.
+pub(crate) fn unescape_str(raw: &str, attr: bool, out: &mut String) {
+    let b = raw.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let Some(k) = b[i..]
+            .iter()
+            .position(|&c| c == b'&' || c == b'\r' || (attr && (c == b'\n' || c == b'\t')))
+        else {
+            out.push_str(&raw[i..]);
+            break;
+        };
+        // The stop bytes are ASCII, so these are character boundaries.
+        out.push_str(&raw[i..i + k]);
+        i += k;
+        match b[i] {
+            b'\r' => {
+                out.push(if attr { ' ' } else { '\n' });
+                i += 1;
+                if b.get(i) == Some(&b'\n') {
+                    i += 1;
+                }
+            }
+            b'&' => {
+                let Some(semi) = b[i..].iter().position(|&c| c == b';').map(|p| i + p) else {
+                    out.push_str(&raw[i..]);
+                    break;
+                };
+                let name = &b[i + 1..semi];
+                let ch = match name {
+                    b"lt" => Some('<'),
+                    b"gt" => Some('>'),
+                    b"amp" => Some('&'),
+                    b"apos" => Some('\''),
+                    b"quot" => Some('"'),
+                    [b'#', b'x', hex @ ..] => char_ref(hex, 16),
+                    [b'#', dec @ ..] => char_ref(dec, 10),
+                    _ => None,
+                };
+                match ch {
+                    Some(c) => out.push(c),
+                    None => out.push_str(&raw[i..=semi]),
+                }
+                i = semi + 1;
+            }
+            _ => {
+                out.push(' ');
+                i += 1;
+            }
+        }
+    }
+}
+
 /// Decodes the digits of a character reference.
 pub(crate) fn char_ref(digits: &[u8], radix: u32) -> Option<char> {
     if digits.is_empty() {

@@ -321,10 +321,12 @@ impl Scanner {
     ) -> Result<NameScan, Error> {
         let max = self.limits.max_name_bytes;
         loop {
+            // Checked at every character so that the outcome is the same however the
+            // input is split.
+            if i - start > max {
+                fail!(self, ErrorKind::NameTooLong, start);
+            }
             if i >= end {
-                if i - start > max {
-                    fail!(self, ErrorKind::NameTooLong, start);
-                }
                 return Ok(NameScan::More(i));
             }
             let c = b[i];
@@ -354,9 +356,6 @@ impl Scanner {
                             fail!(self, ErrorKind::InvalidName, start);
                         }
                         i += n;
-                        if i - start > max {
-                            fail!(self, ErrorKind::NameTooLong, start);
-                        }
                         continue;
                     }
                     Utf8::Incomplete => return Ok(NameScan::More(i)),
@@ -894,10 +893,6 @@ impl Scanner {
         let lim = end.min(t + MAX_DECL);
         let Some(q) = b[t + 5..lim].windows(2).position(|w| w == b"?>") else {
             if lim == t + MAX_DECL {
-                fail!(self, ErrorKind::XmlDeclaration, t);
-            }
-            // Only a quote-free, '<'-free declaration can still become valid.
-            if b[t + 5..lim].contains(&b'<') {
                 fail!(self, ErrorKind::XmlDeclaration, t);
             }
             return Ok(None);
