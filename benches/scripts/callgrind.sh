@@ -4,7 +4,7 @@
 #
 # usage: benches/scripts/callgrind.sh [-b BYTES] [-a] [PARSER...]
 #   -b BYTES  size of the generated stream (default 2097152 = 2 MiB)
-#   -a        also print the top functions and lines (callgrind_annotate) of each parser
+#   -a        also print the hottest functions and source lines of each parser
 #   PARSER    names from `xml_once --list` (default: all of them)
 #
 # Builds benches/examples/xml_once.rs with the bench profile (optimized, with debug info),
@@ -24,7 +24,8 @@ while getopts "b:a" opt; do
 done
 shift $((OPTIND - 1))
 
-root=$(cd "$(dirname "$0")/../.." && pwd)
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
 target=${CARGO_TARGET_DIR:-$root/target}
 command -v valgrind >/dev/null || { echo "valgrind not found" >&2; exit 1; }
 
@@ -52,7 +53,10 @@ for p in "${parsers[@]}"; do
     awk -v p="$p" -v n="$n" -v ir="$ir" \
         'BEGIN { printf "%-18s %12d %14d %10.1f\n", p, n, ir, ir / n }'
     if [ "$annotate" = 1 ]; then
-        callgrind_annotate --threshold=95 "$file" 2>/dev/null | sed -n '1,60p' | grep -v '^ *$' \
-            | sed "s/^/  [$p] /"
+        echo "  [$p] top functions (exclusive Ir):"
+        callgrind_annotate "$file" 2>/dev/null | sed -n '/file:function/,$p' | sed -n '3,22p' \
+            | sed -E 's#/rustc/[0-9a-f]+/library/##; s# \[[^]]*\]$##; s#^#    #'
+        echo "  [$p] top source lines of the workspace crates (exclusive Ir):"
+        callgrind_annotate --auto=yes "$file" 2>/dev/null | python3 "$here/top_lines.py" 20
     fi
 done
