@@ -3,7 +3,8 @@
 //! `cargo run --release -p xmpp-benches --example xml_once -- <parser> [bytes]`
 //!
 //! `<parser>` is one of the names printed by `--list`; `bytes` is the stream size
-//! (default 2 MiB). Only `parse_once` does the parsing, so
+//! (default 2 MiB). `xml_once --dump FILE [bytes]` writes the stream to FILE instead (for
+//! parsers outside Rust, such as `benches/scripts/expat_once.c`). Only `parse_once` does the parsing, so
 //! `valgrind --tool=callgrind --toggle-collect='*parse_once*'` counts exactly the parser's
 //! instructions (see `benches/scripts/callgrind.sh`).
 #![allow(missing_docs)]
@@ -21,7 +22,7 @@ fn parse_once(parser: XmlParser, doc: &[u8]) -> Result<usize, String> {
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(name) = args.first() else {
-        eprintln!("usage: xml_once <parser>|--list [bytes]");
+        eprintln!("usage: xml_once <parser>|--list [bytes] | xml_once --dump FILE [bytes]");
         return ExitCode::from(2);
     };
     if name == "--list" {
@@ -29,6 +30,31 @@ fn main() -> ExitCode {
             println!("{}", p.name());
         }
         return ExitCode::SUCCESS;
+    }
+    if name == "--dump" {
+        let (Some(path), size) = (args.get(1), args.get(2)) else {
+            eprintln!("usage: xml_once --dump FILE [bytes]");
+            return ExitCode::from(2);
+        };
+        let bytes = match size.map(|s| s.parse::<usize>()) {
+            None => 2 * 1024 * 1024,
+            Some(Ok(n)) => n,
+            Some(Err(e)) => {
+                eprintln!("bad size: {e}");
+                return ExitCode::from(2);
+            }
+        };
+        let corpus = generate(bytes, SEED, true);
+        return match std::fs::write(path, &corpus.bytes) {
+            Ok(()) => {
+                println!("wrote {} bytes to {path}", corpus.bytes.len());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{path}: {e}");
+                ExitCode::FAILURE
+            }
+        };
     }
     let Some(parser) = XmlParser::from_name(name) else {
         eprintln!("unknown parser {name:?}; try --list");

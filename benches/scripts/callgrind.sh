@@ -5,7 +5,8 @@
 # usage: benches/scripts/callgrind.sh [-b BYTES] [-a] [PARSER...]
 #   -b BYTES  size of the generated stream (default 2097152 = 2 MiB)
 #   -a        also print the hottest functions and source lines of each parser
-#   PARSER    names from `xml_once --list` (default: all of them)
+#   PARSER    names from `xml_once --list`, or `expat` (default: all of them, and expat
+#             when a C compiler and expat.h are present)
 #
 # Builds benches/examples/xml_once.rs with the bench profile (optimized, with debug info),
 # runs it once per parser under `valgrind --tool=callgrind`, collecting only inside
@@ -34,8 +35,16 @@ exe=$target/release/examples/xml_once
 out=$target/callgrind
 mkdir -p "$out"
 
+# expat, through the small C driver next to this script.
+expat_exe=$out/expat_once
+have_expat=0
+if command -v cc >/dev/null && [ -f /usr/include/expat.h ]; then
+    cc -O2 -g -o "$expat_exe" "$here/expat_once.c" -lexpat && have_expat=1
+fi
+
 if [ $# -eq 0 ]; then
     mapfile -t parsers < <("$exe" --list)
+    [ "$have_expat" = 1 ] && parsers+=(expat)
 else
     parsers=("$@")
 fi
@@ -43,8 +52,15 @@ fi
 printf '%-18s %12s %14s %10s\n' parser bytes instructions instr/byte
 for p in "${parsers[@]}"; do
     file=$out/callgrind.$p.out
+    if [ "$p" = expat ]; then
+        [ "$have_expat" = 1 ] || { echo "expat: no C compiler or expat.h" >&2; continue; }
+        "$exe" --dump "$out/corpus.xml" "$bytes" >/dev/null
+        cmd=("$expat_exe" "$out/corpus.xml")
+    else
+        cmd=("$exe" "$p" "$bytes")
+    fi
     line=$(valgrind --tool=callgrind --toggle-collect='*parse_once*' \
-        --callgrind-out-file="$file" "$exe" "$p" "$bytes" 2>"$out/$p.log") || {
+        --callgrind-out-file="$file" "${cmd[@]}" 2>"$out/$p.log") || {
         echo "$p: failed, see $out/$p.log" >&2
         continue
     }

@@ -6,7 +6,8 @@ usage: benches/scripts/table.py [--runs N] [--skip-bench] [--skip-callgrind]
 
 Runs `cargo bench -p xmpp-benches --bench xml` N times (default 3; criterion arguments after
 `--`, default `--warm-up-time 1 --measurement-time 4`), keeps for every parser the best
-(lowest) median time of the runs as its MB/s, takes the ratios against quick-xml and rxml
+(lowest) median time of the runs as its MB/s (expat, a C library: the best of 10 passes
+timed by benches/scripts/expat_once.c right after each criterion run), takes the ratios against quick-xml and rxml
 within each run (same run, same load) and reports their median over the runs, runs
 benches/scripts/callgrind.sh for the instruction counts, and prints a Markdown table plus
 the allocation report of the last run. MB/s are 10^6 bytes per second. Uses
@@ -20,7 +21,7 @@ import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-ORDER = ["xmpp-xml-framing", "xmpp-xml-tree", "quick-xml-ns", "rxml", "xmlparser",
+ORDER = ["xmpp-xml-framing", "xmpp-xml-tree", "quick-xml-ns", "rxml", "xmlparser", "expat",
          "memchr-count", "memchr-find", "from_utf8"]
 DESCR = {
     "xmpp-xml-framing": "xmpp-xml framing (validated, `attr(\"to\")`)",
@@ -28,6 +29,7 @@ DESCR = {
     "quick-xml-ns": "quick-xml 0.42 NsReader (all events, attrs resolved + unescaped)",
     "rxml": "rxml 0.14 Parser",
     "xmlparser": "xmlparser 0.13 (from_utf8 + tokens)",
+    "expat": "expat 2 (C, namespaces on, 4 KiB `XML_Parse` chunks)",
     "memchr-count": "memchr count `<`",
     "memchr-find": "memchr find each `<`",
     "from_utf8": "std::str::from_utf8",
@@ -61,9 +63,37 @@ def read_estimates():
     return out
 
 
+def prepare_expat():
+    """Builds benches/scripts/expat_once.c and writes the 8 MiB stream for it; returns the
+    command to run it, or None when there is no C compiler or expat."""
+    out = os.path.join(TARGET, "callgrind")
+    os.makedirs(out, exist_ok=True)
+    exe = os.path.join(out, "expat_once")
+    corpus = os.path.join(out, "corpus-8mib.xml")
+    src = os.path.join(ROOT, "benches", "scripts", "expat_once.c")
+    if subprocess.run(["cc", "-O2", "-g", "-o", exe, src, "-lexpat"]).returncode != 0:
+        return None
+    build = ["cargo", "run", "-q", "--profile", "bench", "-p", "xmpp-benches", "--example",
+             "xml_once", "--", "--dump", corpus, str(8 * 1024 * 1024)]
+    if subprocess.run(build, cwd=ROOT, capture_output=True).returncode != 0:
+        return None
+    return [exe, corpus]
+
+
+def run_expat(cmd, passes=10):
+    """Best pass of expat over the 8 MiB stream: (ns per pass, bytes), as read_estimates."""
+    res = subprocess.run(cmd + [str(passes)], capture_output=True, text=True)
+    m = re.search(r"bytes=(\d+) .*best_mb_s=([\d.]+)", res.stdout)
+    if not m:
+        return None
+    nbytes, mbs = int(m.group(1)), float(m.group(2))
+    return (nbytes / mbs * 1e3, nbytes)
+
+
 def run_benches(runs, crit_args):
     best = {}
     per_run = []
+    expat = prepare_expat()
     report = ""
     loads = []
     for i in range(runs):
@@ -79,6 +109,10 @@ def run_benches(runs, crit_args):
                or re.match(r"^[a-z][\w-]+ +[\d.]+ +[\d.]+ ", ln)]
         report = "\n".join(rep)
         est = read_estimates()
+        if expat:
+            e = run_expat(expat)
+            if e:
+                est["expat"] = e
         per_run.append(est)
         for name, (ns, nbytes) in est.items():
             if name not in best or ns < best[name][0]:
