@@ -51,24 +51,28 @@
 //!
 //! # Cost
 //!
-//! Input that is already canonical ASCII is validated in one pass and costs exactly one
-//! allocation, the `String` the JID owns.
+//! Input that is already canonical plain ASCII is recognized in one pass and copied once.
+//! A JID of up to 54 bytes is stored inline, so parsing one that is already canonical
+//! allocates nothing; a longer one costs one exact-size allocation.
 #![forbid(unsafe_code)]
 
 use std::borrow::Cow;
 use std::fmt;
 use std::hash::{Hash, Hasher};
+use std::num::NonZeroU16;
 use std::str::FromStr;
 
 mod domain;
 mod error;
 mod prep;
 pub mod punycode;
+mod repr;
 mod tables;
 
 pub use error::{BidiRule, Error, IpVersion, LabelError, Part};
 
 use prep::Profile;
+use repr::{Pos, Repr, idx, pos};
 
 /// Longest prepared part in bytes (RFC 3920 §3.1).
 pub const MAX_PART_LEN: usize = 1023;
@@ -216,15 +220,127 @@ impl DomainPart {
     }
 }
 
-/// The three parts of a parsed JID: canonical string and separator positions.
+/// A parsed JID: canonical text and separator positions.
 struct Parsed {
-    s: String,
-    at: Option<usize>,
-    slash: Option<usize>,
+    s: Repr,
+    at: Pos,
+    slash: Pos,
+}
+
+/// Byte classes of the canonical fast path ([`parse_fast`]): `SPECIAL` marks the
+/// separators `.`, `@`, `/` and every byte that is not canonical in a node or a domain
+/// (upper case, non-ASCII, controls, space, the characters RFC 3920 A.5 adds, `:` and
+/// `[` that start IP literals).
+const SPECIAL: u8 = 1;
+/// Bytes other than digits and dots.
+const DOMAIN_NAME: u8 = 2;
+
+const fn fast_classes() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        let special = b >= 0x80
+            || b < 0x20
+            || b == 0x7F
+            || b.is_ascii_uppercase()
+            || matches!(
+                b,
+                b' ' | b'"' | b'&' | b'\'' | b'/' | b':' | b'<' | b'>' | b'@' | b'[' | b'.'
+            );
+        let mut c = 0;
+        if special {
+            c |= SPECIAL;
+        }
+        if !b.is_ascii_digit() && b != b'.' {
+            c |= DOMAIN_NAME;
+        }
+        t[i] = c;
+        i += 1;
+    }
+    t
+}
+
+static FAST: [u8; 256] = fast_classes();
+
+/// Recognizes input that is already canonical plain ASCII, in one pass over the bytes, and
+/// returns its separator positions; anything else (`None`) goes through
+/// [`parse_general`], which gives the same result for every input this accepts
+/// (unit-tested below).
+fn parse_fast(input: &str) -> Option<(Pos, Pos)> {
+    let bytes = input.as_bytes();
+    let mut at: Option<usize> = None;
+    let mut slash: Option<usize> = None;
+    // Start of the current domain label; a label was empty or over 63 octets.
+    let mut label_start = 0usize;
+    let mut bad_label = false;
+    // Classes seen in the domain.
+    let mut name = 0u8;
+    for (i, &b) in bytes.iter().enumerate() {
+        // Indexing a 256-entry table with a byte cannot go out of bounds.
+        let class = FAST[usize::from(b)];
+        name |= class;
+        if class & SPECIAL != 0 {
+            match b {
+                b'.' => {
+                    bad_label |= i == label_start || i - label_start > 63;
+                    label_start = i + 1;
+                }
+                b'@' if at.is_none() => {
+                    // What came before was the node: forget its labels and classes.
+                    at = Some(i);
+                    label_start = i + 1;
+                    bad_label = false;
+                    name = 0;
+                }
+                b'/' => {
+                    slash = Some(i);
+                    break;
+                }
+                // A second '@', or a byte that needs preparation.
+                _ => return None,
+            }
+        }
+    }
+    let domain_end = slash.unwrap_or(bytes.len());
+    bad_label |= domain_end == label_start || domain_end - label_start > 63;
+    let domain_start = at.map_or(0, |a| a + 1);
+    if bad_label
+        || at == Some(0)
+        || at.is_some_and(|a| a > MAX_PART_LEN)
+        || domain_end - domain_start > MAX_PART_LEN
+        // Only digits and dots: maybe an IPv4 literal, left to the general path.
+        || name & DOMAIN_NAME == 0
+    {
+        return None;
+    }
+    if let Some(slash) = slash {
+        let resource = bytes.get(slash + 1..)?;
+        // Printable ASCII (RFC 3920 B.5 refuses only the controls among ASCII).
+        let printable = resource
+            .iter()
+            .fold(0u8, |bad, &b| bad | u8::from(b.wrapping_sub(0x20) >= 0x5F));
+        if resource.is_empty() || resource.len() > MAX_PART_LEN || printable != 0 {
+            return None;
+        }
+    }
+    Some((at.and_then(pos), slash.and_then(pos)))
 }
 
 /// Splits per RFC 3920 §3.1 and prepares each part.
 fn parse(input: &str) -> Result<Parsed, Error> {
+    if let Some((at, slash)) = parse_fast(input) {
+        return Ok(Parsed {
+            s: Repr::new(input),
+            at,
+            slash,
+        });
+    }
+    parse_general(input)
+}
+
+/// The general path: every part through its profile.
+fn parse_general(input: &str) -> Result<Parsed, Error> {
     let (head, resource) = match input.split_once('/') {
         Some((head, resource)) => (head, Some(resource)),
         None => (input, None),
@@ -246,7 +362,7 @@ fn parse(input: &str) -> Result<Parsed, Error> {
     let node_len = node.as_ref().map(|n| n.len());
     let s = if borrowed(&node) && matches!(domain, Cow::Borrowed(_)) && borrowed(&resource) {
         // Every part is a slice of the input, unchanged: the input is canonical.
-        String::from(input)
+        Repr::new(input)
     } else {
         let mut s = String::with_capacity(
             node_len.map_or(0, |n| n + 1)
@@ -262,12 +378,12 @@ fn parse(input: &str) -> Result<Parsed, Error> {
             s.push('/');
             s.push_str(r);
         }
-        s
+        Repr::from_string(s)
     };
-    let at = node_len;
+    let at = node_len.and_then(pos);
     let slash = resource
         .as_ref()
-        .map(|_| node_len.map_or(0, |n| n + 1) + domain.len());
+        .and_then(|_| pos(node_len.map_or(0, |n| n + 1) + domain.len()));
     Ok(Parsed { s, at, slash })
 }
 
@@ -278,17 +394,21 @@ fn build(node: Option<&NodePart>, domain: &DomainPart, resource: Option<&Resourc
     let mut at = None;
     if let Some(n) = node {
         s.push_str(&n.0);
-        at = Some(s.len());
+        at = pos(s.len());
         s.push('@');
     }
     s.push_str(&domain.0);
     let mut slash = None;
     if let Some(r) = resource {
-        slash = Some(s.len());
+        slash = pos(s.len());
         s.push('/');
         s.push_str(&r.0);
     }
-    Parsed { s, at, slash }
+    Parsed {
+        s: Repr::from_string(s),
+        at,
+        slash,
+    }
 }
 
 fn slice(s: &str, from: usize, to: usize) -> &str {
@@ -299,13 +419,13 @@ macro_rules! common_impls {
     ($name:ident) => {
         impl PartialEq for $name {
             fn eq(&self, other: &Self) -> bool {
-                self.inner == other.inner
+                self.as_str() == other.as_str()
             }
         }
         impl Eq for $name {}
         impl Hash for $name {
             fn hash<H: Hasher>(&self, state: &mut H) {
-                self.inner.hash(state);
+                self.as_str().hash(state);
             }
         }
         impl PartialOrd for $name {
@@ -315,22 +435,22 @@ macro_rules! common_impls {
         }
         impl Ord for $name {
             fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-                self.inner.cmp(&other.inner)
+                self.as_str().cmp(other.as_str())
             }
         }
         impl fmt::Display for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str(&self.inner)
+                f.write_str(self.as_str())
             }
         }
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({:?})", stringify!($name), self.inner)
+                write!(f, "{}({:?})", stringify!($name), self.as_str())
             }
         }
         impl AsRef<str> for $name {
             fn as_ref(&self) -> &str {
-                &self.inner
+                self.as_str()
             }
         }
         impl FromStr for $name {
@@ -345,15 +465,20 @@ macro_rules! common_impls {
                 Self::parse(s)
             }
         }
+        impl From<$name> for String {
+            fn from(j: $name) -> String {
+                j.as_str().to_owned()
+            }
+        }
         impl $name {
             /// The canonical form, as [`Display`](fmt::Display) writes it.
             pub fn as_str(&self) -> &str {
-                &self.inner
+                self.inner.as_str()
             }
 
             /// The node identifier, if there is one.
             pub fn node(&self) -> Option<&str> {
-                self.at.map(|at| slice(&self.inner, 0, at))
+                self.at.map(|at| slice(self.as_str(), 0, idx(at)))
             }
 
             /// The node as a typed part.
@@ -363,9 +488,10 @@ macro_rules! common_impls {
 
             /// The domain identifier.
             pub fn domain(&self) -> &str {
-                let start = self.at.map_or(0, |at| at + 1);
-                let end = self.slash_pos().unwrap_or(self.inner.len());
-                slice(&self.inner, start, end)
+                let s = self.as_str();
+                let start = self.at.map_or(0, |at| idx(at) + 1);
+                let end = self.slash_pos().unwrap_or(s.len());
+                slice(s, start, end)
             }
 
             /// The domain as a typed part.
@@ -373,21 +499,19 @@ macro_rules! common_impls {
                 DomainPart(self.domain().to_owned())
             }
 
-            /// The bare JID (`node@domain` or `domain`), copied.
+            /// The bare JID (`node@domain` or `domain`).
             pub fn to_bare(&self) -> BareJid {
-                let end = self.slash_pos().unwrap_or(self.inner.len());
+                let s = self.as_str();
+                let end = self.slash_pos().unwrap_or(s.len());
                 BareJid {
-                    inner: slice(&self.inner, 0, end).to_owned(),
+                    inner: Repr::new(slice(s, 0, end)),
                     at: self.at,
                 }
             }
 
-            /// The bare JID (`node@domain` or `domain`), reusing this JID's string.
+            /// The bare JID (`node@domain` or `domain`), consuming this one.
             pub fn into_bare(self) -> BareJid {
-                let end = self.slash_pos().unwrap_or(self.inner.len());
-                let mut inner = self.inner;
-                inner.truncate(end);
-                BareJid { inner, at: self.at }
+                self.to_bare()
             }
         }
     };
@@ -403,9 +527,9 @@ macro_rules! common_impls {
 /// ```
 #[derive(Clone)]
 pub struct Jid {
-    inner: String,
-    at: Option<usize>,
-    slash: Option<usize>,
+    inner: Repr,
+    at: Pos,
+    slash: Pos,
 }
 
 /// A JID without resource: `node@domain` or `domain` (RFC 3920 §3.3).
@@ -418,8 +542,8 @@ pub struct Jid {
 /// ```
 #[derive(Clone)]
 pub struct BareJid {
-    inner: String,
-    at: Option<usize>,
+    inner: Repr,
+    at: Pos,
 }
 
 /// A JID with a resource: `[node@]domain/resource` (RFC 3920 §3.4).
@@ -432,9 +556,9 @@ pub struct BareJid {
 /// ```
 #[derive(Clone)]
 pub struct FullJid {
-    inner: String,
-    at: Option<usize>,
-    slash: usize,
+    inner: Repr,
+    at: Pos,
+    slash: NonZeroU16,
 }
 
 common_impls!(Jid);
@@ -467,13 +591,13 @@ impl Jid {
     }
 
     fn slash_pos(&self) -> Option<usize> {
-        self.slash
+        self.slash.map(idx)
     }
 
     /// The resource identifier, if there is one.
     pub fn resource(&self) -> Option<&str> {
-        self.slash
-            .map(|slash| slice(&self.inner, slash + 1, self.inner.len()))
+        let s = self.as_str();
+        self.slash.map(|slash| slice(s, idx(slash) + 1, s.len()))
     }
 
     /// Whether the JID has no resource.
@@ -524,15 +648,16 @@ impl BareJid {
 
     /// The full JID made of this bare JID and `resource`.
     pub fn with_resource(&self, resource: &ResourcePart) -> FullJid {
-        let mut inner = String::with_capacity(self.inner.len() + 1 + resource.0.len());
-        inner.push_str(&self.inner);
-        let slash = inner.len();
-        inner.push('/');
-        inner.push_str(&resource.0);
+        let mut s = String::with_capacity(self.as_str().len() + 1 + resource.0.len());
+        s.push_str(self.as_str());
+        let slash = pos(s.len());
+        s.push('/');
+        s.push_str(&resource.0);
         FullJid {
-            inner,
+            inner: Repr::from_string(s),
             at: self.at,
-            slash,
+            // The domain is never empty, so the position is never 0.
+            slash: slash.unwrap_or(NonZeroU16::MIN),
         }
     }
 }
@@ -560,17 +685,18 @@ impl FullJid {
         FullJid {
             inner: s,
             at,
-            slash: slash.unwrap_or_default(),
+            slash: slash.unwrap_or(NonZeroU16::MIN),
         }
     }
 
     fn slash_pos(&self) -> Option<usize> {
-        Some(self.slash)
+        Some(idx(self.slash))
     }
 
     /// The resource identifier.
     pub fn resource(&self) -> &str {
-        slice(&self.inner, self.slash + 1, self.inner.len())
+        let s = self.as_str();
+        slice(s, idx(self.slash) + 1, s.len())
     }
 
     /// The resource as a typed part.
@@ -623,7 +749,7 @@ impl TryFrom<Jid> for BareJid {
 
 impl PartialEq<str> for Jid {
     fn eq(&self, other: &str) -> bool {
-        self.inner == other
+        self.as_str() == other
     }
 }
 
@@ -638,6 +764,16 @@ pub mod fuzz {
         let Ok(s) = std::str::from_utf8(data) else {
             return;
         };
+        // The fast path accepts only what the general path leaves unchanged.
+        if let Some((at, slash)) = super::parse_fast(s) {
+            let general = super::parse_general(s);
+            assert!(
+                general
+                    .as_ref()
+                    .is_ok_and(|g| g.s.as_str() == s && g.at == at && g.slash == slash),
+                "fast path disagrees on {s:?}"
+            );
+        }
         if let Ok(jid) = Jid::parse(s) {
             let again = Jid::parse(jid.as_str());
             assert_eq!(again.as_ref(), Ok(&jid), "round trip of {s:?}");
@@ -652,5 +788,68 @@ pub mod fuzz {
                 assert_eq!(again.as_deref(), Ok(&*prepared), "idempotence on {s:?}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn check_fast_agrees(s: &str) -> Result<(), TestCaseError> {
+        if let Some((at, slash)) = parse_fast(s) {
+            let general = parse_general(s);
+            prop_assert!(
+                general.is_ok(),
+                "fast path accepted {:?}: {:?}",
+                s,
+                general.err()
+            );
+            if let Ok(g) = general {
+                prop_assert_eq!(g.s.as_str(), s);
+                prop_assert_eq!((g.at, g.slash), (at, slash));
+            }
+        }
+        Ok(())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5000))]
+
+        // The fast path accepts only what the general path leaves unchanged.
+        #[test]
+        fn fast_path_agrees_with_general_path(s in "[a-zA-Z0-9@/.:\\[\\] \\-_\"&'<>\u{7f}\u{e9}]{0,40}") {
+            check_fast_agrees(&s)?;
+        }
+    }
+
+    #[test]
+    fn fast_path_cases() {
+        for s in [
+            "a@b",
+            "a@b/c",
+            "b/c",
+            "b",
+            "1.2.3.4",
+            "256.1.1.1",
+            "a@b..c",
+            "a@.b",
+            "a@b.",
+            "A@b",
+            "a@B",
+            "a@b/C",
+            "[::1]",
+            "a@b:c",
+            "a b@c",
+            "a@b c",
+            "@b",
+            "a@",
+            "a@b/",
+        ] {
+            assert!(check_fast_agrees(s).is_ok(), "{s}");
+        }
+        assert!(parse_fast("juliet@example.com/balcony").is_some());
+        assert!(parse_fast("1.2.3.4").is_none());
+        assert!(parse_fast(&format!("a@{}", "b".repeat(64))).is_none());
     }
 }
