@@ -1032,3 +1032,35 @@ fn payload_base64() {
         assert_eq!(Condition::from_element_name(c.element_name()), Some(c));
     }
 }
+
+// RFC 5802 §5.1: a client may cache SaltedPassword; a stale cache falls back to the password.
+#[test]
+fn scram_salted_password_cache() {
+    use xmpp_sasl::scram::SaltedPassword;
+    for hash in HASHES {
+        let mut c = ScramClient::new(hash, "juliet", "r0m30").unwrap();
+        let mut s = ScramServer::new(hash, false, SECRET);
+        run(&mut c, &mut s, scram_db(hash)).unwrap();
+        let cached = c.salted_password().unwrap().clone();
+        assert_eq!(cached.salt, b"0123456789abcdef");
+        assert_eq!(cached.iterations, 4096);
+        assert_eq!(
+            cached,
+            SaltedPassword::derive(hash, "r0m30", b"0123456789abcdef", 4096).unwrap()
+        );
+        // The cache is used: a client with a wrong password but the right cache succeeds.
+        let mut c = ScramClient::new(hash, "juliet", "not the password")
+            .unwrap()
+            .with_salted_password(cached.clone());
+        let mut s = ScramServer::new(hash, false, SECRET);
+        run(&mut c, &mut s, scram_db(hash)).unwrap();
+        // A cache for another salt is ignored and the password is used.
+        let stale = SaltedPassword::derive(hash, "r0m30", b"another salt", 4096).unwrap();
+        let mut c = ScramClient::new(hash, "juliet", "r0m30")
+            .unwrap()
+            .with_salted_password(stale);
+        let mut s = ScramServer::new(hash, false, SECRET);
+        run(&mut c, &mut s, scram_db(hash)).unwrap();
+        assert_eq!(c.salted_password(), Some(&cached));
+    }
+}
