@@ -279,7 +279,6 @@ fn parse_fast(input: &str) -> Option<(Pos, Pos)> {
     for (i, &b) in bytes.iter().enumerate() {
         // Indexing a 256-entry table with a byte cannot go out of bounds.
         let class = FAST[usize::from(b)];
-        name |= class;
         if class & SPECIAL != 0 {
             match b {
                 b'.' => {
@@ -292,6 +291,7 @@ fn parse_fast(input: &str) -> Option<(Pos, Pos)> {
                     label_start = i + 1;
                     bad_label = false;
                     name = 0;
+                    continue;
                 }
                 b'/' => {
                     slash = Some(i);
@@ -301,6 +301,7 @@ fn parse_fast(input: &str) -> Option<(Pos, Pos)> {
                 _ => return None,
             }
         }
+        name |= class;
     }
     let domain_end = slash.unwrap_or(bytes.len());
     bad_label |= domain_end == label_start || domain_end - label_start > 63;
@@ -819,6 +820,18 @@ mod tests {
         // The fast path accepts only what the general path leaves unchanged.
         #[test]
         fn fast_path_agrees_with_general_path(s in "[a-zA-Z0-9@/.:\\[\\] \\-_\"&'<>\u{7f}\u{e9}]{0,40}") {
+            check_fast_agrees(&s)?;
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5000))]
+
+        // The same on JID-shaped input, where the fast path is taken often.
+        #[test]
+        fn fast_path_agrees_on_jid_shapes(
+            s in "([a-z0-9.]{0,4}@)?[a-z0-9.\\-]{0,12}(/[a-zA-Z0-9 ./@]{0,4})?"
+        ) {
             check_fast_agrees(&s)?;
         }
     }
