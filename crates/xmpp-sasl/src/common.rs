@@ -85,7 +85,7 @@ pub enum ServerStep {
 ///
 /// Call [`initial_response`](Self::initial_response) once, then [`step`](Self::step) for each
 /// challenge, then [`success`](Self::success) when the server reports success.
-pub trait ClientMechanism {
+pub trait ClientMechanism: core::fmt::Debug {
     /// The mechanism name as advertised, such as `SCRAM-SHA-1-PLUS`.
     fn name(&self) -> &'static str;
     /// The initial response to send in `<auth/>`, `None` when the mechanism starts with a
@@ -104,7 +104,7 @@ pub trait ClientMechanism {
 ///
 /// Feed each client message (the initial response first, `None` if `<auth/>` had none) to
 /// [`step`](Self::step); answer [`ServerStep::Request`] with [`answer`](Self::answer).
-pub trait ServerMechanism {
+pub trait ServerMechanism: core::fmt::Debug {
     /// The mechanism name, such as `SCRAM-SHA-256`.
     fn name(&self) -> &'static str;
     /// Processes a client message.

@@ -1,7 +1,12 @@
-//! Mechanism names, the client's choice among the server's offer, and the server's offer.
+//! Mechanism names, the client's choice among the server's offer, the server's offer, and
+//! constructors of any mechanism's state machines by name.
 
 use crate::Error;
-use crate::scram::{ChannelBinding, ClientChannelBinding, ScramHash};
+use crate::anonymous::{AnonymousClient, AnonymousServer};
+use crate::common::{ClientMechanism, ServerMechanism};
+use crate::external::{ExternalClient, ExternalServer};
+use crate::plain::{PlainClient, PlainServer};
+use crate::scram::{ChannelBinding, ClientChannelBinding, ScramClient, ScramHash, ScramServer};
 
 /// A mechanism this crate implements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -208,4 +213,137 @@ pub fn offer(policy: &ServerPolicy) -> Vec<Mechanism> {
             Mechanism::Anonymous => policy.anonymous,
         })
         .collect()
+}
+
+/// What a client needs to run any of the mechanisms ([`client`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ClientCredentials {
+    /// The user name (SCRAM, DIGEST-MD5, PLAIN).
+    pub username: String,
+    /// The password (SCRAM, DIGEST-MD5, PLAIN).
+    pub password: String,
+    /// The authorization identity to ask for, only when it differs from the one derived from
+    /// the user name (RFC 3920 §6.1).
+    pub authzid: Option<String>,
+    /// The service name of the DIGEST-MD5 `digest-uri` (`xmpp`).
+    pub service: String,
+    /// The server host name (DIGEST-MD5 `digest-uri`).
+    pub host: String,
+    /// Channel binding data of the TLS connection, if any.
+    pub channel_binding: Option<ChannelBinding>,
+    /// The ANONYMOUS trace information.
+    pub trace: String,
+}
+
+/// A client state machine for `mechanism`, configured from `credentials`; `offered` is the
+/// server's list (it decides the SCRAM `y`/`n` flag, RFC 5802 §6).
+pub fn client<S: AsRef<str>>(
+    mechanism: Mechanism,
+    credentials: &ClientCredentials,
+    offered: &[S],
+) -> Result<Box<dyn ClientMechanism + Send>, Error> {
+    let c = credentials;
+    Ok(match mechanism {
+        Mechanism::ScramSha256Plus
+        | Mechanism::ScramSha1Plus
+        | Mechanism::ScramSha256
+        | Mechanism::ScramSha1 => {
+            let (hash, plus) = mechanism.scram().unwrap_or((ScramHash::Sha256, false));
+            if plus && c.channel_binding.is_none() {
+                return Err(Error::ChannelBindingRequired);
+            }
+            let binding = client_channel_binding(offered, mechanism, c.channel_binding.clone());
+            let mut m =
+                ScramClient::new(hash, &c.username, &c.password)?.with_channel_binding(binding);
+            if let Some(a) = &c.authzid {
+                m = m.with_authzid(a);
+            }
+            Box::new(m)
+        }
+        #[cfg(feature = "digest-md5")]
+        Mechanism::DigestMd5 => {
+            let mut m = crate::digest_md5::DigestMd5Client::new(
+                &c.username,
+                &c.password,
+                &c.service,
+                &c.host,
+            );
+            if let Some(a) = &c.authzid {
+                m = m.with_authzid(a);
+            }
+            Box::new(m)
+        }
+        #[cfg(not(feature = "digest-md5"))]
+        Mechanism::DigestMd5 => {
+            return Err(Error::InvalidMechanism {
+                name: mechanism.name().to_owned(),
+            });
+        }
+        Mechanism::Plain => {
+            let mut m = PlainClient::new(&c.username, &c.password)?;
+            if let Some(a) = &c.authzid {
+                m = m.with_authzid(a)?;
+            }
+            Box::new(m)
+        }
+        Mechanism::External => Box::new(ExternalClient::new(c.authzid.as_deref())),
+        Mechanism::Anonymous => Box::new(AnonymousClient::new(&c.trace)?),
+    })
+}
+
+/// What a server needs to run any of the mechanisms ([`server`]).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct ServerSettings {
+    /// The secret stand-in credentials for unknown users are derived from.
+    pub secret: Vec<u8>,
+    /// The service name expected in the DIGEST-MD5 `digest-uri` (`xmpp`).
+    pub service: String,
+    /// The server host name (DIGEST-MD5 `digest-uri` and realm).
+    pub host: String,
+    /// Channel binding data of the TLS connection.
+    pub channel_bindings: Vec<ChannelBinding>,
+    /// The identity established outside SASL (EXTERNAL), such as a verified certificate's.
+    pub external_identity: Option<String>,
+    /// The iteration count announced for unknown SCRAM users (0: the default, 4096).
+    pub dummy_iterations: u32,
+}
+
+/// A server state machine for the mechanism the client asked for in `<auth/>`; an unknown or
+/// unavailable name gives [`Error::InvalidMechanism`] (RFC 3920 §6.4 `<invalid-mechanism/>`).
+pub fn server(
+    name: &str,
+    settings: &ServerSettings,
+) -> Result<Box<dyn ServerMechanism + Send>, Error> {
+    let mechanism = Mechanism::from_name(name)?;
+    Ok(match mechanism {
+        Mechanism::ScramSha256Plus
+        | Mechanism::ScramSha1Plus
+        | Mechanism::ScramSha256
+        | Mechanism::ScramSha1 => {
+            let (hash, plus) = mechanism.scram().unwrap_or((ScramHash::Sha256, false));
+            let mut m = ScramServer::new(hash, plus, &settings.secret);
+            if settings.dummy_iterations > 0 {
+                m = m.with_dummy_iterations(settings.dummy_iterations);
+            }
+            for b in &settings.channel_bindings {
+                m = m.with_channel_binding(b.clone());
+            }
+            Box::new(m)
+        }
+        #[cfg(feature = "digest-md5")]
+        Mechanism::DigestMd5 => Box::new(crate::digest_md5::DigestMd5Server::new(
+            &settings.service,
+            &settings.host,
+            &settings.secret,
+        )),
+        #[cfg(not(feature = "digest-md5"))]
+        Mechanism::DigestMd5 => {
+            return Err(Error::InvalidMechanism {
+                name: name.to_owned(),
+            });
+        }
+        Mechanism::Plain => Box::new(PlainServer::new()),
+        Mechanism::External => Box::new(ExternalServer::new(settings.external_identity.as_deref())),
+        Mechanism::Anonymous => Box::new(AnonymousServer::new()),
+    })
 }

@@ -1064,3 +1064,83 @@ fn scram_salted_password_cache() {
         assert_eq!(c.salted_password(), Some(&cached));
     }
 }
+
+// Every mechanism through the by-name constructors, with the offer negotiated.
+#[test]
+fn every_mechanism_by_name() {
+    use xmpp_sasl::negotiate::{ClientCredentials, ServerSettings, client, server};
+    let cb = exporter();
+    let creds = ClientCredentials {
+        username: "juliet".into(),
+        password: "r0m30".into(),
+        authzid: None,
+        service: "xmpp".into(),
+        host: "example.com".into(),
+        channel_binding: Some(cb.clone()),
+        trace: "trace".into(),
+    };
+    let settings = ServerSettings {
+        secret: SECRET.to_vec(),
+        service: "xmpp".into(),
+        host: "example.com".into(),
+        channel_bindings: vec![cb],
+        external_identity: Some("juliet@example.com".into()),
+        dummy_iterations: 0,
+    };
+    let mut policy = ServerPolicy::new(true, true);
+    policy.client_certificate = true;
+    policy.anonymous = true;
+    let offered: Vec<&str> = offer(&policy).iter().map(|m| m.name()).collect();
+    let sha1 = stored(ScramHash::Sha1, "r0m30");
+    let sha256 = stored(ScramHash::Sha256, "r0m30");
+    let mut tried = 0;
+    for m in Mechanism::BY_STRENGTH {
+        if m == Mechanism::DigestMd5 && !cfg!(feature = "digest-md5") {
+            continue;
+        }
+        assert!(offered.contains(&m.name()), "{m:?} not offered");
+        let mut c = client(m, &creds, &offered).unwrap();
+        let mut s = server(m.name(), &settings).unwrap();
+        assert_eq!(c.name(), m.name());
+        assert_eq!(s.name(), m.name());
+        let id = run(c.as_mut(), s.as_mut(), |req| match req {
+            Request::ScramCredentials { .. } => Answer::ScramCredentials(Some(
+                if m.scram().map(|(h, _)| h) == Some(ScramHash::Sha1) {
+                    sha1.clone()
+                } else {
+                    sha256.clone()
+                },
+            )),
+            Request::VerifyPassword { password, .. } => Answer::PasswordValid(password == "r0m30"),
+            #[cfg(feature = "digest-md5")]
+            Request::DigestMd5Secret {
+                username, realm, ..
+            } => Answer::DigestMd5Secret(Some(xmpp_sasl::digest_md5::secret(
+                username, realm, "r0m30",
+            ))),
+            #[cfg(not(feature = "digest-md5"))]
+            Request::DigestMd5Secret { .. } => Answer::DigestMd5Secret(None),
+        })
+        .unwrap_or_else(|e| panic!("{m:?}: {e:?}"));
+        let want = match m {
+            Mechanism::External => "juliet@example.com",
+            Mechanism::Anonymous => "trace",
+            _ => "juliet",
+        };
+        assert_eq!(id.authcid, want, "{m:?}");
+        tried += 1;
+    }
+    assert!(tried >= 7);
+    assert_eq!(
+        server("CRAM-MD5", &settings).unwrap_err().condition(),
+        Condition::InvalidMechanism
+    );
+    let no_cb = ClientCredentials {
+        channel_binding: None,
+        ..creds
+    };
+    assert_eq!(
+        client(Mechanism::ScramSha1Plus, &no_cb, &offered).unwrap_err(),
+        Error::ChannelBindingRequired
+    );
+}

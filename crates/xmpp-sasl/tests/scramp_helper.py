@@ -9,6 +9,14 @@ import base64
 import sys
 
 import scramp
+import scramp.core
+
+# scramp 1.4 predates RFC 9266 and does not list "tls-exporter" among the channel binding
+# names it accepts. Its binding computation (cbind-input = gs2-header || binding data,
+# RFC 5802 §7) does not depend on the type, so the name is registered here to exercise
+# tls-exporter on the wire as well.
+if "tls-exporter" not in scramp.core.CbName.TYPES:
+    scramp.core.CbName.TYPES = scramp.core.CbName.TYPES + ("tls-exporter",)
 
 
 def dec(arg):

@@ -5,8 +5,9 @@
 //!
 //! The peer is the venv that `scripts/peers.sh` installs in `$XMPP_PEERS_DIR` (default
 //! `.peers/` at the workspace root). Without it the tests say so and pass, unless `CI` is set.
-//! scramp 1.4 knows the channel binding types `tls-unique` and `tls-server-end-point` (not
-//! `tls-exporter`), so those two are exercised.
+//! scramp 1.4 knows the channel binding types `tls-unique` and `tls-server-end-point`; the
+//! helper registers the name `tls-exporter` (RFC 9266) with it, since scramp's binding
+//! computation does not depend on the type, so all three are exercised.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
@@ -131,6 +132,10 @@ fn bindings() -> Vec<Option<ChannelBinding>> {
         Some(ChannelBinding::new(
             ChannelBindingType::TlsUnique,
             b"\x01\x02 first finished message".to_vec(),
+        )),
+        Some(ChannelBinding::new(
+            ChannelBindingType::TlsExporter,
+            (0u8..32).map(|i| i.wrapping_mul(37)).collect::<Vec<u8>>(),
         )),
     ]
 }
