@@ -11,6 +11,15 @@
 //! is called. Failures are typed ([`Error`]) and map to the RFC 3920 §6.4 conditions
 //! ([`Condition`]). Nonces come from an injectable [`NonceSource`]; [`OsNonce`] is the default.
 //!
+//! Modules: [`scram`], [`plain`], [`external`], [`anonymous`], `digest_md5`, and
+//! [`negotiate`] (the client's choice of mechanism, the server's offer, and constructors of
+//! any mechanism by name). [`fuzzing`] holds the entry points the fuzz targets run.
+//!
+//! The message grammars are small (comma-separated `k=value` attributes for SCRAM, a
+//! `#rule` list of directives for DIGEST-MD5, NUL-separated fields for PLAIN), so the parsers
+//! are hand-written over `&str`, bounded in size and free of panics; they are exercised by
+//! property tests and cargo-fuzz targets.
+//!
 //! A SCRAM server keeps [`scram::StoredCredentials`] (salt, iteration count, StoredKey,
 //! ServerKey): a login costs two HMACs and a hash, never PBKDF2, and an unknown user fails
 //! after the same work as a wrong password.
