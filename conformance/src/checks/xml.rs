@@ -8,13 +8,13 @@ const HEADER: &str = "<stream:stream xmlns='jabber:client' \
     xmlns:stream='http://etherx.jabber.org/streams' to='example.com' version='1.0'>";
 
 /// Feeds a whole stream; returns the first-level elements read, or the error.
-fn parse(input: &[u8]) -> Result<Vec<Element>, xmpp_xml::Error> {
+fn parse(input: &[u8]) -> Result<Vec<Element<'static>>, xmpp_xml::Error> {
     let mut p = Parser::new();
     p.feed(input);
     let mut out = Vec::new();
     while let Some(ev) = p.next_event()? {
         if let Event::Stanza(s) = ev {
-            out.push(s.to_element()?);
+            out.push(s.to_element()?.into_owned());
         }
     }
     Ok(out)
@@ -37,7 +37,7 @@ fn accepted(input: &str) -> Outcome {
 }
 
 /// Writes an element, checks the bytes and parses them back within a stream.
-fn written(el: &Element, check: impl Fn(&str) -> Outcome) -> Outcome {
+fn written(el: &Element<'_>, check: impl Fn(&str) -> Outcome) -> Outcome {
     let mut out = Vec::new();
     el.write_in(&mut out, "jabber:client")
         .map_err(|e| format!("writer refused: {e}"))?;
@@ -51,7 +51,7 @@ fn written(el: &Element, check: impl Fn(&str) -> Outcome) -> Outcome {
     Ok(())
 }
 
-fn message_with_text(text: &str) -> Element {
+fn message_with_text(text: &str) -> Element<'_> {
     Element::new("jabber:client", "message")
         .with_attr("id", text)
         .with_child(Element::new("jabber:client", "body").with_text(text))
@@ -197,7 +197,7 @@ fn default_namespaces_both() -> Outcome {
             "<stream:stream xmlns='{ns}' xmlns:stream='{STREAMS}'><message to='a@b' from='c@d'/>"
         );
         let els = parse(input.as_bytes()).map_err(|e| format!("{ns}: {e}"))?;
-        if els.first().map(|e| e.namespace.as_str()) != Some(ns) {
+        if els.first().map(|e| e.namespace.as_ref()) != Some(ns) {
             return Err(format!("{ns}: stanza namespace not resolved"));
         }
     }

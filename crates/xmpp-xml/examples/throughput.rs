@@ -1,6 +1,6 @@
 //! Measures framing and tree-building throughput over a stream file, fed in 4 KiB chunks.
 //!
-//! `cargo run --release -p xmpp-xml --example throughput -- FILE [ROUNDS]`
+//! `cargo run --release -p xmpp-xml --example throughput -- FILE [ROUNDS [framing|tree]]`
 #![allow(missing_docs)]
 
 use std::time::Instant;
@@ -32,8 +32,12 @@ fn main() {
     let args: Vec<String> = std::env::args().collect();
     let path = args.get(1).expect("usage: throughput FILE [ROUNDS]");
     let rounds: usize = args.get(2).and_then(|r| r.parse().ok()).unwrap_or(10);
+    let only = args.get(3).map(String::as_str);
     let data = std::fs::read(path).expect("read");
     for (label, tree) in [("framing", false), ("tree", true)] {
+        if only.is_some_and(|o| o != label) {
+            continue;
+        }
         let mut best = f64::MAX;
         let mut n = 0;
         for _ in 0..rounds {

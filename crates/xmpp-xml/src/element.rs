@@ -9,41 +9,56 @@ use crate::parser::{Limits, STREAMS_NS, XML_NS, XMLNS_NS};
 
 /// An XML element with its namespace resolved. Namespace declarations are not attributes:
 /// the writer emits them where needed.
+///
+/// Built from a stanza, the strings borrow the stanza's bytes wherever no reference had to
+/// be expanded, so building a tree costs little more than its vectors;
+/// [`Element::into_owned`] detaches it from the parser.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Element {
+pub struct Element<'a> {
     /// The namespace name; `""` for none.
-    pub namespace: String,
+    pub namespace: Cow<'a, str>,
     /// The local name.
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// Attributes in document order.
-    pub attributes: Vec<Attribute>,
+    pub attributes: Vec<Attribute<'a>>,
     /// Child elements and text, in document order.
-    pub children: Vec<Node>,
+    pub children: Vec<Node<'a>>,
 }
 
 /// One attribute.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Attribute {
+pub struct Attribute<'a> {
     /// The namespace name; `""` for none (the usual case: `to`, `type`).
-    pub namespace: String,
+    pub namespace: Cow<'a, str>,
     /// The local name.
-    pub name: String,
+    pub name: Cow<'a, str>,
     /// The value, references expanded.
-    pub value: String,
+    pub value: Cow<'a, str>,
+}
+
+impl Attribute<'_> {
+    /// The same attribute owning its strings.
+    pub fn into_owned(self) -> Attribute<'static> {
+        Attribute {
+            namespace: Cow::Owned(self.namespace.into_owned()),
+            name: Cow::Owned(self.name.into_owned()),
+            value: Cow::Owned(self.value.into_owned()),
+        }
+    }
 }
 
 /// A child of an element.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Node {
+pub enum Node<'a> {
     /// A child element.
-    Element(Element),
+    Element(Element<'a>),
     /// Character data (CDATA sections included), references expanded.
-    Text(String),
+    Text(Cow<'a, str>),
 }
 
-impl Element {
+impl<'a> Element<'a> {
     /// An element without attributes or children.
-    pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> Self {
+    pub fn new(namespace: impl Into<Cow<'a, str>>, name: impl Into<Cow<'a, str>>) -> Self {
         Element {
             namespace: namespace.into(),
             name: name.into(),
@@ -53,9 +68,13 @@ impl Element {
     }
 
     /// Adds an attribute without namespace (builder style).
-    pub fn with_attr(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+    pub fn with_attr(
+        mut self,
+        name: impl Into<Cow<'a, str>>,
+        value: impl Into<Cow<'a, str>>,
+    ) -> Self {
         self.attributes.push(Attribute {
-            namespace: String::new(),
+            namespace: Cow::Borrowed(""),
             name: name.into(),
             value: value.into(),
         });
@@ -63,13 +82,13 @@ impl Element {
     }
 
     /// Adds a child element (builder style).
-    pub fn with_child(mut self, child: Element) -> Self {
+    pub fn with_child(mut self, child: Element<'a>) -> Self {
         self.children.push(Node::Element(child));
         self
     }
 
     /// Adds text (builder style).
-    pub fn with_text(mut self, text: impl Into<String>) -> Self {
+    pub fn with_text(mut self, text: impl Into<Cow<'a, str>>) -> Self {
         self.children.push(Node::Text(text.into()));
         self
     }
@@ -79,11 +98,16 @@ impl Element {
         self.attributes
             .iter()
             .find(|a| a.namespace.is_empty() && a.name == name)
-            .map(|a| a.value.as_str())
+            .map(|a| a.value.as_ref())
+    }
+
+    /// Whether the element has this namespace and local name.
+    pub fn is(&self, namespace: &str, name: &str) -> bool {
+        self.namespace == namespace && self.name == name
     }
 
     /// The child elements.
-    pub fn elements(&self) -> impl Iterator<Item = &Element> {
+    pub fn elements(&self) -> impl Iterator<Item = &Element<'a>> {
         self.children.iter().filter_map(|n| match n {
             Node::Element(e) => Some(e),
             Node::Text(_) => None,
@@ -91,20 +115,49 @@ impl Element {
     }
 
     /// The first child element with this namespace and local name.
-    pub fn child(&self, namespace: &str, name: &str) -> Option<&Element> {
-        self.elements()
-            .find(|e| e.namespace == namespace && e.name == name)
+    pub fn child(&self, namespace: &str, name: &str) -> Option<&Element<'a>> {
+        self.elements().find(|e| e.is(namespace, name))
     }
 
-    /// The direct text children, concatenated.
-    pub fn text(&self) -> String {
-        let mut s = String::new();
-        for n in &self.children {
-            if let Node::Text(t) = n {
-                s.push_str(t);
+    /// The direct text children, concatenated (borrowed when there is at most one).
+    pub fn text(&self) -> Cow<'_, str> {
+        let mut texts = self.children.iter().filter_map(|n| match n {
+            Node::Text(t) => Some(t.as_ref()),
+            Node::Element(_) => None,
+        });
+        let Some(first) = texts.next() else {
+            return Cow::Borrowed("");
+        };
+        match texts.next() {
+            None => Cow::Borrowed(first),
+            Some(second) => {
+                let mut s = String::from(first);
+                s.push_str(second);
+                texts.for_each(|t| s.push_str(t));
+                Cow::Owned(s)
             }
         }
-        s
+    }
+
+    /// The same tree owning all its strings, detached from the parser's buffer.
+    pub fn into_owned(self) -> Element<'static> {
+        Element {
+            namespace: Cow::Owned(self.namespace.into_owned()),
+            name: Cow::Owned(self.name.into_owned()),
+            attributes: self
+                .attributes
+                .into_iter()
+                .map(Attribute::into_owned)
+                .collect(),
+            children: self
+                .children
+                .into_iter()
+                .map(|n| match n {
+                    Node::Element(e) => Node::Element(e.into_owned()),
+                    Node::Text(t) => Node::Text(Cow::Owned(t.into_owned())),
+                })
+                .collect(),
+        }
     }
 
     /// Serializes the element as a standalone fragment (a default namespace declaration is
@@ -136,14 +189,14 @@ impl Element {
 /// Deepest tree the writer accepts.
 const MAX_WRITE_DEPTH: usize = 4096;
 
-fn write_tree(root: &Element, out: &mut Vec<u8>, default_ns: &str) -> Result<(), WriteError> {
+fn write_tree(root: &Element<'_>, out: &mut Vec<u8>, default_ns: &str) -> Result<(), WriteError> {
     open_tag(root, out, default_ns)?;
     if root.children.is_empty() {
         out.extend_from_slice(b"/>");
         return Ok(());
     }
     out.push(b'>');
-    let mut stack: Vec<(&Element, usize)> = vec![(root, 0)];
+    let mut stack: Vec<(&Element<'_>, usize)> = vec![(root, 0)];
     while let Some(&(el, idx)) = stack.last() {
         if let Some(child) = el.children.get(idx) {
             if let Some(top) = stack.last_mut() {
@@ -174,16 +227,16 @@ fn write_tree(root: &Element, out: &mut Vec<u8>, default_ns: &str) -> Result<(),
     Ok(())
 }
 
-fn open_tag(el: &Element, out: &mut Vec<u8>, default_ns: &str) -> Result<(), WriteError> {
+fn open_tag(el: &Element<'_>, out: &mut Vec<u8>, default_ns: &str) -> Result<(), WriteError> {
     if !is_ncname(&el.name) {
-        return Err(WriteError::InvalidName(el.name.clone()));
+        return Err(WriteError::InvalidName(el.name.to_string()));
     }
     if el.namespace == XML_NS || el.namespace == XMLNS_NS {
-        return Err(WriteError::InvalidNamespace(el.namespace.clone()));
+        return Err(WriteError::InvalidNamespace(el.namespace.to_string()));
     }
     out.push(b'<');
     out.extend_from_slice(el.name.as_bytes());
-    if el.namespace != default_ns {
+    if *el.namespace != *default_ns {
         out.extend_from_slice(b" xmlns='");
         escape(&el.namespace, true, out)?;
         out.push(b'\'');
@@ -191,19 +244,19 @@ fn open_tag(el: &Element, out: &mut Vec<u8>, default_ns: &str) -> Result<(), Wri
     let mut prefixes: Vec<&str> = Vec::new();
     for (k, a) in el.attributes.iter().enumerate() {
         if !is_ncname(&a.name) {
-            return Err(WriteError::InvalidName(a.name.clone()));
+            return Err(WriteError::InvalidName(a.name.to_string()));
         }
         if el.attributes[..k]
             .iter()
             .any(|o| o.name == a.name && o.namespace == a.namespace)
         {
-            return Err(WriteError::DuplicateAttribute(a.name.clone()));
+            return Err(WriteError::DuplicateAttribute(a.name.to_string()));
         }
         out.push(b' ');
-        match a.namespace.as_str() {
+        match a.namespace.as_ref() {
             "" => {}
             XML_NS => out.extend_from_slice(b"xml:"),
-            XMLNS_NS => return Err(WriteError::InvalidNamespace(a.namespace.clone())),
+            XMLNS_NS => return Err(WriteError::InvalidNamespace(a.namespace.to_string())),
             ns => {
                 let idx = match prefixes.iter().position(|p| *p == ns) {
                     Some(i) => i,
@@ -309,58 +362,99 @@ fn broken(offset: u64, i: usize) -> Error {
     Error::new(ErrorKind::UnexpectedEof, offset + i as u64)
 }
 
-fn lookup<'n>(ns: &'n [(&str, Cow<'_, str>)], prefix: &str) -> Option<&'n str> {
+fn lookup<'a>(ns: &[(&'a str, Cow<'a, str>)], prefix: &str) -> Cow<'a, str> {
     ns.iter()
         .rev()
         .find(|(p, _)| *p == prefix)
-        .map(|(_, u)| u.as_ref())
+        .map_or(Cow::Borrowed(""), |(_, u)| u.clone())
 }
 
-fn push_text(stack: &mut [(Element, usize)], raw: &str, cdata: bool) {
+/// Bytes that end an element name (bit 1: white space, `/`, `>`) or an attribute name
+/// (bit 2: white space, `=`).
+static DELIM: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = 3;
+    t[b'\t' as usize] = 3;
+    t[b'\n' as usize] = 3;
+    t[b'\r' as usize] = 3;
+    t[b'/' as usize] = 1;
+    t[b'>' as usize] = 1;
+    t[b'=' as usize] = 2;
+    t
+};
+
+/// (prefix, local part) of a validated QName; the prefix is empty when there is none.
+#[inline]
+fn split_qname(q: &str) -> (&str, &str) {
+    match q.as_bytes().iter().position(|&c| c == b':') {
+        Some(k) => (&q[..k], &q[k + 1..]),
+        None => ("", q),
+    }
+}
+
+/// Appends CDATA content with line ends normalized (XML 1.0 §2.11).
+fn push_cdata(t: &mut String, raw: &str) {
+    let mut rest = raw;
+    while let Some(k) = rest.find('\r') {
+        t.push_str(&rest[..k]);
+        t.push('\n');
+        rest = &rest[k + 1..];
+        if let Some(r) = rest.strip_prefix('\n') {
+            rest = r;
+        }
+    }
+    t.push_str(rest);
+}
+
+fn push_text<'a>(stack: &mut [(Element<'a>, usize)], raw: &'a str, cdata: bool) {
     let Some((el, _)) = stack.last_mut() else {
         return;
     };
     if raw.is_empty() {
         return;
     }
-    if !matches!(el.children.last(), Some(Node::Text(_))) {
-        el.children
-            .push(Node::Text(String::with_capacity(raw.len())));
-    }
-    let Some(Node::Text(t)) = el.children.last_mut() else {
-        return;
-    };
-    if cdata {
-        let mut rest = raw;
-        while let Some(k) = rest.find('\r') {
-            t.push_str(&rest[..k]);
-            t.push('\n');
-            rest = &rest[k + 1..];
-            if rest.starts_with('\n') {
-                rest = &rest[1..];
-            }
+    if let Some(Node::Text(t)) = el.children.last_mut() {
+        let t = t.to_mut();
+        if cdata {
+            push_cdata(t, raw);
+        } else {
+            unescape_str(raw, false, t);
         }
-        t.push_str(rest);
-    } else {
-        unescape_str(raw, false, t);
+        return;
     }
+    let plain = if cdata {
+        !raw.contains('\r')
+    } else {
+        !needs_unescape(raw.as_bytes(), false)
+    };
+    if plain {
+        el.children.push(Node::Text(Cow::Borrowed(raw)));
+        return;
+    }
+    let mut t = String::with_capacity(raw.len());
+    if cdata {
+        push_cdata(&mut t, raw);
+    } else {
+        unescape_str(raw, false, &mut t);
+    }
+    el.children.push(Node::Text(Cow::Owned(t)));
 }
 
 /// Builds the tree of one element from bytes the parser validated. Iterative: the depth of
 /// the input never reaches the call stack.
-pub(crate) fn build_element<'c>(
-    b: &[u8],
+pub(crate) fn build_element<'a>(
+    b: &'a [u8],
     offset: u64,
-    ctx: impl Iterator<Item = (&'c str, &'c str)>,
+    ctx: impl Iterator<Item = (&'a str, &'a str)>,
     limits: Limits,
-) -> Result<Element, Error> {
+) -> Result<Element<'a>, Error> {
     let s = std::str::from_utf8(b)
         .map_err(|e| Error::new(ErrorKind::InvalidUtf8, offset + e.valid_up_to() as u64))?;
     // Namespace names from the stream level, then from declarations in the stanza
     // (owned when a declaration needed expanding, which is rare).
-    let mut ns: Vec<(&str, Cow<'_, str>)> = ctx.map(|(p, u)| (p, Cow::Borrowed(u))).collect();
-    let mut stack: Vec<(Element, usize)> = Vec::new();
-    let mut raw_attrs: Vec<(&str, &str)> = Vec::new();
+    let mut ns: Vec<(&'a str, Cow<'a, str>)> = ctx.map(|(p, u)| (p, Cow::Borrowed(u))).collect();
+    let mut stack: Vec<(Element<'a>, usize)> = Vec::with_capacity(8);
+    let mut raw_attrs: Vec<(&'a str, &'a str)> = Vec::with_capacity(8);
     let skip_ws = |mut k: usize| {
         while b.get(k).is_some_and(|&c| is_ws(c)) {
             k += 1;
@@ -407,7 +501,7 @@ pub(crate) fn build_element<'c>(
                 let j = i + 1;
                 let name_end = b[j..]
                     .iter()
-                    .position(|&c| is_ws(c) || c == b'/' || c == b'>')
+                    .position(|&c| DELIM[usize::from(c)] & 1 != 0)
                     .map(|p| j + p)
                     .ok_or_else(|| broken(offset, i))?;
                 let qname = s.get(j..name_end).ok_or_else(|| broken(offset, i))?;
@@ -429,7 +523,7 @@ pub(crate) fn build_element<'c>(
                     }
                     let an_end = b[k..]
                         .iter()
-                        .position(|&c| c == b'=' || is_ws(c))
+                        .position(|&c| DELIM[usize::from(c)] & 2 != 0)
                         .map(|p| k + p)
                         .ok_or_else(|| broken(offset, k))?;
                     let aname = s.get(k..an_end).ok_or_else(|| broken(offset, k))?;
@@ -461,23 +555,30 @@ pub(crate) fn build_element<'c>(
                     };
                     ns.push((prefix, uri));
                 }
-                let (prefix, local) = qname.split_once(':').unwrap_or(("", qname));
-                let namespace = lookup(&ns, prefix).unwrap_or("").to_owned();
+                let (prefix, local) = split_qname(qname);
+                let namespace = lookup(&ns, prefix);
                 let mut el = Element::new(namespace, local);
                 el.attributes.reserve(raw_attrs.len());
                 for &(n, v) in &raw_attrs {
                     if n == "xmlns" || n.starts_with("xmlns:") {
                         continue;
                     }
-                    let (namespace, name) = match n.split_once(':') {
-                        Some((p, l)) => (lookup(&ns, p).unwrap_or("").to_owned(), l),
-                        None => (String::new(), n),
+                    let (p, name) = split_qname(n);
+                    let namespace = if p.is_empty() {
+                        Cow::Borrowed("")
+                    } else {
+                        lookup(&ns, p)
                     };
-                    let mut value = String::with_capacity(v.len());
-                    unescape_str(v, true, &mut value);
+                    let value = if needs_unescape(v.as_bytes(), true) {
+                        let mut value = String::with_capacity(v.len());
+                        unescape_str(v, true, &mut value);
+                        Cow::Owned(value)
+                    } else {
+                        Cow::Borrowed(v)
+                    };
                     el.attributes.push(Attribute {
                         namespace,
-                        name: name.to_owned(),
+                        name: Cow::Borrowed(name),
                         value,
                     });
                 }

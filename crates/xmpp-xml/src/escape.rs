@@ -1,7 +1,5 @@
 //! Reference expansion and value normalization over bytes the parser has validated.
 
-use crate::chars::is_ws;
-
 /// Expands the references in validated character data (`attr == false`) or an attribute
 /// value (`attr == true`) and applies XML 1.0 §2.11 line-end and, for attribute values,
 /// §3.3.3 white-space normalization, appending the result to `out`.
@@ -11,10 +9,12 @@ use crate::chars::is_ws;
 pub(crate) fn unescape_into(raw: &[u8], attr: bool, out: &mut Vec<u8>) {
     let mut i = 0;
     while i < raw.len() {
-        let Some(k) = raw[i..]
-            .iter()
-            .position(|&b| b == b'&' || b == b'\r' || (attr && is_ws(b) && b != b' '))
-        else {
+        let stop = if attr {
+            raw[i..].iter().position(|&c| ATTR_STOP[usize::from(c)])
+        } else {
+            memchr::memchr2(b'&', b'\r', &raw[i..])
+        };
+        let Some(k) = stop else {
             out.extend_from_slice(&raw[i..]);
             break;
         };
@@ -63,16 +63,28 @@ pub(crate) fn unescape_into(raw: &[u8], attr: bool, out: &mut Vec<u8>) {
     }
 }
 
+/// Bytes that end a plain run in an attribute value.
+static ATTR_STOP: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'&' as usize] = true;
+    t[b'\r' as usize] = true;
+    t[b'\n' as usize] = true;
+    t[b'\t' as usize] = true;
+    t
+};
+
 /// [`unescape_into`] for text already known to be UTF-8: appends to a `String` without
 /// validating the output again.
 pub(crate) fn unescape_str(raw: &str, attr: bool, out: &mut String) {
     let b = raw.as_bytes();
     let mut i = 0;
     while i < b.len() {
-        let Some(k) = b[i..]
-            .iter()
-            .position(|&c| c == b'&' || c == b'\r' || (attr && (c == b'\n' || c == b'\t')))
-        else {
+        let stop = if attr {
+            b[i..].iter().position(|&c| ATTR_STOP[usize::from(c)])
+        } else {
+            memchr::memchr2(b'&', b'\r', &b[i..])
+        };
+        let Some(k) = stop else {
             out.push_str(&raw[i..]);
             break;
         };
@@ -135,8 +147,11 @@ pub(crate) fn char_ref(digits: &[u8], radix: u32) -> Option<char> {
 
 /// Whether escaping or normalization would change the raw value.
 pub(crate) fn needs_unescape(raw: &[u8], attr: bool) -> bool {
-    raw.iter()
-        .any(|&b| b == b'&' || b == b'\r' || (attr && (b == b'\n' || b == b'\t')))
+    if attr {
+        raw.iter().any(|&c| ATTR_STOP[usize::from(c)])
+    } else {
+        memchr::memchr2(b'&', b'\r', raw).is_some()
+    }
 }
 
 /// The value as a string: borrowed when nothing needs expanding.

@@ -83,14 +83,14 @@ pub fn observe(data: &[u8], chunks: &[usize], document: bool) -> Vec<Seen> {
 }
 
 /// Writes an element and parses it back as a document: it must come back equal.
-pub fn check_written(el: &Element) {
+pub fn check_written(el: &Element<'_>) {
     let mut out = Vec::new();
     if el.write_to(&mut out).is_err() {
         return;
     }
     let back = parse_document(&out);
     match back {
-        Some(b) if &b == el => {}
+        Some(b) if b == *el => {}
         other => panic!(
             "written element did not parse back: {}\n{el:?}\n{other:?}",
             String::from_utf8_lossy(&out)
@@ -99,7 +99,7 @@ pub fn check_written(el: &Element) {
 }
 
 /// Parses one document with generous limits; `None` if it is rejected.
-pub fn parse_document(bytes: &[u8]) -> Option<Element> {
+pub fn parse_document(bytes: &[u8]) -> Option<Element<'static>> {
     let limits = Limits {
         max_stanza_bytes: usize::MAX,
         max_depth: 1024,
@@ -111,7 +111,7 @@ pub fn parse_document(bytes: &[u8]) -> Option<Element> {
     let mut el = None;
     while let Ok(Some(ev)) = p.next_event() {
         if let Event::Stanza(s) = ev {
-            el = s.to_element().ok();
+            el = s.to_element().ok().map(Element::into_owned);
         }
     }
     p.finish().ok()?;
@@ -153,10 +153,10 @@ const NAMES: &[&str] = &["a", "body", "x-y", "q.1", "\u{e9}l", "_n", "message", 
 const NAMESPACES: &[&str] = &["", "jabber:client", "urn:a", "urn:b&c", "http://x/'\""];
 
 /// A deterministic element built from bytes; depth is bounded by the input length.
-pub fn element_from_bytes(data: &[u8]) -> Element {
+pub fn element_from_bytes(data: &[u8]) -> Element<'static> {
     let mut it = data.iter().copied();
     let mut next = move || it.next();
-    let mut stack: Vec<Element> = vec![Element::new("", "root")];
+    let mut stack: Vec<Element<'static>> = vec![Element::new("", "root")];
     while let Some(op) = next() {
         let arg = next().unwrap_or(0);
         match op % 6 {
@@ -202,8 +202,8 @@ pub fn element_from_bytes(data: &[u8]) -> Element {
                         continue;
                     }
                     match top.children.last_mut() {
-                        Some(Node::Text(t)) => t.push_str(&s),
-                        _ => top.children.push(Node::Text(s)),
+                        Some(Node::Text(t)) => t.to_mut().push_str(&s),
+                        _ => top.children.push(Node::Text(s.into())),
                     }
                 } else {
                     let name = NAMES[usize::from(arg >> 3) % NAMES.len()];
@@ -215,9 +215,9 @@ pub fn element_from_bytes(data: &[u8]) -> Element {
                         .any(|a| a.name == name && a.namespace == ns)
                     {
                         top.attributes.push(Attribute {
-                            namespace: ns.to_owned(),
-                            name: name.to_owned(),
-                            value: s,
+                            namespace: ns.into(),
+                            name: name.into(),
+                            value: s.into(),
                         });
                     }
                 }
@@ -225,9 +225,9 @@ pub fn element_from_bytes(data: &[u8]) -> Element {
             4 => {
                 if let Some(top) = stack.last_mut() {
                     top.attributes.push(Attribute {
-                        namespace: crate::parser::XML_NS.to_owned(),
-                        name: "lang".to_owned(),
-                        value: String::from(char::from(b'a' + arg % 26)),
+                        namespace: crate::parser::XML_NS.into(),
+                        name: "lang".into(),
+                        value: String::from(char::from(b'a' + arg % 26)).into(),
                     });
                     let n = top.attributes.len();
                     let dup = top.attributes[..n - 1]

@@ -19,7 +19,7 @@
 //!         Event::Stanza(s) => {
 //!             assert_eq!(s.attr("to").as_deref(), Some("juliet@example.com"));
 //!             let el = s.to_element()?;
-//!             names.push(el.child("jabber:client", "body").map(|b| b.text()));
+//!             names.push(el.child("jabber:client", "body").map(|b| b.text().into_owned()));
 //!         }
 //!         Event::StreamClose => {}
 //!     }

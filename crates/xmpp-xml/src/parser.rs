@@ -309,7 +309,9 @@ impl Scanner {
     }
 
     /// Scans a name from `i`; `start` is its first byte. `colon` receives the offset of a
-    /// single colon (0 = none).
+    /// single colon (0 = none). Errors come in scanning order and the length limit is
+    /// checked wherever a run of name bytes stops, so the outcome does not depend on where
+    /// the input was split.
     #[inline]
     fn scan_name(
         &mut self,
@@ -320,9 +322,37 @@ impl Scanner {
         colon: &mut u32,
     ) -> Result<NameScan, Error> {
         let max = self.limits.max_name_bytes;
+        if i == start {
+            let Some(&c) = b.get(i).filter(|_| i < end) else {
+                return Ok(NameScan::More(i));
+            };
+            if NAME[c as usize] & N_START != 0 {
+                i += 1;
+            } else if c >= 0x80 {
+                match decode(&b[i..end]) {
+                    Utf8::Char(ch, n) if is_name_start(ch) => i += n,
+                    Utf8::Char(..) => fail!(self, ErrorKind::InvalidName, start),
+                    Utf8::Incomplete => return Ok(NameScan::More(i)),
+                    Utf8::Invalid => fail!(self, ErrorKind::InvalidUtf8, i),
+                }
+            } else if c == b':' {
+                fail!(self, ErrorKind::InvalidName, start);
+            } else {
+                fail!(
+                    self,
+                    ErrorKind::Unexpected {
+                        found: c,
+                        expected: "a name"
+                    },
+                    i
+                );
+            }
+        }
         loop {
-            // Checked at every character so that the outcome is the same however the
-            // input is split.
+            i += b[i.min(end)..end]
+                .iter()
+                .position(|&c| NAME[c as usize] & N_CHAR == 0)
+                .unwrap_or(end.saturating_sub(i));
             if i - start > max {
                 fail!(self, ErrorKind::NameTooLong, start);
             }
@@ -330,14 +360,8 @@ impl Scanner {
                 return Ok(NameScan::More(i));
             }
             let c = b[i];
-            let first = i == start || (*colon != 0 && i == start + *colon as usize + 1);
-            let class = NAME[c as usize];
-            if class & N_START != 0 || (class & N_CHAR != 0 && !first) {
-                i += 1;
-                continue;
-            }
             if c == b':' {
-                if i == start || *colon != 0 {
+                if *colon != 0 {
                     fail!(self, ErrorKind::InvalidName, start);
                 }
                 *colon = (i - start) as u32;
@@ -346,37 +370,29 @@ impl Scanner {
             }
             if c >= 0x80 {
                 match decode(&b[i..end]) {
-                    Utf8::Char(ch, n) => {
-                        let ok = if first {
-                            is_name_start(ch)
-                        } else {
-                            is_name_char(ch)
-                        };
-                        if !ok {
-                            fail!(self, ErrorKind::InvalidName, start);
-                        }
+                    Utf8::Char(ch, n) if is_name_char(ch) => {
                         i += n;
                         continue;
                     }
+                    Utf8::Char(..) => fail!(self, ErrorKind::InvalidName, start),
                     Utf8::Incomplete => return Ok(NameScan::More(i)),
                     Utf8::Invalid => fail!(self, ErrorKind::InvalidUtf8, i),
                 }
             }
-            if first {
-                if i == start {
-                    fail!(
-                        self,
-                        ErrorKind::Unexpected {
-                            found: c,
-                            expected: "a name"
-                        },
-                        i
-                    );
+            // The name ends here; the local part of a QName starts with a NameStartChar
+            // (Namespaces in XML §4).
+            if *colon != 0 {
+                let l = start + *colon as usize + 1;
+                let ok = match b.get(l..i) {
+                    Some([c, ..]) if *c < 0x80 => NAME[*c as usize] & N_START != 0,
+                    Some(rest) if !rest.is_empty() => {
+                        matches!(decode(rest), Utf8::Char(ch, _) if is_name_start(ch))
+                    }
+                    _ => false,
+                };
+                if !ok {
+                    fail!(self, ErrorKind::InvalidName, start);
                 }
-                fail!(self, ErrorKind::InvalidName, start);
-            }
-            if i - start > max {
-                fail!(self, ErrorKind::NameTooLong, start);
             }
             return Ok(NameScan::Done(i));
         }

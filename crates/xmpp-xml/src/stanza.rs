@@ -213,10 +213,10 @@ impl<'a> Stanza<'a> {
     /// An attribute of the element by qualified name as written (`to`, `xml:lang`),
     /// references expanded and white space normalized; borrowed when nothing changed.
     pub fn attr(&self, name: &str) -> Option<Cow<'a, str>> {
-        let a = self
-            .attrs
-            .iter()
-            .find(|a| self.slice(a.name as usize, a.name_len as usize) == name)?;
+        let a = self.attrs.iter().find(|a| {
+            let s = a.name as usize;
+            self.bytes.get(s..s + a.name_len as usize) == Some(name.as_bytes())
+        })?;
         Some(cow_value(self.raw_value(a), true))
     }
 
@@ -230,8 +230,9 @@ impl<'a> Stanza<'a> {
         })
     }
 
-    /// Builds the full element tree from the validated bytes.
-    pub fn to_element(&self) -> Result<Element, Error> {
+    /// Builds the full element tree from the validated bytes. Its strings borrow those
+    /// bytes where nothing needed expanding; [`Element::into_owned`] detaches it.
+    pub fn to_element(&self) -> Result<Element<'a>, Error> {
         build_element(self.bytes, self.offset, self.ctx.pairs(), self.limits)
     }
 }

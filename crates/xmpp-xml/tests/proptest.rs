@@ -35,7 +35,7 @@ fn namespace() -> impl Strategy<Value = String> {
     ]
 }
 
-fn attribute() -> impl Strategy<Value = Attribute> {
+fn attribute() -> impl Strategy<Value = Attribute<'static>> {
     (
         prop_oneof![
             4 => Just(String::new()),
@@ -46,13 +46,13 @@ fn attribute() -> impl Strategy<Value = Attribute> {
         prop_oneof![Just(String::new()), text()],
     )
         .prop_map(|(namespace, name, value)| Attribute {
-            namespace,
-            name,
-            value,
+            namespace: namespace.into(),
+            name: name.into(),
+            value: value.into(),
         })
 }
 
-fn leaf() -> impl Strategy<Value = Element> {
+fn leaf() -> impl Strategy<Value = Element<'static>> {
     (
         namespace(),
         name(),
@@ -74,19 +74,22 @@ fn leaf() -> impl Strategy<Value = Element> {
 }
 
 /// Elements as the parser produces them: no empty text, no two adjacent text nodes.
-fn element() -> impl Strategy<Value = Element> {
+fn element() -> impl Strategy<Value = Element<'static>> {
     leaf().prop_recursive(5, 48, 5, |inner| {
         (
             leaf(),
             prop::collection::vec(
-                prop_oneof![inner.prop_map(Node::Element), text().prop_map(Node::Text)],
+                prop_oneof![
+                    inner.prop_map(Node::Element),
+                    text().prop_map(|t| Node::Text(t.into()))
+                ],
                 0..5,
             ),
         )
             .prop_map(|(mut el, children)| {
                 for c in children {
                     match (el.children.last_mut(), c) {
-                        (Some(Node::Text(t)), Node::Text(s)) => t.push_str(&s),
+                        (Some(Node::Text(t)), Node::Text(s)) => t.to_mut().push_str(&s),
                         (_, c) => el.children.push(c),
                     }
                 }
@@ -161,8 +164,8 @@ proptest! {
     #[test]
     fn write_in_stream(el in element()) {
         let mut el = el;
-        el.namespace = "jabber:client".to_owned();
-        el.name = "message".to_owned();
+        el.namespace = "jabber:client".into();
+        el.name = "message".into();
         let mut input = HEADER.as_bytes().to_vec();
         el.write_in(&mut input, "jabber:client").expect("writable");
         let seen = observe(&input, &[], false);
