@@ -29,9 +29,9 @@ const fn class_table(attr: bool) -> [u8; 256] {
             LT
         } else if i == b'&' as usize {
             AMP
-        } else if !attr && i == b']' as usize {
-            SPECIAL
-        } else if attr && (i == b'\'' as usize || i == b'"' as usize) {
+        } else if (!attr && i == b']' as usize)
+            || (attr && (i == b'\'' as usize || i == b'"' as usize))
+        {
             SPECIAL
         } else {
             PLAIN

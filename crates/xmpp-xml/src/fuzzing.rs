@@ -169,13 +169,11 @@ pub fn element_from_bytes(data: &[u8]) -> Element<'static> {
                     stack.push(el);
                 }
             }
-            1 => {
-                if stack.len() > 1 {
-                    if let Some(done) = stack.pop() {
-                        if let Some(top) = stack.last_mut() {
-                            top.children.push(Node::Element(done));
-                        }
-                    }
+            1 if stack.len() > 1 => {
+                if let Some(done) = stack.pop()
+                    && let Some(top) = stack.last_mut()
+                {
+                    top.children.push(Node::Element(done));
                 }
             }
             2 | 3 => {
