@@ -230,9 +230,8 @@ struct Parsed {
 /// Byte classes of the canonical fast path ([`parse_fast`]): `SPECIAL` marks the
 /// separators `.`, `@`, `/` and every byte that is not canonical in a node or a domain
 /// (upper case, non-ASCII, controls, space, the characters RFC 3920 A.5 adds, `:` and
-/// `[` that start IP literals).
+/// `[` that start IP literals); `DOMAIN_NAME` marks bytes other than digits and dots.
 const SPECIAL: u8 = 1;
-/// Bytes other than digits and dots.
 const DOMAIN_NAME: u8 = 2;
 
 const fn fast_classes() -> [u8; 256] {
@@ -266,12 +265,13 @@ static FAST: [u8; 256] = fast_classes();
 /// Recognizes input that is already canonical plain ASCII, in one pass over the bytes, and
 /// returns its separator positions; anything else (`None`) goes through
 /// [`parse_general`], which gives the same result for every input this accepts
-/// (unit-tested below).
+/// (unit-tested below, and checked by the fuzz target).
 fn parse_fast(input: &str) -> Option<(Pos, Pos)> {
     let bytes = input.as_bytes();
     let mut at: Option<usize> = None;
     let mut slash: Option<usize> = None;
-    // Start of the current domain label; a label was empty or over 63 octets.
+    // Start of the current domain label; whether a label was empty or over 63 octets
+    // (RFC 3490 §4.1 step 8). Labels before the '@' are counted too, then forgotten.
     let mut label_start = 0usize;
     let mut bad_label = false;
     // Classes seen in the domain.
