@@ -2,8 +2,7 @@
 
 use super::{Check, Outcome};
 use xmpp_jid::{
-    BidiRule, DomainPart, Error, IpVersion, Jid, LabelError, NodePart, Part, ResourcePart,
-    nodeprep, resourceprep,
+    BidiRule, DomainPart, Error, IpVersion, Jid, LabelError, Part, nodeprep, resourceprep,
 };
 
 fn parse(s: &str) -> Result<Jid, String> {
@@ -533,15 +532,6 @@ fn bidi_resource() -> Outcome {
     bidi_cases(resourceprep)
 }
 
-/// Typed parts and conversions cannot build an invalid JID (RFC 3920 §3.1).
-fn typed_parts() -> Outcome {
-    let node = NodePart::new("Romeo").map_err(|e| e.to_string())?;
-    let domain = DomainPart::new("Example.NET").map_err(|e| e.to_string())?;
-    let resource = ResourcePart::new("orchard").map_err(|e| e.to_string())?;
-    let j = Jid::from_parts(Some(&node), &domain, Some(&resource));
-    canonical(j.as_str(), "romeo@example.net/orchard")
-}
-
 /// The checks of this group.
 pub const CHECKS: &[Check] = &[
     Check {
@@ -627,10 +617,6 @@ pub const CHECKS: &[Check] = &[
     Check {
         name: "jid.bidi_resource",
         run: bidi_resource,
-    },
-    Check {
-        name: "jid.typed_parts",
-        run: typed_parts,
     },
 ];
 
