@@ -34,6 +34,7 @@ fn lint(input: &mut dyn Read, out: &mut dyn Write) -> io::Result<Outcome> {
     let mut chunk = vec![0u8; CHUNK];
     let mut count: u64 = 0;
     let mut streams: u64 = 0;
+    let mut arm = false;
     loop {
         let n = match input.read(&mut chunk) {
             Ok(n) => n,
@@ -61,8 +62,15 @@ fn lint(input: &mut dyn Read, out: &mut dyn Write) -> io::Result<Outcome> {
                 Ok(Some(Event::Stanza(s))) => {
                     count += 1;
                     // RFC 3920 §5.3, §6.2: after TLS or SASL success both sides restart the
-                    // stream on the same transport.
-                    s.namespace() == "urn:ietf:params:xml:ns:xmpp-sasl" && s.name() == "success"
+                    // stream on the same transport. Seen from the receiving side, the
+                    // restart follows <proceed/> or <success/>; seen from the initiating
+                    // side, it may follow its last SASL element (the answer is in the other
+                    // direction).
+                    let sasl = s.namespace() == "urn:ietf:params:xml:ns:xmpp-sasl";
+                    if sasl && matches!(s.name(), "auth" | "response") {
+                        arm = true;
+                    }
+                    sasl && s.name() == "success"
                         || s.namespace() == "urn:ietf:params:xml:ns:xmpp-tls"
                             && s.name() == "proceed"
                 }
@@ -76,7 +84,10 @@ fn lint(input: &mut dyn Read, out: &mut dyn Write) -> io::Result<Outcome> {
             if restart {
                 writeln!(out, "stream restart expected after element {count}")?;
                 parser.restart();
+            } else if arm {
+                parser.allow_restart();
             }
+            arm = false;
         }
         if n == 0 {
             break;

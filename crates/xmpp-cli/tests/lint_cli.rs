@@ -122,6 +122,25 @@ fn sasl_restart_in_one_direction() {
     assert_eq!(last_line(&out), "ok: 3 top-level elements");
 }
 
+// RFC 3920 §6.5 steps 1, 4, 6, 8 and 10: the client's direction restarts after its last
+// SASL element, the server's <success/> being in the other direction.
+#[test]
+fn client_direction_restart_after_sasl() {
+    let input = format!(
+        "{HEADER}<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='DIGEST-MD5'/>\
+         <response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'>dXNlcm5hbWU9</response>\
+         <response xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>\n{HEADER}<iq type='set' id='bind_1'/>"
+    );
+    let out = lint_stdin(input.as_bytes());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("stream 2:"), "{text}");
+    assert_eq!(last_line(&out), "ok: 4 top-level elements");
+    // Without a SASL exchange before it, a second header is not a stanza.
+    let bare = HEADER.trim_start_matches("<?xml version='1.0'?>");
+    let out = lint_stdin(format!("{HEADER}<message/>{bare}").as_bytes());
+    assert!(last_line(&out).starts_with("error: unsupported-stanza-type at byte "));
+}
+
 #[test]
 fn file_argument_and_large_input() {
     let dir = std::env::temp_dir().join(format!("xmpp-lint-test-{}", std::process::id()));

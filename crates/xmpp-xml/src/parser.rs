@@ -182,6 +182,7 @@ pub(crate) struct Scanner {
     pub(crate) top_attrs: Vec<AttrSpan>,
     pub(crate) stanza_ns: String,
     pub(crate) header: Option<StreamHeader>,
+    restart_armed: bool,
     error: Option<Error>,
 }
 
@@ -235,6 +236,7 @@ impl Scanner {
             top_attrs: Vec::with_capacity(16),
             stanza_ns: String::with_capacity(32),
             header: None,
+            restart_armed: false,
             error: None,
         }
     }
@@ -618,6 +620,17 @@ impl Scanner {
                         return self.need_more(t, len, end);
                     }
                     let place = self.place();
+                    if place == Place::Top && self.restart_armed {
+                        match self.restart_follows(b, t, end) {
+                            Some(true) => {
+                                self.restart();
+                                i = t;
+                                continue;
+                            }
+                            Some(false) => {}
+                            None => return self.need_more(t, len, end),
+                        }
+                    }
                     match b[t + 1] {
                         b'/' => {
                             if !matches!(place, Place::Top | Place::Inside) {
@@ -654,6 +667,7 @@ impl Scanner {
                                 Place::Epilog => fail!(self, ErrorKind::ContentAfterEnd, t),
                                 Place::Prolog if c == 0 => fail!(self, ErrorKind::Encoding, t),
                                 Place::Prolog | Place::Top => {
+                                    self.restart_armed = false;
                                     self.in_unit = true;
                                     self.stanza_start = t;
                                     end = self.scan_end(len);
@@ -1293,7 +1307,33 @@ impl Scanner {
         Ok(())
     }
 
+    /// Whether the markup at `t` opens a new stream: an XML declaration or a start tag with
+    /// the current stream element's name. `None` while the bytes so far cannot tell.
+    fn restart_follows(&self, b: &[u8], t: usize, end: usize) -> Option<bool> {
+        let avail = &b[t..end];
+        let decl: &[u8] = b"<?xml";
+        let qname = self
+            .header
+            .as_ref()
+            .map_or(&b""[..], |h| h.qname().as_bytes());
+        let n = avail.len().min(decl.len());
+        if avail[..n] == decl[..n] {
+            return (n == decl.len()).then_some(true);
+        }
+        let tag_len = 1 + qname.len();
+        let n = avail.len().min(tag_len);
+        let prefix_ok = avail.first() == Some(&b'<') && avail[1..n] == qname[..n - 1];
+        if !prefix_ok {
+            return Some(false);
+        }
+        match avail.get(tag_len) {
+            None => None,
+            Some(&c) => Some(is_ws(c) || c == b'>' || c == b'/'),
+        }
+    }
+
     fn restart(&mut self) {
+        self.restart_armed = false;
         self.phase = Phase::Prolog;
         self.st = St::Prolog;
         self.at_start = true;
@@ -1488,6 +1528,16 @@ impl Parser {
     /// must be a fresh stream header. Bytes already fed and not yet parsed are kept.
     pub fn restart(&mut self) {
         self.s.restart();
+    }
+
+    /// Lets the peer open a new stream at the next first-level position, as after SASL
+    /// success (RFC 3920 §6.2) — for an observer of one direction that does not see the
+    /// other side's `<success/>`. The next first-level element cancels it. A receiving
+    /// entity calls [`Parser::restart`] instead.
+    pub fn allow_restart(&mut self) {
+        if self.s.phase == Phase::Body {
+            self.s.restart_armed = true;
+        }
     }
 
     /// The header of the current stream, once read.

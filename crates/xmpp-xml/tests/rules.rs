@@ -546,3 +546,54 @@ fn document_mode() {
     assert_eq!(doc(b"<doc/><!--c-->"), Err(C::RestrictedXml));
     assert_eq!(doc(b"<doc/>x"), Err(C::XmlNotWellFormed));
 }
+
+// RFC 3920 §6.2: an observer of the initiating direction lets a new stream begin after the
+// last SASL element; split anywhere, the result is the same.
+#[test]
+fn allowed_restart() {
+    let auth = "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGEAYg==</auth>";
+    let input = format!(
+        "{HEADER}{auth}<?xml version='1.0'?>{HEADER}<iq type='set' id='b'/>{auth}{HEADER}<message/>"
+    );
+    for chunk in [1, 3, input.len()] {
+        let mut p = Parser::new();
+        let mut seen = Vec::new();
+        for piece in input.as_bytes().chunks(chunk) {
+            p.feed(piece);
+            loop {
+                match p.next_event() {
+                    Ok(Some(Event::StreamOpen(_))) => seen.push("open".to_owned()),
+                    Ok(Some(Event::Stanza(s))) => {
+                        let name = s.name().to_owned();
+                        if name == "auth" {
+                            p.allow_restart();
+                        }
+                        seen.push(name);
+                    }
+                    Ok(Some(Event::StreamClose)) => seen.push("close".to_owned()),
+                    Ok(None) => break,
+                    Err(e) => {
+                        seen.push(e.condition().to_string());
+                        break;
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            seen,
+            ["open", "auth", "open", "iq", "auth", "open", "message"],
+            "chunk {chunk}"
+        );
+    }
+    // Once another element came, a header is no longer a restart.
+    let mut p = Parser::new();
+    p.feed(format!("{HEADER}{auth}").as_bytes());
+    while let Ok(Some(_)) = p.next_event() {}
+    p.allow_restart();
+    p.feed(format!("<message/>{HEADER}").as_bytes());
+    assert!(matches!(p.next_event(), Ok(Some(Event::Stanza(_)))));
+    assert_eq!(
+        p.next_event().unwrap_err().condition(),
+        C::UnsupportedStanzaType
+    );
+}
