@@ -1326,10 +1326,9 @@ impl Scanner {
         if !prefix_ok {
             return Some(false);
         }
-        match avail.get(tag_len) {
-            None => None,
-            Some(&c) => Some(is_ws(c) || c == b'>' || c == b'/'),
-        }
+        avail
+            .get(tag_len)
+            .map(|&c| is_ws(c) || c == b'>' || c == b'/')
     }
 
     fn restart(&mut self) {
