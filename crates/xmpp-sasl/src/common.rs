@@ -152,9 +152,58 @@ pub fn random_salt() -> Result<[u8; 16], Error> {
 }
 
 /// SASLprep (RFC 4013) of a user name or password, as a stored string (unassigned code points
-/// are rejected, RFC 4013 §2.5 via RFC 3454 §7).
+/// are rejected, RFC 4013 §2.5 via RFC 3454 §7). Use it for what is stored: a password before
+/// `Hi()` (RFC 5802 §2.2 `Normalize`), a password or name kept in a user database.
 pub fn saslprep<'a>(input: &'a str, field: &'static str) -> Result<Cow<'a, str>, Error> {
     stringprep::saslprep(input).map_err(|_| Error::Saslprep { field })
+}
+
+/// SASLprep (RFC 4013) as a query (RFC 3454 §7): the same mapping, normalization,
+/// prohibited-output and bidi rules as [`saslprep`], but unassigned code points are allowed.
+/// RFC 5802 §5.1 prepares the SCRAM user name this way on both sides; RFC 4616 §2 prepares
+/// the presented PLAIN strings this way.
+pub fn saslprep_query<'a>(input: &'a str, field: &'static str) -> Result<Cow<'a, str>, Error> {
+    use stringprep::tables;
+    use unicode_normalization::UnicodeNormalization as _;
+    if input.bytes().all(|b| b.is_ascii() && !b.is_ascii_control()) {
+        return Ok(Cow::Borrowed(input));
+    }
+    // RFC 4013 §2.1: non-ASCII spaces map to SPACE, "commonly mapped to nothing" to nothing.
+    let mapped = input
+        .chars()
+        .filter(|&c| !tables::commonly_mapped_to_nothing(c))
+        .map(|c| {
+            if tables::non_ascii_space_character(c) {
+                ' '
+            } else {
+                c
+            }
+        });
+    // RFC 4013 §2.2: NFKC.
+    let normalized: String = mapped.nfkc().collect();
+    // RFC 4013 §2.3: prohibited output.
+    let prohibited = normalized.chars().any(|c| {
+        tables::non_ascii_space_character(c)
+            || tables::ascii_control_character(c)
+            || tables::non_ascii_control_character(c)
+            || tables::private_use(c)
+            || tables::non_character_code_point(c)
+            || tables::surrogate_code(c)
+            || tables::inappropriate_for_plain_text(c)
+            || tables::inappropriate_for_canonical_representation(c)
+            || tables::change_display_properties_or_deprecated(c)
+            || tables::tagging_character(c)
+    });
+    // RFC 4013 §2.4 / RFC 3454 §6: a string with RandALCat characters has no LCat character
+    // and starts and ends with a RandALCat character.
+    let bidi_violation = normalized.contains(tables::bidi_r_or_al)
+        && (normalized.contains(tables::bidi_l)
+            || !normalized.starts_with(tables::bidi_r_or_al)
+            || !normalized.ends_with(tables::bidi_r_or_al));
+    if prohibited || bidi_violation {
+        return Err(Error::Saslprep { field });
+    }
+    Ok(Cow::Owned(normalized))
 }
 
 /// Encodes a SASL payload as the character data of an XMPP SASL element (RFC 3920 §6.2):

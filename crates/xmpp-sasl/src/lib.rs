@@ -73,6 +73,7 @@ pub mod scram;
 pub use common::{
     Answer, Authenticated, ClientMechanism, FixedNonce, NonceSource, OsNonce, Request,
     ServerMechanism, ServerStep, decode_payload, encode_payload, random_salt, saslprep,
+    saslprep_query,
 };
 pub use error::{Condition, Error};
 pub use negotiate::Mechanism;

@@ -142,8 +142,8 @@ pub fn select<S: AsRef<str>>(offered: &[S], policy: &ClientPolicy) -> Result<Mec
 }
 
 /// The channel binding setting for a SCRAM client running `chosen` (RFC 5802 §6): bind with
-/// `-PLUS`; otherwise `y` when the client has binding data but the server offered no `-PLUS`
-/// mechanism, else `n`.
+/// `-PLUS`; otherwise `y` when the client has binding data but the server did not advertise
+/// the `-PLUS` name of the chosen mechanism, else `n`.
 pub fn client_channel_binding<S: AsRef<str>>(
     offered: &[S],
     chosen: Mechanism,
@@ -152,9 +152,11 @@ pub fn client_channel_binding<S: AsRef<str>>(
     match binding {
         Some(b) if chosen.needs_channel_binding() => ClientChannelBinding::Use(b),
         Some(_) => {
-            let server_plus = offered
-                .iter()
-                .any(|o| o.as_ref().starts_with("SCRAM-") && o.as_ref().ends_with("-PLUS"));
+            // RFC 5802 §6: "the client did not see the -PLUS name advertised by the server".
+            let server_plus = chosen.scram().is_some_and(|(hash, _)| {
+                let plus_name = hash.mechanism_name(true);
+                offered.iter().any(|o| o.as_ref() == plus_name)
+            });
             if server_plus {
                 // The server binds but we chose not to: claim no support rather than a
                 // downgrade the server would reject.

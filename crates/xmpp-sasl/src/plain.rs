@@ -5,7 +5,7 @@
 
 use crate::Error;
 use crate::common::{
-    Answer, Authenticated, ClientMechanism, Request, ServerMechanism, ServerStep, saslprep,
+    Answer, Authenticated, ClientMechanism, Request, ServerMechanism, ServerStep, saslprep_query,
 };
 
 const NAME: &str = "PLAIN";
@@ -173,7 +173,8 @@ fn text<'a>(bytes: &'a [u8], field: &'static str) -> Result<&'a str, Error> {
 }
 
 /// Parses a PLAIN message into (authzid, authcid, password), SASLprepping authcid and
-/// password (RFC 4616 §2, §4).
+/// password as query strings (RFC 4616 §2, §4). The authzid is returned as sent (`None` when
+/// empty).
 pub fn parse_message(message: &[u8]) -> Result<(Option<String>, String, String), Error> {
     if message.len() > 3 * MAX_FIELD + 2 {
         return Err(Error::TooLong {
@@ -202,8 +203,10 @@ pub fn parse_message(message: &[u8]) -> Result<(Option<String>, String, String),
     let authzid = text(authzid, "authzid").map_err(|_| Error::InvalidAuthzid {
         detail: "not UTF-8",
     })?;
-    let authcid = saslprep(text(authcid, "authcid")?, "authcid")?;
-    let password = saslprep(text(password, "password")?, "password")?;
+    // RFC 4616 §2: the presented strings are prepared as query strings (unassigned code
+    // points allowed); preparation failing or giving an empty string fails verification.
+    let authcid = saslprep_query(text(authcid, "authcid")?, "authcid")?;
+    let password = saslprep_query(text(password, "password")?, "password")?;
     if authcid.is_empty() {
         return Err(malformed("empty authcid"));
     }

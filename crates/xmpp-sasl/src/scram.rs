@@ -16,6 +16,7 @@ use crate::Error;
 use crate::common::{
     Answer, Authenticated, ClientMechanism, MAX_MESSAGE, NonceSource, OsNonce, Request,
     ServerMechanism, ServerStep, b64_decode, b64_encode, is_printable_nonce, saslprep,
+    saslprep_query,
 };
 
 /// The hash function of a SCRAM mechanism.
@@ -293,7 +294,8 @@ fn malformed(detail: &'static str) -> Error {
     }
 }
 
-/// Splits `k=value` into `(k, value)`.
+/// Splits `k=value` into `(k, value)` (RFC 5802 §7 `attr-val`: `ALPHA "=" value`); the value
+/// may still be empty here.
 fn attr(part: &str) -> Option<(u8, &str)> {
     let bytes = part.as_bytes();
     match bytes {
@@ -302,9 +304,14 @@ fn attr(part: &str) -> Option<(u8, &str)> {
     }
 }
 
+/// The attribute `key` with a non-empty value (RFC 5802 §7: every attribute value is
+/// `1*value-char`, and the order of the defined attributes is fixed). A mandatory extension
+/// `m=` in its place is [`Error::UnsupportedExtension`] (RFC 5802 §5.1).
 fn expect_attr<'a>(part: Option<&'a str>, key: u8, detail: &'static str) -> Result<&'a str, Error> {
     match part.and_then(attr) {
-        Some((k, v)) if k == key => Ok(v),
+        Some((k, v)) if k == key && !v.is_empty() => Ok(v),
+        Some((k, "")) if k == key => Err(malformed("empty attribute value")),
+        Some((b'm', _)) => Err(Error::UnsupportedExtension),
         _ => Err(malformed(detail)),
     }
 }
@@ -319,12 +326,38 @@ fn as_text<'a>(message: &'a [u8], field: &'static str) -> Result<&'a str, Error>
     core::str::from_utf8(message).map_err(|_| Error::InvalidUtf8 { field })
 }
 
-/// Checks that the remaining attributes are well-formed optional extensions.
+/// The attribute names RFC 5802 §5.1 defines; an optional extension uses another name.
+const DEFINED_ATTRIBUTES: &[u8] = b"acemnprsvi";
+
+/// Checks that the remaining attributes are well-formed optional extensions (RFC 5802 §5.1,
+/// §7 `extensions`), which are then ignored: `ALPHA "=" 1*value-char` with a name SCRAM does
+/// not define, each at most once. A mandatory extension `m=` anywhere is
+/// [`Error::UnsupportedExtension`]; a defined attribute out of its place (a repeated `r=`,
+/// a `p=` before the end) is malformed.
 fn check_extensions<'a>(parts: impl Iterator<Item = &'a str>) -> Result<(), Error> {
+    let mut seen: u64 = 0;
     for part in parts {
-        if attr(part).is_none() {
+        let Some((key, value)) = attr(part) else {
             return Err(malformed("attribute syntax"));
+        };
+        if key == b'm' {
+            return Err(Error::UnsupportedExtension);
         }
+        if DEFINED_ATTRIBUTES.contains(&key) {
+            return Err(malformed("defined attribute repeated or out of order"));
+        }
+        if value.is_empty() || value.contains('\0') {
+            return Err(malformed("extension value"));
+        }
+        let bit = if key.is_ascii_lowercase() {
+            key - b'a'
+        } else {
+            26 + (key - b'A')
+        };
+        if seen & (1 << bit) != 0 {
+            return Err(malformed("extension attribute repeated"));
+        }
+        seen |= 1 << bit;
     }
     Ok(())
 }
@@ -443,9 +476,12 @@ pub const DEFAULT_MIN_ITERATIONS: u32 = 4096;
 pub const DEFAULT_MAX_ITERATIONS: u32 = 1_000_000;
 
 impl ScramClient {
-    /// A client for `username` with `password`; both are SASLprepped (RFC 5802 §5.1).
+    /// A client for `username` with `password`; both are SASLprepped: the user name as a
+    /// query string (RFC 5802 §5.1, unassigned code points allowed), the password as a stored
+    /// string (RFC 5802 §2.2 `Normalize`). A name or password SASLprep rejects, or a name that
+    /// prepares to nothing, is [`Error::Saslprep`].
     pub fn new(hash: ScramHash, username: &str, password: &str) -> Result<Self, Error> {
-        let username = saslprep(username, "username")?.into_owned();
+        let username = saslprep_query(username, "username")?.into_owned();
         if username.is_empty() {
             return Err(Error::Saslprep { field: "username" });
         }
@@ -526,6 +562,15 @@ impl ScramClient {
             ClientChannelBinding::Use(cb) => format!("p={},", cb.kind.name()),
         };
         if let Some(a) = &self.authzid {
+            // RFC 5802 §7: authzid = "a=" saslname, and a saslname is not empty nor has NUL.
+            if a.is_empty() {
+                return Err(Error::InvalidAuthzid { detail: "empty" });
+            }
+            if a.contains('\0') {
+                return Err(Error::InvalidAuthzid {
+                    detail: "contains NUL",
+                });
+            }
             gs2_header.push_str("a=");
             gs2_header.push_str(&escape_saslname(a));
         }
@@ -550,7 +595,10 @@ impl ScramClient {
         let text = as_text(server_first, "server-first-message")?;
         let mut parts = text.split(',');
         let first = parts.next().unwrap_or("");
-        if let Some(value) = first.strip_prefix("e=") {
+        if let Some(value) = first.strip_prefix("e=")
+            && !value.is_empty()
+            && !value.contains('\0')
+        {
             return Err(Error::ServerError {
                 value: value.to_owned(),
             });
@@ -633,6 +681,10 @@ impl ScramClient {
         let mut parts = text.split(',');
         let first = parts.next().unwrap_or("");
         if let Some(value) = first.strip_prefix("e=") {
+            // RFC 5802 §7: server-error-value is `1*value-char`.
+            if value.is_empty() || value.contains('\0') {
+                return Err(malformed("server-error-value"));
+            }
             return Err(Error::ServerError {
                 value: value.to_owned(),
             });
@@ -859,11 +911,9 @@ impl ScramServer {
                 None
             }
             "y" => {
-                if self.plus {
-                    return Err(Error::ChannelBindingRequired);
-                }
-                // RFC 5802 §6: the client thinks we lack channel binding, but we have it.
-                if !self.bindings.is_empty() {
+                // RFC 5802 §6: the client thinks we lack channel binding, but we have it (we
+                // run the -PLUS variant, or we hold binding data and so offer -PLUS too).
+                if self.plus || !self.bindings.is_empty() {
                     return Err(Error::Downgrade);
                 }
                 None
@@ -922,7 +972,8 @@ impl ScramServer {
         let nonce = expect_attr(parts.next(), b'r', "expected r= in client-first-message")?;
         check_extensions(parts)?;
         let user = unescape_saslname(user)?;
-        let username = saslprep(&user, "username")?.into_owned();
+        // RFC 5802 §5.1: the server prepares the user name as a query string.
+        let username = saslprep_query(&user, "username")?.into_owned();
         if username.is_empty() {
             return Err(Error::Saslprep { field: "username" });
         }
@@ -991,6 +1042,9 @@ impl ScramServer {
         let cbind = expect_attr(parts.next(), b'c', "expected c= in client-final-message")?;
         let nonce = expect_attr(parts.next(), b'r', "expected r= in client-final-message")?;
         check_extensions(parts)?;
+        if proof.is_empty() {
+            return Err(malformed("empty attribute value"));
+        }
         let cbind = b64_decode(cbind, "channel-binding")?;
         let proof = b64_decode(proof, "proof")?;
         let auth_message = [
