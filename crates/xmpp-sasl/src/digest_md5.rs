@@ -8,8 +8,8 @@ use subtle::ConstantTimeEq;
 
 use crate::Error;
 use crate::common::{
-    Answer, Authenticated, ClientMechanism, MAX_MESSAGE, NonceSource, OsNonce, Request,
-    ServerMechanism, ServerStep,
+    Answer, Authenticated, ClientMechanism, NonceSource, OsNonce, Request, ServerMechanism,
+    ServerStep,
 };
 
 const NAME: &str = "DIGEST-MD5";
@@ -222,17 +222,59 @@ fn quote(value: &str) -> String {
     out
 }
 
-/// Decodes a message: UTF-8 when it is, ISO 8859-1 otherwise (RFC 2831 §2.1.1 `charset`).
-fn as_text(message: &[u8]) -> Result<String, Error> {
-    if message.len() > MAX_MESSAGE {
-        return Err(Error::TooLong {
-            field: "DIGEST-MD5 message",
-            max: MAX_MESSAGE,
-        });
+/// The largest digest-challenge, in bytes: it "MUST be less than 2048 bytes" (RFC 2831 §2.1.1).
+pub const MAX_CHALLENGE: usize = 2047;
+/// The largest digest-response, in bytes: it "MUST be less than 4096 bytes" (RFC 2831 §2.1.2).
+pub const MAX_RESPONSE: usize = 4095;
+
+/// Decodes a message without a charset: ISO 8859-1, where every byte is one character.
+fn latin1(message: &[u8]) -> String {
+    message.iter().map(|&b| char::from(b)).collect()
+}
+
+/// Encodes text whose characters are all below U+0100 as ISO 8859-1, `None` otherwise.
+fn to_latin1(text: &str) -> Option<Vec<u8>> {
+    text.chars()
+        .map(|c| u8::try_from(u32::from(c)).ok())
+        .collect()
+}
+
+/// Parses a challenge or response with its encoding (RFC 2831 §2.1.1, §2.1.2 `charset`):
+/// with `charset=utf-8` the whole message must be UTF-8; without it, user name, realm and
+/// password are ISO 8859-1, so the message is decoded byte per character (a UTF-8-looking
+/// byte sequence is still two ISO 8859-1 characters). Returns the directives and whether
+/// `charset=utf-8` was present; any other charset value is an error.
+fn parse_message(
+    message: &[u8],
+    max: usize,
+    what: &'static str,
+) -> Result<(Vec<(String, String)>, bool), Error> {
+    if message.len() > max {
+        return Err(Error::TooLong { field: what, max });
     }
-    Ok(match core::str::from_utf8(message) {
-        Ok(s) => s.to_owned(),
-        Err(_) => message.iter().map(|&b| char::from(b)).collect(),
+    // Directive names, separators and the charset value are ASCII, so reading the bytes as
+    // ISO 8859-1 finds the charset whatever the encoding.
+    let directives = parse_directives(&latin1(message))?;
+    match single(&directives, "charset", "charset repeated")? {
+        None => Ok((directives, false)),
+        Some(c) if c.eq_ignore_ascii_case("utf-8") => {
+            let text =
+                core::str::from_utf8(message).map_err(|_| Error::InvalidUtf8 { field: what })?;
+            Ok((parse_directives(text)?, true))
+        }
+        Some(_) => Err(malformed("charset must be utf-8")),
+    }
+}
+
+/// The authzid is UTF-8 whatever the charset (RFC 2831 §2.1.2 `authzid`): undo the
+/// ISO 8859-1 decoding of a message without `charset=utf-8`.
+fn authzid_as_utf8(value: &str, utf8_message: bool) -> Result<String, Error> {
+    if utf8_message {
+        return Ok(value.to_owned());
+    }
+    let bytes = to_latin1(value).ok_or(Error::InvalidUtf8 { field: "authzid" })?;
+    String::from_utf8(bytes).map_err(|_| Error::InvalidAuthzid {
+        detail: "not UTF-8",
     })
 }
 
@@ -251,8 +293,13 @@ fn single<'a>(
 }
 
 fn parse_rspauth(message: &[u8]) -> Result<String, Error> {
-    let text = as_text(message)?;
-    let directives = parse_directives(&text)?;
+    if message.len() > MAX_CHALLENGE {
+        return Err(Error::TooLong {
+            field: "rspauth",
+            max: MAX_CHALLENGE,
+        });
+    }
+    let directives = parse_directives(&latin1(message))?;
     single(&directives, "rspauth", "rspauth repeated")?
         .map(str::to_owned)
         .ok_or_else(|| malformed("expected rspauth"))
@@ -345,18 +392,12 @@ impl DigestMd5Client {
     }
 
     fn response(&mut self, challenge: &[u8]) -> Result<(Vec<u8>, String), Error> {
-        let text = as_text(challenge)?;
-        let directives = parse_directives(&text)?;
+        let (directives, utf8) = parse_message(challenge, MAX_CHALLENGE, "digest-challenge")?;
         let nonce = single(&directives, "nonce", "nonce repeated")?
             .ok_or_else(|| malformed("challenge without nonce"))?;
         match single(&directives, "algorithm", "algorithm repeated")? {
             Some(a) if a.eq_ignore_ascii_case("md5-sess") => {}
             _ => return Err(malformed("algorithm must be md5-sess")),
-        }
-        if let Some(charset) = single(&directives, "charset", "charset repeated")?
-            && !charset.eq_ignore_ascii_case("utf-8")
-        {
-            return Err(malformed("charset must be utf-8"));
         }
         let qop = single(&directives, "qop", "qop repeated")?.unwrap_or("auth");
         if !qop.split(',').any(|q| q.trim() == "auth") {
@@ -384,7 +425,13 @@ impl DigestMd5Client {
         };
         let response = digests.value("AUTHENTICATE");
         let rspauth = digests.value("");
-        let mut out = format!("charset=utf-8,username={}", quote(&self.username));
+        // RFC 2831 §2.1.2 `charset`: sent only when the server announced UTF-8; without it,
+        // user name, realm and password travel (and are hashed) as ISO 8859-1.
+        let mut out = if utf8 {
+            format!("charset=utf-8,username={}", quote(&self.username))
+        } else {
+            format!("username={}", quote(&self.username))
+        };
         if !realm.is_empty() {
             out.push_str(",realm=");
             out.push_str(&quote(&realm));
@@ -395,11 +442,22 @@ impl DigestMd5Client {
             quote(&cnonce),
             quote(&self.digest_uri)
         ));
+        let mut bytes = if utf8 {
+            out.into_bytes()
+        } else {
+            if to_latin1(&self.password).is_none() {
+                return Err(Error::NotLatin1 { field: "password" });
+            }
+            to_latin1(&out).ok_or(Error::NotLatin1 {
+                field: "user name or realm",
+            })?
+        };
         if let Some(a) = &self.authzid {
-            out.push_str(",authzid=");
-            out.push_str(&quote(a));
+            // The authzid is UTF-8 whatever the charset (RFC 2831 §2.1.2).
+            bytes.extend_from_slice(b",authzid=");
+            bytes.extend_from_slice(quote(a).as_bytes());
         }
-        Ok((out.into_bytes(), rspauth))
+        Ok((bytes, rspauth))
     }
 }
 
@@ -596,8 +654,7 @@ impl DigestMd5Server {
     }
 
     fn parse_response(&self, nonce: &str, message: &[u8]) -> Result<Pending, Error> {
-        let text = as_text(message)?;
-        let d = parse_directives(&text)?;
+        let (d, utf8) = parse_message(message, MAX_RESPONSE, "digest-response")?;
         let username = single(&d, "username", "username repeated")?
             .ok_or_else(|| malformed("response without username"))?;
         let realm = single(&d, "realm", "realm repeated")?.unwrap_or("");
@@ -612,12 +669,9 @@ impl DigestMd5Server {
             .ok_or_else(|| malformed("response without digest-uri"))?;
         let response = single(&d, "response", "response repeated")?
             .ok_or_else(|| malformed("response without response"))?;
-        let authzid = single(&d, "authzid", "authzid repeated")?;
-        if let Some(charset) = single(&d, "charset", "charset repeated")?
-            && !charset.eq_ignore_ascii_case("utf-8")
-        {
-            return Err(malformed("charset must be utf-8"));
-        }
+        let authzid = single(&d, "authzid", "authzid repeated")?
+            .map(|a| authzid_as_utf8(a, utf8))
+            .transpose()?;
         if username.is_empty() || cnonce.is_empty() {
             return Err(malformed("empty username or cnonce"));
         }
@@ -629,7 +683,11 @@ impl DigestMd5Server {
         if response.len() != 32 || !response.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(malformed("response-value must be 32 hex digits"));
         }
-        if nc.len() != 8 || u32::from_str_radix(nc, 16).ok() != Some(1) {
+        // RFC 2831 §2.1.2: nc-value = 8LHEX; the first response counts 1.
+        if nc.len() != 8
+            || !nc.bytes().all(|b| b.is_ascii_hexdigit())
+            || u32::from_str_radix(nc, 16).ok() != Some(1)
+        {
             return Err(malformed("nc must be 00000001"));
         }
         if got_nonce != nonce {
@@ -646,13 +704,13 @@ impl DigestMd5Server {
         if serv_type != self.service || !host.eq_ignore_ascii_case(&self.host) {
             return Err(Error::AuthenticationFailed { mechanism: NAME });
         }
-        if authzid.is_some_and(str::is_empty) {
+        if authzid.as_deref().is_some_and(str::is_empty) {
             return Err(Error::InvalidAuthzid { detail: "empty" });
         }
         Ok(Pending {
             username: username.to_owned(),
             realm: realm.to_owned(),
-            authzid: authzid.map(str::to_owned),
+            authzid,
             cnonce: cnonce.to_owned(),
             digest_uri: digest_uri.to_owned(),
             response: response.to_ascii_lowercase(),

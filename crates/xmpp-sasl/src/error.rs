@@ -99,6 +99,12 @@ pub enum Error {
         /// The field that was being prepared.
         field: &'static str,
     },
+    /// A DIGEST-MD5 string must be sent as ISO 8859-1, because the server did not announce
+    /// `charset=utf-8` (RFC 2831 §2.1.1), but has characters outside it.
+    NotLatin1 {
+        /// The field.
+        field: &'static str,
+    },
     /// A field is longer than this implementation accepts.
     TooLong {
         /// The field.
@@ -189,6 +195,7 @@ impl Error {
             Error::Malformed { .. }
             | Error::InvalidBase64 { .. }
             | Error::InvalidUtf8 { .. }
+            | Error::NotLatin1 { .. }
             | Error::Saslprep { .. }
             | Error::TooLong { .. } => Condition::IncorrectEncoding,
             Error::InvalidAuthzid { .. } => Condition::InvalidAuthzid,
@@ -248,6 +255,10 @@ impl fmt::Display for Error {
             Error::InvalidBase64 { field } => write!(f, "invalid base64 in {field}"),
             Error::InvalidUtf8 { field } => write!(f, "{field} is not UTF-8"),
             Error::Saslprep { field } => write!(f, "SASLprep rejected the {field}"),
+            Error::NotLatin1 { field } => write!(
+                f,
+                "the {field} has characters outside ISO 8859-1 and the server did not offer UTF-8"
+            ),
             Error::TooLong { field, max } => write!(f, "{field} longer than {max} bytes"),
             Error::InvalidAuthzid { detail } => {
                 write!(f, "invalid authorization identity: {detail}")
