@@ -25,17 +25,42 @@ fn state_label(state: State) -> &'static str {
     }
 }
 
+/// Checks trace information against RFC 4505: at most 255 characters (§2 `token`), prepared
+/// with the `trace` stringprep profile (§3: no mapping or normalization; the characters of
+/// RFC 3454 tables C.2.1, C.2.2, C.3, C.4, C.5, C.6, C.8 and C.9 are prohibited; the bidi rules
+/// of RFC 3454 §6 apply; unassigned code points are allowed).
 fn check_trace(trace: &str) -> Result<(), Error> {
+    use stringprep::tables;
     if trace.chars().count() > MAX_TRACE_CHARS {
         return Err(Error::TooLong {
             field: "trace",
             max: MAX_TRACE_CHARS,
         });
     }
-    if trace.chars().any(char::is_control) {
+    let prohibited = trace.chars().any(|c| {
+        tables::ascii_control_character(c)
+            || tables::non_ascii_control_character(c)
+            || tables::private_use(c)
+            || tables::non_character_code_point(c)
+            || tables::surrogate_code(c)
+            || tables::inappropriate_for_plain_text(c)
+            || tables::change_display_properties_or_deprecated(c)
+            || tables::tagging_character(c)
+    });
+    if prohibited {
         return Err(Error::Malformed {
             mechanism: NAME,
-            detail: "control character in trace",
+            detail: "character prohibited in trace (RFC 4505 §3)",
+        });
+    }
+    let bidi_violation = trace.contains(tables::bidi_r_or_al)
+        && (trace.contains(tables::bidi_l)
+            || !trace.starts_with(tables::bidi_r_or_al)
+            || !trace.ends_with(tables::bidi_r_or_al));
+    if bidi_violation {
+        return Err(Error::Malformed {
+            mechanism: NAME,
+            detail: "trace breaks the bidi rules (RFC 3454 §6)",
         });
     }
     Ok(())
@@ -49,7 +74,8 @@ pub struct AnonymousClient {
 }
 
 impl AnonymousClient {
-    /// A client sending `trace` (may be empty; at most 255 characters, no control characters).
+    /// A client sending `trace` (may be empty; at most 255 characters, none of the characters
+    /// the RFC 4505 §3 `trace` profile prohibits).
     pub fn new(trace: &str) -> Result<Self, Error> {
         check_trace(trace)?;
         Ok(AnonymousClient {
