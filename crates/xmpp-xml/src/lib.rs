@@ -55,6 +55,14 @@
 //! of text runs, and a small explicit state machine that resumes at any split give full
 //! validation at the speed of framing, with the buffers reused so that the steady state
 //! allocates nothing per stanza.
+//!
+//! The benchmark decided: on the generated client-to-server corpus (`benches/`), counted
+//! with callgrind (`benches/scripts/callgrind.sh`), validated framing takes 28
+//! instructions per byte, against 62 for quick-xml's `NsReader` reading every event with
+//! namespaces and unescaping, 42 for xmlparser's tokenizer (no checks beyond syntax), 80
+//! for expat and 149 for rxml. Building the full tree of every stanza as well takes 62.
+//! The trees borrow the stanza's bytes (`Cow` strings), so only their vectors and the
+//! rare expanded strings are allocated.
 #![forbid(unsafe_code)]
 
 mod chars;
