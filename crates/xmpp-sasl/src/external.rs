@@ -134,6 +134,9 @@ impl ServerMechanism for ExternalServer {
                 self.state = State::Sent;
                 Ok(ServerStep::Challenge(Vec::new()))
             }
+            // After the empty challenge, a response without data is the empty response (only
+            // the initial response distinguishes "absent" from "empty", RFC 4422 §4).
+            (State::Sent, None) => self.step(Some(&[])),
             (State::Start | State::Sent, Some(message)) => {
                 self.state = State::Failed;
                 if message.len() > MAX_MESSAGE {

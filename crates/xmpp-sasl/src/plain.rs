@@ -255,6 +255,9 @@ impl ServerMechanism for PlainServer {
                 self.state = ServerState::Challenged;
                 Ok(ServerStep::Challenge(Vec::new()))
             }
+            // After the empty challenge, a response without data is the empty response (only
+            // the initial response distinguishes "absent" from "empty", RFC 4422 §4).
+            (ServerState::Challenged, None) => self.step(Some(&[])),
             (ServerState::Start | ServerState::Challenged, Some(message)) => {
                 self.state = ServerState::Failed;
                 let (authzid, authcid, password) = parse_message(message)?;

@@ -546,3 +546,31 @@ mod digest {
         ));
     }
 }
+
+// RFC 4422 §4: only the initial response distinguishes "absent" from "empty"; a response
+// without data after the server's empty challenge is the empty response.
+#[test]
+fn response_without_data_after_empty_challenge_is_empty() {
+    use xmpp_sasl::external::ExternalServer;
+    let mut s = ExternalServer::new(Some("juliet@example.com"));
+    assert_eq!(s.step(None).unwrap(), ServerStep::Challenge(Vec::new()));
+    match s.step(None).unwrap() {
+        ServerStep::Success { identity, .. } => {
+            assert_eq!(identity.authcid, "juliet@example.com");
+            assert_eq!(identity.authzid, None);
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut s = AnonymousServer::new();
+    assert_eq!(s.step(None).unwrap(), ServerStep::Challenge(Vec::new()));
+    assert!(matches!(s.step(None), Ok(ServerStep::Success { .. })));
+    // PLAIN: the empty response is a malformed message, not a wrong-order call.
+    let mut s = PlainServer::new();
+    assert_eq!(s.step(None).unwrap(), ServerStep::Challenge(Vec::new()));
+    assert!(malformed(&s.step(None).unwrap_err()));
+    // An empty initial response is not an absent one.
+    let mut s = PlainServer::new();
+    assert!(malformed(&s.step(Some(b"")).unwrap_err()));
+    let mut s = ExternalServer::new(Some("juliet@example.com"));
+    assert!(matches!(s.step(Some(b"")), Ok(ServerStep::Success { .. })));
+}
