@@ -1,7 +1,9 @@
 //! Interop with `scramp` (PyPI), an independent SCRAM implementation, driven through
 //! `tests/scramp_helper.py` over stdin/stdout: our client against its server and its client
-//! against our server, SCRAM-SHA-1 and SCRAM-SHA-256, with and without channel binding, and a
-//! wrong password each way.
+//! against our server, SCRAM-SHA-1 and SCRAM-SHA-256, with and without channel binding
+//! (`tls-server-end-point`, `tls-unique`, `tls-exporter`), a wrong password each way, binding
+//! data that differs, nonces altered in transit each way, an unknown user and the `y`
+//! downgrade flag. scramp 1.4 refuses any authzid, so authzid is covered by our own pairs.
 //!
 //! The peer is the venv that `scripts/peers.sh` installs in `$XMPP_PEERS_DIR` (default
 //! `.peers/` at the workspace root). Without it the tests say so and pass, unless `CI` is set.
@@ -347,4 +349,178 @@ fn channel_binding_data_mismatch_with_scramp() {
         server.step(Some(&fin)).unwrap_err(),
         Error::ChannelBindingMismatch
     );
+}
+
+/// Replaces the nonce attribute `r=` of a SCRAM message by `nonce`.
+fn with_nonce(message: &[u8], nonce: impl Fn(&str) -> String) -> Vec<u8> {
+    let text = String::from_utf8(message.to_vec()).unwrap();
+    text.split(',')
+        .map(|part| match part.strip_prefix("r=") {
+            Some(r) => format!("r={}", nonce(r)),
+            None => part.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join(",")
+        .into_bytes()
+}
+
+// RFC 5802 §5.1: each side checks the nonce; a man in the middle altering it is caught by
+// both implementations, both ways.
+#[test]
+fn nonce_tampering_between_us_and_scramp() {
+    let Some(mut peer) = scramp() else { return };
+    for hash in [ScramHash::Sha1, ScramHash::Sha256] {
+        let server_cmd = format!(
+            "server {} {} {} {} {ITERATIONS} - -",
+            mechanism(hash, false),
+            b64(USER.as_bytes()),
+            b64(PASSWORD.as_bytes()),
+            b64(SALT)
+        );
+        // scramp's server-first with the client part of the nonce changed: our client refuses.
+        peer.ok(&server_cmd);
+        let mut client = ScramClient::new(hash, USER, PASSWORD).unwrap();
+        let first = client.initial_response().unwrap().unwrap();
+        let server_first = unb64(&peer.ok(&format!("server_first {}", b64(&first)))[1]);
+        let forged = with_nonce(&server_first, |r| format!("X{}", &r[1..]));
+        assert_eq!(client.step(&forged).unwrap_err(), Error::NonceMismatch);
+        // scramp's server-first that only echoes our nonce (no server part).
+        let mut client = ScramClient::new(hash, USER, PASSWORD).unwrap();
+        let first = String::from_utf8(client.initial_response().unwrap().unwrap()).unwrap();
+        let ours = first.rsplit_once("r=").unwrap().1.to_owned();
+        peer.ok(&server_cmd);
+        let server_first = unb64(&peer.ok(&format!("server_first {}", b64(first.as_bytes())))[1]);
+        let echo = with_nonce(&server_first, |_| ours.clone());
+        assert_eq!(client.step(&echo).unwrap_err(), Error::NonceMismatch);
+
+        // Our client-final with the server part of the nonce changed: scramp refuses.
+        peer.ok(&server_cmd);
+        let mut client = ScramClient::new(hash, USER, PASSWORD).unwrap();
+        let first = client.initial_response().unwrap().unwrap();
+        let server_first = unb64(&peer.ok(&format!("server_first {}", b64(&first)))[1]);
+        let fin = client.step(&server_first).unwrap();
+        let forged = with_nonce(&fin, |r| format!("{r}X"));
+        let words = peer.call(&format!("server_final {}", b64(&forged)));
+        assert_eq!(
+            words[0], "fail",
+            "{hash:?}: scramp accepted a changed nonce"
+        );
+
+        // Our server-first with the client part changed: the scramp client refuses.
+        let mut server = ScramServer::new(hash, false, b"interop secret");
+        let first = unb64(
+            &peer.ok(&format!(
+                "client {} {} {} - -",
+                mechanism(hash, false),
+                b64(USER.as_bytes()),
+                b64(PASSWORD.as_bytes()),
+            ))[1],
+        );
+        assert!(matches!(
+            server.step(Some(&first)),
+            Ok(ServerStep::Request(_))
+        ));
+        let stored = StoredCredentials::derive(hash, PASSWORD, SALT, ITERATIONS).unwrap();
+        let ServerStep::Challenge(server_first) = server
+            .answer(Answer::ScramCredentials(Some(stored.clone())))
+            .unwrap()
+        else {
+            panic!("expected server-first-message")
+        };
+        let forged = with_nonce(&server_first, |r| format!("X{}", &r[1..]));
+        let words = peer.call(&format!("client_final {}", b64(&forged)));
+        assert_eq!(
+            words[0], "err",
+            "{hash:?}: scramp client accepted {words:?}"
+        );
+
+        // The scramp client-final with the nonce changed: our server refuses.
+        let mut server = ScramServer::new(hash, false, b"interop secret");
+        let first = unb64(
+            &peer.ok(&format!(
+                "client {} {} {} - -",
+                mechanism(hash, false),
+                b64(USER.as_bytes()),
+                b64(PASSWORD.as_bytes()),
+            ))[1],
+        );
+        server.step(Some(&first)).unwrap();
+        let ServerStep::Challenge(server_first) = server
+            .answer(Answer::ScramCredentials(Some(stored)))
+            .unwrap()
+        else {
+            panic!("expected server-first-message")
+        };
+        let fin = unb64(&peer.ok(&format!("client_final {}", b64(&server_first)))[1]);
+        let forged = with_nonce(&fin, |r| format!("{r}X"));
+        assert_eq!(
+            server.step(Some(&forged)).unwrap_err(),
+            Error::NonceMismatch
+        );
+    }
+}
+
+// An unknown user fails at our server exactly like a wrong password (RFC 5802 §9 hides
+// whether the user exists): same error, and scramp sees an ordinary server-first.
+#[test]
+fn unknown_user_scramp_client() {
+    let Some(mut peer) = scramp() else { return };
+    for hash in [ScramHash::Sha1, ScramHash::Sha256] {
+        let mut server = ScramServer::new(hash, false, b"interop secret");
+        let first = unb64(
+            &peer.ok(&format!(
+                "client {} {} {} - -",
+                mechanism(hash, false),
+                b64("nobody".as_bytes()),
+                b64(PASSWORD.as_bytes()),
+            ))[1],
+        );
+        server.step(Some(&first)).unwrap();
+        let ServerStep::Challenge(server_first) =
+            server.answer(Answer::ScramCredentials(None)).unwrap()
+        else {
+            panic!("expected server-first-message")
+        };
+        // scramp accepts the stand-in salt and iteration count and answers with a proof.
+        let fin = unb64(&peer.ok(&format!("client_final {}", b64(&server_first)))[1]);
+        assert_eq!(
+            server.step(Some(&fin)).unwrap_err(),
+            Error::AuthenticationFailed {
+                mechanism: mechanism(hash, false)
+            }
+        );
+    }
+}
+
+// RFC 5802 §6: a server that supports channel binding refuses the `y` flag. Our client
+// sending `y` (it has binding data but believes the server offered no -PLUS) is refused by a
+// scramp server holding binding data, and by our -PLUS server alike.
+#[test]
+fn downgrade_flag_with_scramp() {
+    let Some(mut peer) = scramp() else { return };
+    let cb = ChannelBinding::new(ChannelBindingType::TlsServerEndPoint, b"cert hash".to_vec());
+    for hash in [ScramHash::Sha1, ScramHash::Sha256] {
+        peer.ok(&format!(
+            "server {} {} {} {} {ITERATIONS} {}",
+            mechanism(hash, false),
+            b64(USER.as_bytes()),
+            b64(PASSWORD.as_bytes()),
+            b64(SALT),
+            cb_args(Some(&cb))
+        ));
+        let mut client = ScramClient::new(hash, USER, PASSWORD)
+            .unwrap()
+            .with_channel_binding(ClientChannelBinding::NotOffered);
+        let first = client.initial_response().unwrap().unwrap();
+        assert!(first.starts_with(b"y,,"));
+        let words = peer.call(&format!("server_first {}", b64(&first)));
+        assert_eq!(
+            words[0], "err",
+            "{hash:?}: scramp accepted the y flag: {words:?}"
+        );
+        // Our -PLUS server agrees.
+        let mut server =
+            ScramServer::new(hash, true, b"interop secret").with_channel_binding(cb.clone());
+        assert_eq!(server.step(Some(&first)).unwrap_err(), Error::Downgrade);
+    }
 }
