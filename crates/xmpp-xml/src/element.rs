@@ -13,7 +13,7 @@ use crate::parser::{Limits, STREAMS_NS, XML_NS, XMLNS_NS};
 /// Built from a stanza, the strings borrow the stanza's bytes wherever no reference had to
 /// be expanded, so building a tree costs little more than its vectors;
 /// [`Element::into_owned`] detaches it from the parser.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Default)]
 pub struct Element<'a> {
     /// The namespace name; `""` for none.
     pub namespace: Cow<'a, str>,
@@ -54,6 +54,107 @@ pub enum Node<'a> {
     Element(Element<'a>),
     /// Character data (CDATA sections included), references expanded.
     Text(Cow<'a, str>),
+}
+
+impl<'a> Element<'a> {
+    fn shallow_clone(&self) -> Element<'a> {
+        Element {
+            namespace: self.namespace.clone(),
+            name: self.name.clone(),
+            attributes: self.attributes.clone(),
+            children: Vec::with_capacity(self.children.len()),
+        }
+    }
+
+    fn shallow_eq(&self, other: &Element<'_>) -> bool {
+        self.namespace == other.namespace
+            && self.name == other.name
+            && self.attributes == other.attributes
+            && self.children.len() == other.children.len()
+    }
+}
+
+/// Cloning is iterative, like dropping.
+impl Clone for Element<'_> {
+    fn clone(&self) -> Self {
+        let mut stack = vec![(self.shallow_clone(), self.children.iter())];
+        loop {
+            let Some(top) = stack.last_mut() else {
+                return Element::default();
+            };
+            match top.1.next() {
+                Some(Node::Text(t)) => top.0.children.push(Node::Text(t.clone())),
+                Some(Node::Element(e)) => stack.push((e.shallow_clone(), e.children.iter())),
+                None => {
+                    let Some((done, _)) = stack.pop() else {
+                        return Element::default();
+                    };
+                    match stack.last_mut() {
+                        Some(parent) => parent.0.children.push(Node::Element(done)),
+                        None => return done,
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Comparison is iterative, like dropping.
+impl PartialEq<Element<'_>> for Element<'_> {
+    fn eq(&self, other: &Element<'_>) -> bool {
+        if !self.shallow_eq(other) {
+            return false;
+        }
+        let mut stack = vec![(self.children.iter(), other.children.iter())];
+        while let Some((a, b)) = stack.last_mut() {
+            match (a.next(), b.next()) {
+                (None, None) => {
+                    stack.pop();
+                }
+                (Some(Node::Text(x)), Some(Node::Text(y))) => {
+                    if x != y {
+                        return false;
+                    }
+                }
+                (Some(Node::Element(x)), Some(Node::Element(y))) => {
+                    if !x.shallow_eq(y) {
+                        return false;
+                    }
+                    stack.push((x.children.iter(), y.children.iter()));
+                }
+                _ => return false,
+            }
+        }
+        true
+    }
+}
+
+impl Eq for Element<'_> {}
+
+/// Dropping a tree is iterative, so that a deep tree cannot exhaust the call stack.
+impl Drop for Element<'_> {
+    fn drop(&mut self) {
+        let deep = self
+            .children
+            .iter()
+            .any(|c| matches!(c, Node::Element(e) if !e.children.is_empty()));
+        if !deep {
+            return;
+        }
+        let mut stack: Vec<Element<'_>> = Vec::new();
+        for n in self.children.drain(..) {
+            if let Node::Element(e) = n {
+                stack.push(e);
+            }
+        }
+        while let Some(mut e) = stack.pop() {
+            for n in e.children.drain(..) {
+                if let Node::Element(c) = n {
+                    stack.push(c);
+                }
+            }
+        }
+    }
 }
 
 impl<'a> Element<'a> {
@@ -140,24 +241,45 @@ impl<'a> Element<'a> {
     }
 
     /// The same tree owning all its strings, detached from the parser's buffer.
-    pub fn into_owned(self) -> Element<'static> {
-        Element {
-            namespace: Cow::Owned(self.namespace.into_owned()),
-            name: Cow::Owned(self.name.into_owned()),
-            attributes: self
-                .attributes
+    /// Iterative: the depth of the tree never reaches the call stack.
+    pub fn into_owned(mut self) -> Element<'static> {
+        let mut stack = vec![self.take_shallow()];
+        loop {
+            let Some(top) = stack.last_mut() else {
+                return Element::default();
+            };
+            match top.1.next() {
+                Some(Node::Text(t)) => top.0.children.push(Node::Text(Cow::Owned(t.into_owned()))),
+                Some(Node::Element(mut e)) => {
+                    let frame = e.take_shallow();
+                    stack.push(frame);
+                }
+                None => {
+                    let Some((done, _)) = stack.pop() else {
+                        return Element::default();
+                    };
+                    match stack.last_mut() {
+                        Some(parent) => parent.0.children.push(Node::Element(done)),
+                        None => return done,
+                    }
+                }
+            }
+        }
+    }
+
+    /// Moves out everything but the children, owned, and the children still to convert.
+    fn take_shallow(&mut self) -> (Element<'static>, std::vec::IntoIter<Node<'a>>) {
+        let children = std::mem::take(&mut self.children);
+        let owned = Element {
+            namespace: Cow::Owned(std::mem::take(&mut self.namespace).into_owned()),
+            name: Cow::Owned(std::mem::take(&mut self.name).into_owned()),
+            attributes: std::mem::take(&mut self.attributes)
                 .into_iter()
                 .map(Attribute::into_owned)
                 .collect(),
-            children: self
-                .children
-                .into_iter()
-                .map(|n| match n {
-                    Node::Element(e) => Node::Element(e.into_owned()),
-                    Node::Text(t) => Node::Text(Cow::Owned(t.into_owned())),
-                })
-                .collect(),
-        }
+            children: Vec::with_capacity(children.len()),
+        };
+        (owned, children.into_iter())
     }
 
     /// Serializes the element as a standalone fragment (a default namespace declaration is
