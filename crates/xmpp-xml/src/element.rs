@@ -131,14 +131,27 @@ impl PartialEq<Element<'_>> for Element<'_> {
 
 impl Eq for Element<'_> {}
 
-/// Dropping a tree is iterative, so that a deep tree cannot exhaust the call stack.
+thread_local! {
+    /// How many element drops are in progress on this thread's stack.
+    static DROP_DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Nesting the drop glue may reach before dropping turns iterative.
+const RECURSIVE_DROP_DEPTH: u32 = 64;
+
+/// Dropping a tree cannot exhaust the call stack: shallow trees (every stanza in practice)
+/// are dropped by the ordinary drop glue, and below a fixed nesting the rest is torn down
+/// iteratively.
 impl Drop for Element<'_> {
     fn drop(&mut self) {
-        let deep = self
-            .children
-            .iter()
-            .any(|c| matches!(c, Node::Element(e) if !e.children.is_empty()));
-        if !deep {
+        if self.children.is_empty() {
+            return;
+        }
+        let depth = DROP_DEPTH.with(std::cell::Cell::get);
+        if depth < RECURSIVE_DROP_DEPTH {
+            DROP_DEPTH.with(|d| d.set(depth + 1));
+            drop(std::mem::take(&mut self.children));
+            DROP_DEPTH.with(|d| d.set(depth));
             return;
         }
         let mut stack: Vec<Element<'_>> = Vec::new();
