@@ -493,8 +493,82 @@ fn failure_conditions() -> Outcome {
     Ok(())
 }
 
+/// Runs a SCRAM-SHA-256 exchange of our client and server up to the server's success; returns
+/// the client (waiting for success) and the server-final-message.
+fn scram_until_success() -> Result<(ScramClient, Vec<u8>), String> {
+    let stored = StoredCredentials::derive(ScramHash::Sha256, "pencil", b"mutual salt", 4096)
+        .map_err(|e| fail("derive", e))?;
+    let mut client =
+        ScramClient::new(ScramHash::Sha256, "juliet", "pencil").map_err(|e| fail("client", e))?;
+    let mut server = ScramServer::new(ScramHash::Sha256, false, b"mutual secret");
+    let first = client.initial_response().map_err(|e| fail("client", e))?;
+    let mut step = server
+        .step(first.as_deref())
+        .map_err(|e| fail("server", e))?;
+    for _ in 0..4 {
+        step = match step {
+            ServerStep::Request(_) => server
+                .answer(Answer::ScramCredentials(Some(stored.clone())))
+                .map_err(|e| fail("server", e))?,
+            ServerStep::Challenge(c) => {
+                let r = client.step(&c).map_err(|e| fail("client", e))?;
+                server.step(Some(&r)).map_err(|e| fail("server", e))?
+            }
+            ServerStep::Success {
+                additional_data, ..
+            } => return Ok((client, additional_data.unwrap_or_default())),
+        };
+    }
+    Err("SCRAM exchange did not finish".into())
+}
+
+/// RFC 3920 §4.3: a mutually authenticating mechanism authenticates both sides in one
+/// exchange. The SCRAM and DIGEST-MD5 clients accept success only when the server proved it
+/// knows the credentials (RFC 5802 §5 ServerSignature, RFC 2831 §2.1.3 rspauth).
+fn mutual_authentication() -> Outcome {
+    let (mut client, server_final) = scram_until_success()?;
+    client
+        .success(Some(&server_final))
+        .map_err(|e| fail("SCRAM genuine server-final", e))?;
+    let (mut client, _) = scram_until_success()?;
+    let forged = b"v=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+    match client.success(Some(forged)) {
+        Err(Error::ServerVerificationFailed { .. }) => {}
+        other => return Err(format!("SCRAM forged ServerSignature: {other:?}")),
+    }
+    let (mut client, _) = scram_until_success()?;
+    match client.success(None) {
+        Err(Error::MissingServerVerification { .. }) => {}
+        other => return Err(format!("SCRAM success without server-final: {other:?}")),
+    }
+    let start = || {
+        let mut server = DigestMd5Server::new("xmpp", "example.com", b"mutual secret");
+        let mut client = DigestMd5Client::new("juliet", "pencil", "xmpp", "example.com");
+        let challenge = match server.step(None) {
+            Ok(ServerStep::Challenge(c)) => c,
+            other => return Err(format!("DIGEST-MD5 challenge: {other:?}")),
+        };
+        client
+            .step(&challenge)
+            .map_err(|e| fail("DIGEST-MD5 client", e))?;
+        Ok(client)
+    };
+    match start()?.success(Some(b"rspauth=00000000000000000000000000000000")) {
+        Err(Error::ServerVerificationFailed { .. }) => {}
+        other => return Err(format!("DIGEST-MD5 forged rspauth: {other:?}")),
+    }
+    match start()?.success(None) {
+        Err(Error::MissingServerVerification { .. }) => Ok(()),
+        other => Err(format!("DIGEST-MD5 success without rspauth: {other:?}")),
+    }
+}
+
 /// The checks of this group.
 pub const CHECKS: &[Check] = &[
+    Check {
+        name: "sasl.mutual_authentication",
+        run: mutual_authentication,
+    },
     Check {
         name: "sasl.base64_rfc3548",
         run: base64_rfc3548,
