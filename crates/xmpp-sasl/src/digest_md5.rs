@@ -399,6 +399,10 @@ impl DigestMd5Client {
             Some(a) if a.eq_ignore_ascii_case("md5-sess") => {}
             _ => return Err(malformed("algorithm must be md5-sess")),
         }
+        // RFC 2831 §2.1.1: stale, maxbuf, charset, algorithm, nonce and qop-options appear at
+        // most once; a repeat aborts the exchange.
+        single(&directives, "stale", "stale repeated")?;
+        single(&directives, "maxbuf", "maxbuf repeated")?;
         let qop = single(&directives, "qop", "qop repeated")?.unwrap_or("auth");
         if !qop.split(',').any(|q| q.trim() == "auth") {
             return Err(Error::MechanismTooWeak {
@@ -693,10 +697,17 @@ impl DigestMd5Server {
         if got_nonce != nonce {
             return Err(Error::NonceMismatch);
         }
-        if let Some(ours) = &self.realm
-            && realm != ours
-        {
-            return Err(Error::AuthenticationFailed { mechanism: NAME });
+        // RFC 2831 §2.1.2 `realm`: required when the challenge offered one, and then one of
+        // the offered realms.
+        if let Some(ours) = &self.realm {
+            if single(&d, "realm", "realm repeated")?.is_none() {
+                return Err(malformed(
+                    "response without the realm the challenge offered",
+                ));
+            }
+            if realm != ours {
+                return Err(Error::AuthenticationFailed { mechanism: NAME });
+            }
         }
         // digest-uri = serv-type "/" host [ "/" serv-name ], checked against our service.
         let mut uri = digest_uri.split('/');

@@ -574,3 +574,54 @@ fn response_without_data_after_empty_challenge_is_empty() {
     let mut s = ExternalServer::new(Some("juliet@example.com"));
     assert!(matches!(s.step(Some(b"")), Ok(ServerStep::Success { .. })));
 }
+
+#[cfg(feature = "digest-md5")]
+mod digest_directives {
+    use super::*;
+    use xmpp_sasl::digest_md5::{DigestMd5Client, DigestMd5Server};
+
+    // RFC 2831 §2.1.1: "stale" and "maxbuf" appear at most once, like nonce, qop, charset and
+    // algorithm; the client aborts on a repeat.
+    #[test]
+    fn client_refuses_repeated_challenge_directives() {
+        let base =
+            "realm=\"example.com\",nonce=\"abc\",qop=\"auth\",algorithm=md5-sess,charset=utf-8";
+        for extra in [
+            ",stale=true,stale=true",
+            ",maxbuf=1024,maxbuf=2048",
+            ",nonce=\"def\"",
+            ",algorithm=md5-sess",
+            ",charset=utf-8",
+            ",qop=\"auth\"",
+        ] {
+            let mut c = DigestMd5Client::new("juliet", "pw", "xmpp", "example.com");
+            let e = c.step(format!("{base}{extra}").as_bytes()).unwrap_err();
+            assert!(malformed(&e), "{extra}: {e:?}");
+        }
+        // Unknown directives and a single stale/maxbuf are fine.
+        let mut c = DigestMd5Client::new("juliet", "pw", "xmpp", "example.com");
+        assert!(
+            c.step(format!("{base},stale=true,maxbuf=1024,x-new=\"y\"").as_bytes())
+                .is_ok()
+        );
+    }
+
+    // RFC 2831 §2.1.2 `realm`: required in the response when the challenge offered a realm.
+    #[test]
+    fn server_requires_the_offered_realm() {
+        let mut s = DigestMd5Server::new("xmpp", "example.com", SECRET);
+        let ServerStep::Challenge(ch) = s.step(None).unwrap() else {
+            panic!()
+        };
+        let resp = String::from_utf8(
+            DigestMd5Client::new("juliet", "pw", "xmpp", "example.com")
+                .step(&ch)
+                .unwrap(),
+        )
+        .unwrap();
+        let without = resp.replace(",realm=\"example.com\"", "");
+        assert_ne!(without, resp);
+        let e = s.step(Some(without.as_bytes())).unwrap_err();
+        assert!(malformed(&e), "{e:?}");
+    }
+}
