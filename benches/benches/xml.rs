@@ -108,7 +108,20 @@ fn alloc_report() {
     }
 }
 
+/// The allocator counts only inside `measure_allocs`: outside, the timing runs pay one
+/// relaxed load per allocation.
+fn check_counting_window() {
+    let before = ALLOC.snapshot();
+    black_box(vec![0u8; 4096]);
+    assert_eq!(
+        ALLOC.snapshot(),
+        before,
+        "allocations counted outside a window"
+    );
+}
+
 fn main() {
+    check_counting_window();
     let listing = std::env::args().any(|a| a == "--list");
     if !listing {
         alloc_report();

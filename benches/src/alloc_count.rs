@@ -8,22 +8,27 @@
 //!     xmpp_benches::alloc_count::CountingAlloc::new();
 //! ```
 //!
-//! and reads [`CountingAlloc::snapshot`] around the code it measures. Counters are relaxed
-//! atomics: exact in a single-threaded measurement, approximate if other threads allocate
-//! at the same time.
+//! and brackets the code it measures with [`CountingAlloc::start`] and
+//! [`CountingAlloc::stop`], reading [`CountingAlloc::snapshot`] in between. Outside such a
+//! window the wrapper costs one relaxed load per call, so timing runs in the same binary are
+//! not slowed down by the counting (atomic read-modify-writes on every allocation and free
+//! would cost allocation-heavy parsers a good share of their time). Counters are relaxed
+//! atomics: exact in a single-threaded measurement, approximate if other threads allocate at
+//! the same time.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering::Relaxed};
 
 /// Counting wrapper around the system allocator.
 #[derive(Debug)]
 pub struct CountingAlloc {
+    enabled: AtomicBool,
     allocs: AtomicU64,
     reallocs: AtomicU64,
     frees: AtomicU64,
     bytes: AtomicU64,
-    live: AtomicU64,
-    peak: AtomicU64,
+    live: AtomicI64,
+    peak: AtomicI64,
 }
 
 /// Counter values at one moment.
@@ -37,10 +42,11 @@ pub struct AllocSnapshot {
     pub frees: u64,
     /// Bytes requested by `alloc`, `alloc_zeroed` and the growth of `realloc`.
     pub bytes: u64,
-    /// Bytes currently allocated.
-    pub live: u64,
-    /// Highest value of `live` since the start or the last [`CountingAlloc::reset_peak`].
-    pub peak: u64,
+    /// Bytes allocated minus bytes freed since [`CountingAlloc::start`] (negative when more
+    /// was freed than allocated in the window).
+    pub live: i64,
+    /// Highest value of `live` since [`CountingAlloc::start`].
+    pub peak: i64,
 }
 
 impl AllocSnapshot {
@@ -59,13 +65,30 @@ impl CountingAlloc {
     /// A wrapper with all counters at zero.
     pub const fn new() -> Self {
         CountingAlloc {
+            enabled: AtomicBool::new(false),
             allocs: AtomicU64::new(0),
             reallocs: AtomicU64::new(0),
             frees: AtomicU64::new(0),
             bytes: AtomicU64::new(0),
-            live: AtomicU64::new(0),
-            peak: AtomicU64::new(0),
+            live: AtomicI64::new(0),
+            peak: AtomicI64::new(0),
         }
+    }
+
+    /// Starts counting; `live` and `peak` restart from zero, the event counters continue.
+    pub fn start(&self) {
+        self.live.store(0, Relaxed);
+        self.peak.store(0, Relaxed);
+        self.enabled.store(true, Relaxed);
+    }
+
+    /// Stops counting; the counters keep their values.
+    pub fn stop(&self) {
+        self.enabled.store(false, Relaxed);
+    }
+
+    fn counting(&self) -> bool {
+        self.enabled.load(Relaxed)
     }
 
     /// The current counter values.
@@ -80,19 +103,15 @@ impl CountingAlloc {
         }
     }
 
-    /// Restarts peak tracking from the bytes live now.
-    pub fn reset_peak(&self) {
-        self.peak.store(self.live.load(Relaxed), Relaxed);
-    }
-
-    fn grow(&self, by: u64) {
-        self.bytes.fetch_add(by, Relaxed);
+    fn grow(&self, by: usize) {
+        self.bytes.fetch_add(by as u64, Relaxed);
+        let by = by as i64;
         let live = self.live.fetch_add(by, Relaxed) + by;
         self.peak.fetch_max(live, Relaxed);
     }
 
-    fn shrink(&self, by: u64) {
-        self.live.fetch_sub(by, Relaxed);
+    fn shrink(&self, by: usize) {
+        self.live.fetch_sub(by as i64, Relaxed);
     }
 }
 
@@ -110,9 +129,9 @@ unsafe impl GlobalAlloc for CountingAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: same layout as our caller gave us, under the same contract.
         let p = unsafe { System.alloc(layout) };
-        if !p.is_null() {
+        if !p.is_null() && self.counting() {
             self.allocs.fetch_add(1, Relaxed);
-            self.grow(layout.size() as u64);
+            self.grow(layout.size());
         }
         p
     }
@@ -120,9 +139,9 @@ unsafe impl GlobalAlloc for CountingAlloc {
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as for `alloc`.
         let p = unsafe { System.alloc_zeroed(layout) };
-        if !p.is_null() {
+        if !p.is_null() && self.counting() {
             self.allocs.fetch_add(1, Relaxed);
-            self.grow(layout.size() as u64);
+            self.grow(layout.size());
         }
         p
     }
@@ -130,17 +149,19 @@ unsafe impl GlobalAlloc for CountingAlloc {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: `ptr` was returned by this allocator (hence by `System`) with `layout`.
         unsafe { System.dealloc(ptr, layout) };
-        self.frees.fetch_add(1, Relaxed);
-        self.shrink(layout.size() as u64);
+        if self.counting() {
+            self.frees.fetch_add(1, Relaxed);
+            self.shrink(layout.size());
+        }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: `ptr`/`layout` come from this allocator; `new_size` is checked by the caller.
         let p = unsafe { System.realloc(ptr, layout, new_size) };
-        if !p.is_null() {
+        if !p.is_null() && self.counting() {
             self.reallocs.fetch_add(1, Relaxed);
-            let old = layout.size() as u64;
-            let new = new_size as u64;
+            let old = layout.size();
+            let new = new_size;
             if new >= old {
                 self.grow(new - old);
             } else {

@@ -275,11 +275,11 @@ pub struct AllocRun {
     pub allocs: u64,
     /// Bytes requested during the run.
     pub bytes: u64,
-    /// Peak of the bytes live during the run, above what was live before it.
+    /// Peak of the bytes allocated and not yet freed during the run.
     pub peak_extra: u64,
 }
 
-/// Runs `f` once under `alloc` and reports what it allocated.
+/// Runs `f` once with `alloc` counting and reports what it allocated.
 pub fn measure_allocs<F>(
     alloc: &CountingAlloc,
     stream_bytes: usize,
@@ -289,16 +289,18 @@ pub fn measure_allocs<F>(
 where
     F: FnOnce() -> Result<usize, String>,
 {
-    alloc.reset_peak();
+    alloc.start();
     let before: AllocSnapshot = alloc.snapshot();
-    black_box(f()?);
+    let result = f();
     let after = alloc.snapshot();
+    alloc.stop();
+    black_box(result?);
     Ok(AllocRun {
         stream_bytes,
         stanzas,
         allocs: after.events_since(&before),
         bytes: after.bytes_since(&before),
-        peak_extra: after.peak.saturating_sub(before.live),
+        peak_extra: u64::try_from(after.peak).unwrap_or(0),
     })
 }
 
