@@ -1,5 +1,34 @@
 //! Mechanism names, the client's choice among the server's offer, the server's offer, and
 //! constructors of any mechanism's state machines by name.
+//!
+//! ```
+//! use xmpp_sasl::negotiate::{
+//!     ClientCredentials, ClientPolicy, Mechanism, ServerPolicy, ServerSettings, client, offer,
+//!     select, server,
+//! };
+//!
+//! // The server advertises what fits the connection: TLS up, no channel binding data.
+//! let offered: Vec<&str> = offer(&ServerPolicy::new(true, false))
+//!     .into_iter()
+//!     .map(Mechanism::name)
+//!     .collect();
+//! assert!(offered.contains(&"SCRAM-SHA-256") && !offered.contains(&"SCRAM-SHA-256-PLUS"));
+//!
+//! // The client picks the strongest mechanism it may use and builds its state machine.
+//! let chosen = select(&offered, &ClientPolicy::password(true, false))?;
+//! assert_eq!(chosen, Mechanism::ScramSha256);
+//! let credentials = ClientCredentials {
+//!     username: "juliet".into(),
+//!     password: "r0m30".into(),
+//!     ..ClientCredentials::default()
+//! };
+//! let mut client_side = client(chosen, &credentials, &offered)?;
+//! // The server builds the one named in <auth mechanism='...'/>.
+//! let server_side = server(chosen.name(), &ServerSettings::default())?;
+//! assert_eq!(client_side.name(), server_side.name());
+//! assert!(client_side.initial_response()?.is_some_and(|m| m.starts_with(b"n,,n=juliet,r=")));
+//! # Ok::<(), xmpp_sasl::Error>(())
+//! ```
 
 use crate::Error;
 use crate::anonymous::{AnonymousClient, AnonymousServer};

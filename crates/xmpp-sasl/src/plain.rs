@@ -2,6 +2,33 @@
 //!
 //! PLAIN sends the password in the clear; offer and use it only over TLS (RFC 3920 §6.2,
 //! [`crate::negotiate`]).
+//!
+//! ```
+//! use xmpp_sasl::plain::{PlainClient, PlainServer};
+//! use xmpp_sasl::{Answer, ClientMechanism, Request, ServerMechanism, ServerStep};
+//!
+//! let mut client = PlainClient::new("juliet", "r0m30")?.with_authzid("romeo@example.net")?;
+//! let mut server = PlainServer::new();
+//!
+//! // The message travels as the initial response of <auth/>.
+//! let message = client.initial_response()?;
+//! let ServerStep::Request(Request::VerifyPassword { authcid, password, .. }) =
+//!     server.step(message.as_deref())?
+//! else {
+//!     unreachable!("PLAIN asks the caller to check the password")
+//! };
+//! // The caller compares with its (SASLprepped) user database.
+//! let valid = authcid == "juliet" && password == "r0m30";
+//! match server.answer(Answer::PasswordValid(valid))? {
+//!     ServerStep::Success { identity, .. } => {
+//!         client.success(None)?;
+//!         assert_eq!(identity.authcid, "juliet");
+//!         assert_eq!(identity.authzid.as_deref(), Some("romeo@example.net"));
+//!     }
+//!     other => unreachable!("{other:?}"),
+//! }
+//! # Ok::<(), xmpp_sasl::Error>(())
+//! ```
 
 use crate::Error;
 use crate::common::{

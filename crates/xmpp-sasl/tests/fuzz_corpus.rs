@@ -64,18 +64,26 @@ fn sasl_plain_server() {
     );
 }
 
-// RFC 2831 §4
+// RFC 2831 §4; `nocharset`: the same exchange without charset (ISO 8859-1, §2.1.2)
 #[cfg(feature = "digest-md5")]
 #[test]
 fn sasl_digest_server() {
-    replay("sasl_digest_server", fuzzing::digest_server, &["rfc2831"]);
+    replay(
+        "sasl_digest_server",
+        fuzzing::digest_server,
+        &["rfc2831", "nocharset"],
+    );
 }
 
-// RFC 2831 §4
+// RFC 2831 §4; `nocharset`: the same exchange without charset (ISO 8859-1, §2.1.1)
 #[cfg(feature = "digest-md5")]
 #[test]
 fn sasl_digest_client() {
-    replay("sasl_digest_client", fuzzing::digest_client, &["rfc2831"]);
+    replay(
+        "sasl_digest_client",
+        fuzzing::digest_client,
+        &["rfc2831", "nocharset"],
+    );
 }
 
 // RFC 4422 Appendix A
