@@ -9,7 +9,7 @@ use xmpp_sasl::scram::{
 };
 use xmpp_sasl::{
     Answer, ClientMechanism, Request, ServerMechanism, ServerStep, decode_payload, encode_payload,
-    saslprep,
+    saslprep, saslprep_query,
 };
 
 /// Bytes that look like SASL messages often enough to get past the first checks.
@@ -84,6 +84,20 @@ proptest! {
         if let Ok(once) = saslprep(&s, "test") {
             let twice = saslprep(&once, "test").expect("prepared output must prepare");
             prop_assert_eq!(once.as_ref(), twice.as_ref());
+        }
+    }
+
+    #[test]
+    fn saslprep_query_idempotent_and_agrees_with_stored(s in any::<String>()) {
+        // RFC 3454 §7: a query differs from a stored string only in accepting unassigned
+        // code points, so wherever the stored preparation succeeds both give the same output.
+        if let Ok(stored) = saslprep(&s, "test") {
+            let query = saslprep_query(&s, "test").expect("a stored string is also a query");
+            prop_assert_eq!(&query, &stored);
+        }
+        if let Ok(once) = saslprep_query(&s, "test") {
+            let twice = saslprep_query(&once, "test").expect("prepared output must prepare");
+            prop_assert_eq!(&once, &twice);
         }
     }
 
