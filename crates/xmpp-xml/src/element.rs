@@ -6,6 +6,7 @@ use crate::chars::{is_char, is_ncname, is_ws};
 use crate::error::{Error, ErrorKind, WriteError};
 use crate::escape::{needs_unescape, unescape_str};
 use crate::parser::{Limits, STREAMS_NS, XML_NS, XMLNS_NS};
+use crate::stanza::NsContext;
 
 /// An XML element with its namespace resolved. Namespace declarations are not attributes:
 /// the writer emits them where needed.
@@ -497,11 +498,11 @@ fn broken(offset: u64, i: usize) -> Error {
     Error::new(ErrorKind::UnexpectedEof, offset + i as u64)
 }
 
-fn lookup<'a>(ns: &[(&'a str, Cow<'a, str>)], prefix: &str) -> Cow<'a, str> {
-    ns.iter()
-        .rev()
-        .find(|(p, _)| *p == prefix)
-        .map_or(Cow::Borrowed(""), |(_, u)| u.clone())
+fn lookup<'a>(ns: &[(&'a str, Cow<'a, str>)], ctx: NsContext<'a>, prefix: &str) -> Cow<'a, str> {
+    match ns.iter().rev().find(|(p, _)| *p == prefix) {
+        Some((_, u)) => u.clone(),
+        None => Cow::Borrowed(ctx.lookup(prefix).unwrap_or("")),
+    }
 }
 
 /// Bytes that end an element name (bit 1: white space, `/`, `>`) or an attribute name
@@ -562,6 +563,10 @@ fn push_text<'a>(stack: &mut [(Element<'a>, usize)], raw: &'a str, cdata: bool) 
     } else {
         !needs_unescape(raw.as_bytes(), false)
     };
+    if el.children.is_empty() {
+        // Text first: most likely a leaf such as <body/>; keep its vector small.
+        el.children.reserve_exact(1);
+    }
     if plain {
         el.children.push(Node::Text(Cow::Borrowed(raw)));
         return;
@@ -580,16 +585,20 @@ fn push_text<'a>(stack: &mut [(Element<'a>, usize)], raw: &'a str, cdata: bool) 
 pub(crate) fn build_element<'a>(
     b: &'a [u8],
     offset: u64,
-    ctx: impl Iterator<Item = (&'a str, &'a str)>,
+    ctx: NsContext<'a>,
     limits: Limits,
 ) -> Result<Element<'a>, Error> {
     let s = std::str::from_utf8(b)
         .map_err(|e| Error::new(ErrorKind::InvalidUtf8, offset + e.valid_up_to() as u64))?;
     // Namespace names from the stream level, then from declarations in the stanza
     // (owned when a declaration needed expanding, which is rare).
-    let mut ns: Vec<(&'a str, Cow<'a, str>)> = ctx.map(|(p, u)| (p, Cow::Borrowed(u))).collect();
-    let mut stack: Vec<(Element<'a>, usize)> = Vec::with_capacity(8);
-    let mut raw_attrs: Vec<(&'a str, &'a str)> = Vec::with_capacity(8);
+    // Declarations inside the stanza (owned only when a declaration needed expanding);
+    // the stream-level ones are looked up in `ctx`.
+    let mut ns: Vec<(&'a str, Cow<'a, str>)> = Vec::new();
+    let mut stack: Vec<(Element<'a>, usize)> = Vec::with_capacity(4);
+    // The attributes of one start tag: on the stack unless there are many.
+    let mut raw_small: [(&'a str, &'a str); 16] = [("", ""); 16];
+    let mut raw_big: Vec<(&'a str, &'a str)> = Vec::new();
     let skip_ws = |mut k: usize| {
         while b.get(k).is_some_and(|&c| is_ws(c)) {
             k += 1;
@@ -640,7 +649,8 @@ pub(crate) fn build_element<'a>(
                     .map(|p| j + p)
                     .ok_or_else(|| broken(offset, i))?;
                 let qname = s.get(j..name_end).ok_or_else(|| broken(offset, i))?;
-                raw_attrs.clear();
+                let mut raw_len = 0usize;
+                raw_big.clear();
                 let mut k = name_end;
                 let empty = loop {
                     k = skip_ws(k);
@@ -669,11 +679,25 @@ pub(crate) fn build_element<'a>(
                     let vend = memchr::memchr(q, &b[k.min(b.len())..])
                         .map(|p| k + p)
                         .ok_or_else(|| broken(offset, k))?;
-                    raw_attrs.push((aname, s.get(k..vend).unwrap_or("")));
+                    let pair = (aname, s.get(k..vend).unwrap_or(""));
+                    if raw_len < raw_small.len() {
+                        raw_small[raw_len] = pair;
+                        raw_len += 1;
+                    } else {
+                        if raw_big.is_empty() {
+                            raw_big.extend_from_slice(&raw_small);
+                        }
+                        raw_big.push(pair);
+                    }
                     k = vend + 1;
                 };
+                let raw_attrs: &[(&str, &str)] = if raw_big.is_empty() {
+                    &raw_small[..raw_len]
+                } else {
+                    &raw_big
+                };
                 let nsl = ns.len();
-                for &(n, v) in &raw_attrs {
+                for &(n, v) in raw_attrs {
                     let prefix = if n == "xmlns" {
                         ""
                     } else if let Some(p) = n.strip_prefix("xmlns:") {
@@ -691,10 +715,16 @@ pub(crate) fn build_element<'a>(
                     ns.push((prefix, uri));
                 }
                 let (prefix, local) = split_qname(qname);
-                let namespace = lookup(&ns, prefix);
+                let namespace = lookup(&ns, ctx, prefix);
                 let mut el = Element::new(namespace, local);
-                el.attributes.reserve(raw_attrs.len());
-                for &(n, v) in &raw_attrs {
+                let plain_attrs = raw_attrs
+                    .iter()
+                    .filter(|(n, _)| {
+                        !n.starts_with("xmlns") || !matches!(n.as_bytes().get(5), None | Some(b':'))
+                    })
+                    .count();
+                el.attributes.reserve_exact(plain_attrs);
+                for &(n, v) in raw_attrs {
                     if n == "xmlns" || n.starts_with("xmlns:") {
                         continue;
                     }
@@ -702,7 +732,7 @@ pub(crate) fn build_element<'a>(
                     let namespace = if p.is_empty() {
                         Cow::Borrowed("")
                     } else {
-                        lookup(&ns, p)
+                        lookup(&ns, ctx, p)
                     };
                     let value = if needs_unescape(v.as_bytes(), true) {
                         let mut value = String::with_capacity(v.len());

@@ -115,14 +115,14 @@ impl<'a> NsContext<'a> {
         self.arena.get(s..s + span.1 as usize).unwrap_or(&[])
     }
 
-    /// (prefix, namespace) pairs, innermost last.
-    pub(crate) fn pairs(&self) -> impl Iterator<Item = (&'a str, &'a str)> + '_ {
-        self.bindings.iter().map(|b| {
-            (
-                std::str::from_utf8(self.get(b.prefix)).unwrap_or(""),
-                std::str::from_utf8(self.get(b.uri)).unwrap_or(""),
-            )
-        })
+    /// The namespace bound to `prefix` at the stream level.
+    pub(crate) fn lookup(&self, prefix: &str) -> Option<&'a str> {
+        let b = self
+            .bindings
+            .iter()
+            .rev()
+            .find(|b| self.get(b.prefix) == prefix.as_bytes())?;
+        std::str::from_utf8(self.get(b.uri)).ok()
     }
 }
 
@@ -233,6 +233,6 @@ impl<'a> Stanza<'a> {
     /// Builds the full element tree from the validated bytes. Its strings borrow those
     /// bytes where nothing needed expanding; [`Element::into_owned`] detaches it.
     pub fn to_element(&self) -> Result<Element<'a>, Error> {
-        build_element(self.bytes, self.offset, self.ctx.pairs(), self.limits)
+        build_element(self.bytes, self.offset, self.ctx, self.limits)
     }
 }
