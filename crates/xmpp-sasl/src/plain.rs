@@ -152,7 +152,10 @@ impl ClientMechanism for PlainClient {
             ClientState::Start if challenge.is_empty() => Ok(self.message()),
             _ => {
                 let e = self.wrong("step");
-                self.state = ClientState::Failed;
+                // A finished exchange stays finished (Error::WrongState).
+                if self.state != ClientState::Done {
+                    self.state = ClientState::Failed;
+                }
                 Err(e)
             }
         }

@@ -1144,3 +1144,100 @@ fn every_mechanism_by_name() {
         Error::ChannelBindingRequired
     );
 }
+
+/// Every call on a finished state machine is refused, and keeps refusing.
+fn assert_finished(m: Mechanism, c: &mut dyn ClientMechanism, s: &mut dyn ServerMechanism) {
+    for _ in 0..2 {
+        for response in [None, Some(&b""[..]), Some(&b"n,,n=juliet,r=abc"[..])] {
+            assert!(s.step(response).is_err(), "{m:?}: server step {response:?}");
+        }
+        for answer in [
+            Answer::ScramCredentials(None),
+            Answer::PasswordValid(true),
+            Answer::DigestMd5Secret(None),
+        ] {
+            assert!(
+                s.answer(answer.clone()).is_err(),
+                "{m:?}: server {answer:?}"
+            );
+        }
+        assert!(c.initial_response().is_err(), "{m:?}: client initial");
+        assert!(c.step(b"").is_err(), "{m:?}: client empty step");
+        assert!(c.step(b"r=x,s=QQ==,i=4096").is_err(), "{m:?}: client step");
+    }
+}
+
+// RFC 4422 §3: an exchange ends with the outcome; a state machine that succeeded or failed
+// accepts nothing more, for every mechanism and on both sides.
+#[test]
+fn every_mechanism_refuses_calls_after_the_end() {
+    use xmpp_sasl::negotiate::{ClientCredentials, ServerSettings, client, server};
+    let cb = exporter();
+    let creds = ClientCredentials {
+        username: "juliet".into(),
+        password: "r0m30".into(),
+        authzid: None,
+        service: "xmpp".into(),
+        host: "example.com".into(),
+        channel_binding: Some(cb.clone()),
+        trace: "trace".into(),
+    };
+    let settings = ServerSettings {
+        secret: SECRET.to_vec(),
+        service: "xmpp".into(),
+        host: "example.com".into(),
+        channel_bindings: vec![cb],
+        external_identity: Some("juliet@example.com".into()),
+        dummy_iterations: 0,
+    };
+    let offered: Vec<&str> = Mechanism::BY_STRENGTH.iter().map(|m| m.name()).collect();
+    for m in Mechanism::BY_STRENGTH {
+        if m == Mechanism::DigestMd5 && !cfg!(feature = "digest-md5") {
+            continue;
+        }
+        for succeed in [true, false] {
+            let mut c = client(m, &creds, &offered).unwrap();
+            let failing_settings = ServerSettings {
+                external_identity: None,
+                ..settings.clone()
+            };
+            let mut s = server(
+                m.name(),
+                if succeed {
+                    &settings
+                } else {
+                    &failing_settings
+                },
+            )
+            .unwrap();
+            let password = if succeed { "r0m30" } else { "other" };
+            let outcome = run(c.as_mut(), s.as_mut(), |req| match req {
+                Request::ScramCredentials { .. } => Answer::ScramCredentials(Some(stored(
+                    m.scram().map_or(ScramHash::Sha256, |(h, _)| h),
+                    password,
+                ))),
+                Request::VerifyPassword { .. } => Answer::PasswordValid(succeed),
+                #[cfg(feature = "digest-md5")]
+                Request::DigestMd5Secret {
+                    username, realm, ..
+                } => Answer::DigestMd5Secret(Some(xmpp_sasl::digest_md5::secret(
+                    username, realm, password,
+                ))),
+                #[cfg(not(feature = "digest-md5"))]
+                Request::DigestMd5Secret { .. } => Answer::DigestMd5Secret(None),
+            });
+            match (m, succeed) {
+                // ANONYMOUS has no credentials to get wrong.
+                (Mechanism::Anonymous, false) => assert!(outcome.is_ok()),
+                (_, true) => assert!(outcome.is_ok(), "{m:?}: {outcome:?}"),
+                (_, false) => assert!(outcome.is_err(), "{m:?} succeeded with bad credentials"),
+            }
+            // The client is finished too once it has seen the outcome; after a server-side
+            // failure it is told by abort, as the <failure/> element would.
+            if outcome.is_err() {
+                c.abort();
+            }
+            assert_finished(m, c.as_mut(), s.as_mut());
+        }
+    }
+}

@@ -625,3 +625,17 @@ mod digest_directives {
         assert!(malformed(&e), "{e:?}");
     }
 }
+
+// Error::WrongState: a call in the wrong state leaves a finished exchange finished.
+#[test]
+fn wrong_call_after_success_keeps_the_outcome() {
+    use xmpp_sasl::plain::PlainClient;
+    let mut c = PlainClient::new("juliet", "pw").unwrap();
+    c.initial_response().unwrap();
+    c.success(None).unwrap();
+    assert!(matches!(c.step(b""), Err(Error::WrongState { .. })));
+    match c.success(None) {
+        Err(Error::WrongState { state, .. }) => assert_eq!(state, "done"),
+        other => panic!("{other:?}"),
+    }
+}
