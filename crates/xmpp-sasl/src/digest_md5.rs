@@ -676,6 +676,9 @@ impl DigestMd5Server {
         let authzid = single(&d, "authzid", "authzid repeated")?
             .map(|a| authzid_as_utf8(a, utf8))
             .transpose()?;
+        // RFC 2831 §2.1.2: maxbuf and cipher appear at most once as well.
+        single(&d, "maxbuf", "maxbuf repeated")?;
+        single(&d, "cipher", "cipher repeated")?;
         if username.is_empty() || cnonce.is_empty() {
             return Err(malformed("empty username or cnonce"));
         }

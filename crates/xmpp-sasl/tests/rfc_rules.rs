@@ -528,6 +528,11 @@ mod digest {
             format!("{good},username=\"juliet\""),
             format!("{good},digest-uri=\"xmpp/example.com\""),
             format!("{good},charset=utf-8"),
+            format!("{good},maxbuf=1024,maxbuf=1024"),
+            format!("{good},cipher=rc4,cipher=des"),
+            format!("{good},authzid=\"a\",authzid=\"b\""),
+            format!("{good},cnonce=\"x\""),
+            format!("{good},nonce=\"OA6MG9tEQGm2hh\""),
             good.replace(",response=", ",response=0"),
         ] {
             let e = serve(bad.as_bytes(), "pw").unwrap_err();
