@@ -744,7 +744,16 @@ impl Scanner {
                         NameScan::Done(e) => {
                             self.aname_end = e;
                             i = e;
-                            self.st = St::AttrEq;
+                            // The usual `name='value'`: straight to the value.
+                            match b.get(i..i + 2).filter(|_| i + 2 <= end) {
+                                Some([b'=', q @ (b'"' | b'\'')]) => {
+                                    self.quote = *q;
+                                    i += 2;
+                                    self.value_start = i;
+                                    self.st = St::AttrValue;
+                                }
+                                _ => self.st = St::AttrEq,
+                            }
                         }
                         NameScan::More(e) => return self.need_more(e, len, end),
                     }
