@@ -1494,6 +1494,13 @@ impl Parser {
         self.buf.extend_from_slice(data);
     }
 
+    /// Bytes the parser holds: the unfinished element or markup, plus what was fed since
+    /// the last call to [`Parser::next_event`] consumed it. Bounded by the stanza limit and
+    /// the size of the chunks fed, however long the stream runs.
+    pub fn buffered(&self) -> usize {
+        self.buf.len() - self.s.keep_from().min(self.buf.len())
+    }
+
     /// Transport offset of the next byte to be fed.
     pub fn offset(&self) -> u64 {
         self.s.base + self.buf.len() as u64
