@@ -253,8 +253,9 @@ pub struct ClientCredentials {
     pub username: String,
     /// The password (SCRAM, DIGEST-MD5, PLAIN).
     pub password: String,
-    /// The authorization identity to ask for, only when it differs from the one derived from
-    /// the user name (RFC 3920 §6.1).
+    /// The authorization identity to ask for. RFC 3920 §6.1 sends one only when it differs
+    /// from the identity the user name implies: SCRAM, DIGEST-MD5 and PLAIN leave out an
+    /// authzid equal to `username@host`. EXTERNAL sends it as given.
     pub authzid: Option<String>,
     /// The service name of the DIGEST-MD5 `digest-uri` (`xmpp`).
     pub service: String,
@@ -264,6 +265,16 @@ pub struct ClientCredentials {
     pub channel_binding: Option<ChannelBinding>,
     /// The ANONYMOUS trace information.
     pub trace: String,
+}
+
+/// The authzid a password mechanism sends: RFC 3920 §6.1 sends none when it is the identity
+/// the user name already implies, `username@host` (the domain compared without ASCII case).
+fn requested_authzid(c: &ClientCredentials) -> Option<&str> {
+    let a = c.authzid.as_deref()?;
+    let implied = a.rsplit_once('@').is_some_and(|(node, domain)| {
+        !c.username.is_empty() && node == c.username && domain.eq_ignore_ascii_case(&c.host)
+    });
+    (!implied).then_some(a)
 }
 
 /// A client state machine for `mechanism`, configured from `credentials`; `offered` is the
@@ -286,7 +297,7 @@ pub fn client<S: AsRef<str>>(
             let binding = client_channel_binding(offered, mechanism, c.channel_binding.clone());
             let mut m =
                 ScramClient::new(hash, &c.username, &c.password)?.with_channel_binding(binding);
-            if let Some(a) = &c.authzid {
+            if let Some(a) = requested_authzid(c) {
                 m = m.with_authzid(a);
             }
             Box::new(m)
@@ -299,7 +310,7 @@ pub fn client<S: AsRef<str>>(
                 &c.service,
                 &c.host,
             );
-            if let Some(a) = &c.authzid {
+            if let Some(a) = requested_authzid(c) {
                 m = m.with_authzid(a);
             }
             Box::new(m)
@@ -312,7 +323,7 @@ pub fn client<S: AsRef<str>>(
         }
         Mechanism::Plain => {
             let mut m = PlainClient::new(&c.username, &c.password)?;
-            if let Some(a) = &c.authzid {
+            if let Some(a) = requested_authzid(c) {
                 m = m.with_authzid(a)?;
             }
             Box::new(m)

@@ -644,3 +644,39 @@ fn wrong_call_after_success_keeps_the_outcome() {
         other => panic!("{other:?}"),
     }
 }
+
+// RFC 3920 §6.1: an authorization identity is sent only when it differs from the one the
+// authentication identity implies (the bare address username@host).
+#[test]
+fn implied_authzid_is_not_sent() {
+    use xmpp_sasl::negotiate::{ClientCredentials, client};
+    let offered = ["SCRAM-SHA-1", "PLAIN", "DIGEST-MD5"];
+    for (authzid, sent) in [
+        ("juliet@example.com", false),
+        ("juliet@EXAMPLE.com", false),
+        ("romeo@example.com", true),
+        ("juliet@example.net", true),
+        ("example.com", true),
+    ] {
+        let creds = ClientCredentials {
+            username: "juliet".into(),
+            password: "r0m30".into(),
+            authzid: Some(authzid.into()),
+            service: "xmpp".into(),
+            host: "example.com".into(),
+            ..ClientCredentials::default()
+        };
+        let first = client(Mechanism::ScramSha1, &creds, &offered)
+            .unwrap()
+            .initial_response()
+            .unwrap()
+            .unwrap();
+        assert_eq!(!first.starts_with(b"n,,"), sent, "SCRAM {authzid}");
+        let plain = client(Mechanism::Plain, &creds, &offered)
+            .unwrap()
+            .initial_response()
+            .unwrap()
+            .unwrap();
+        assert_eq!(plain.first() != Some(&0), sent, "PLAIN {authzid}");
+    }
+}
