@@ -563,8 +563,53 @@ fn mutual_authentication() -> Outcome {
     }
 }
 
+/// RFC 3920 §6.1: an authorization identity is sent only when it differs from the identity
+/// the authentication identity implies; the by-name client constructors leave out an authzid
+/// equal to `username@host` and send any other.
+fn authzid_only_when_different() -> Outcome {
+    use xmpp_sasl::negotiate::{ClientCredentials, client};
+    let offered = ["SCRAM-SHA-256", "DIGEST-MD5", "PLAIN"];
+    for (authzid, expect_sent) in [("juliet@example.com", false), ("romeo@example.net", true)] {
+        let creds = ClientCredentials {
+            username: "juliet".into(),
+            password: "pw".into(),
+            authzid: Some(authzid.into()),
+            service: "xmpp".into(),
+            host: "example.com".into(),
+            ..ClientCredentials::default()
+        };
+        for m in [
+            Mechanism::ScramSha256,
+            Mechanism::Plain,
+            Mechanism::DigestMd5,
+        ] {
+            let mut c = client(m, &creds, &offered).map_err(|e| fail(m.name(), e))?;
+            let msg = match c.initial_response().map_err(|e| fail(m.name(), e))? {
+                Some(first) => first,
+                None => c
+                    .step(DIGEST_CHALLENGE.as_bytes())
+                    .map_err(|e| fail(m.name(), e))?,
+            };
+            let text = show(&msg);
+            let sent = match m {
+                Mechanism::Plain => msg.first() != Some(&0),
+                Mechanism::DigestMd5 => text.contains("authzid="),
+                _ => !text.starts_with("n,,"),
+            };
+            if sent != expect_sent {
+                return Err(format!("{}: authzid {authzid:?} gave {text:?}", m.name()));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The checks of this group.
 pub const CHECKS: &[Check] = &[
+    Check {
+        name: "sasl.authzid_only_when_different",
+        run: authzid_only_when_different,
+    },
     Check {
         name: "sasl.mutual_authentication",
         run: mutual_authentication,
