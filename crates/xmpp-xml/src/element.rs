@@ -326,14 +326,17 @@ impl<'a> Element<'a> {
 const MAX_WRITE_DEPTH: usize = 4096;
 
 fn write_tree(root: &Element<'_>, out: &mut Vec<u8>, default_ns: &str) -> Result<(), WriteError> {
-    open_tag(root, out, default_ns)?;
+    // Namespaces of prefixed attributes declared by the open elements: prefix `n<i>` is
+    // bound to `declared[i]`, so each is declared once per subtree.
+    let mut declared: Vec<&str> = Vec::new();
+    open_tag(root, out, default_ns, &mut declared)?;
     if root.children.is_empty() {
         out.extend_from_slice(b"/>");
         return Ok(());
     }
     out.push(b'>');
-    let mut stack: Vec<(&Element<'_>, usize)> = vec![(root, 0)];
-    while let Some(&(el, idx)) = stack.last() {
+    let mut stack: Vec<(&Element<'_>, usize, usize)> = vec![(root, 0, 0)];
+    while let Some(&(el, idx, _)) = stack.last() {
         if let Some(child) = el.children.get(idx) {
             if let Some(top) = stack.last_mut() {
                 top.1 += 1;
@@ -341,15 +344,17 @@ fn write_tree(root: &Element<'_>, out: &mut Vec<u8>, default_ns: &str) -> Result
             match child {
                 Node::Text(t) => escape(t, false, out)?,
                 Node::Element(c) => {
-                    open_tag(c, out, &el.namespace)?;
+                    let scope = declared.len();
+                    open_tag(c, out, &el.namespace, &mut declared)?;
                     if c.children.is_empty() {
                         out.extend_from_slice(b"/>");
+                        declared.truncate(scope);
                     } else {
                         out.push(b'>');
                         if stack.len() >= MAX_WRITE_DEPTH {
                             return Err(WriteError::TooDeep);
                         }
-                        stack.push((c, 0));
+                        stack.push((c, 0, scope));
                     }
                 }
             }
@@ -357,13 +362,20 @@ fn write_tree(root: &Element<'_>, out: &mut Vec<u8>, default_ns: &str) -> Result
             out.extend_from_slice(b"</");
             out.extend_from_slice(el.name.as_bytes());
             out.push(b'>');
-            stack.pop();
+            if let Some((_, _, scope)) = stack.pop() {
+                declared.truncate(scope);
+            }
         }
     }
     Ok(())
 }
 
-fn open_tag(el: &Element<'_>, out: &mut Vec<u8>, default_ns: &str) -> Result<(), WriteError> {
+fn open_tag<'e>(
+    el: &'e Element<'_>,
+    out: &mut Vec<u8>,
+    default_ns: &str,
+    declared: &mut Vec<&'e str>,
+) -> Result<(), WriteError> {
     if !is_ncname(&el.name) {
         return Err(WriteError::InvalidName(el.name.to_string()));
     }
@@ -377,7 +389,6 @@ fn open_tag(el: &Element<'_>, out: &mut Vec<u8>, default_ns: &str) -> Result<(),
         escape(&el.namespace, true, out)?;
         out.push(b'\'');
     }
-    let mut prefixes: Vec<&str> = Vec::new();
     for (k, a) in el.attributes.iter().enumerate() {
         if !is_ncname(&a.name) {
             return Err(WriteError::InvalidName(a.name.to_string()));
@@ -394,11 +405,11 @@ fn open_tag(el: &Element<'_>, out: &mut Vec<u8>, default_ns: &str) -> Result<(),
             XML_NS => out.extend_from_slice(b"xml:"),
             XMLNS_NS => return Err(WriteError::InvalidNamespace(a.namespace.to_string())),
             ns => {
-                let idx = match prefixes.iter().position(|p| *p == ns) {
+                let idx = match declared.iter().position(|p| *p == ns) {
                     Some(i) => i,
                     None => {
-                        prefixes.push(ns);
-                        let i = prefixes.len() - 1;
+                        declared.push(ns);
+                        let i = declared.len() - 1;
                         out.extend_from_slice(format!("xmlns:n{i}='").as_bytes());
                         escape(ns, true, out)?;
                         out.extend_from_slice(b"' ");

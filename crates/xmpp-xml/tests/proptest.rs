@@ -246,3 +246,23 @@ fn stream_header_writer() {
     xmpp_xml::write_stream_close(&mut out);
     assert!(out.ends_with(b"</stream:stream>"));
 }
+
+#[test]
+fn attribute_namespace_declared_once_per_subtree() {
+    let attr = |v: &str| Attribute {
+        namespace: "urn:x".into(),
+        name: "a".into(),
+        value: v.to_owned().into(),
+    };
+    let mut inner = Element::new("urn:e", "b");
+    inner.attributes.push(attr("2"));
+    let mut outer = Element::new("urn:e", "a").with_child(inner);
+    outer.attributes.push(attr("1"));
+    let mut out = Vec::new();
+    outer.write_to(&mut out).unwrap();
+    assert_eq!(
+        String::from_utf8(out.clone()).unwrap(),
+        "<a xmlns='urn:e' xmlns:n0='urn:x' n0:a='1'><b n0:a='2'/></a>"
+    );
+    assert_eq!(parse_document(&out), Some(outer));
+}
