@@ -186,10 +186,11 @@ impl ServerMechanism for AnonymousServer {
             (State::Sent, None) => self.step(Some(&[])),
             (State::Start | State::Sent, Some(message)) => {
                 self.state = State::Failed;
+                // 255 characters take at most 4 * 255 bytes of UTF-8.
                 if message.len() > 4 * MAX_TRACE_CHARS {
                     return Err(Error::TooLong {
                         field: "trace",
-                        max: MAX_TRACE_CHARS,
+                        max: 4 * MAX_TRACE_CHARS,
                     });
                 }
                 let trace = core::str::from_utf8(message)

@@ -2,6 +2,36 @@
 //! §14.7 makes mandatory to implement.
 //!
 //! The server stores `H({username}:{realm}:{password})` ([`secret`]), not the password.
+//!
+//! ```
+//! use xmpp_sasl::digest_md5::{DigestMd5Client, DigestMd5Server, secret};
+//! use xmpp_sasl::{Answer, ClientMechanism, Request, ServerMechanism, ServerStep};
+//!
+//! // Stored when the password is set (the realm is the server's host by default).
+//! let stored = secret("juliet", "example.com", "r0m30");
+//!
+//! let mut client = DigestMd5Client::new("juliet", "r0m30", "xmpp", "example.com");
+//! let mut server = DigestMd5Server::new("xmpp", "example.com", b"server secret");
+//!
+//! // DIGEST-MD5 starts with the server's challenge: no initial response.
+//! let mut step = server.step(client.initial_response()?.as_deref())?;
+//! loop {
+//!     step = match step {
+//!         ServerStep::Challenge(challenge) => server.step(Some(&client.step(&challenge)?))?,
+//!         ServerStep::Request(Request::DigestMd5Secret { username, .. }) => {
+//!             server.answer(Answer::DigestMd5Secret((username == "juliet").then_some(stored)))?
+//!         }
+//!         ServerStep::Success { additional_data, identity } => {
+//!             // additional_data carries rspauth, which the client verifies.
+//!             client.success(additional_data.as_deref())?;
+//!             assert_eq!(identity.authcid, "juliet");
+//!             break;
+//!         }
+//!         ServerStep::Request(other) => unreachable!("{other:?}"),
+//!     };
+//! }
+//! # Ok::<(), xmpp_sasl::Error>(())
+//! ```
 
 use md5::{Digest, Md5};
 use subtle::ConstantTimeEq;
