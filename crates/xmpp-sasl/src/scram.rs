@@ -559,6 +559,12 @@ impl ScramClient {
         let mut gs2_header = match &self.binding {
             ClientChannelBinding::Unsupported => "n,".to_owned(),
             ClientChannelBinding::NotOffered => "y,".to_owned(),
+            // RFC 5802 §7: cbind-data = 1*OCTET, present for the flag "p".
+            ClientChannelBinding::Use(cb) if cb.data.is_empty() => {
+                return Err(Error::ChannelBindingUnsupported {
+                    name: cb.kind.name().to_owned(),
+                });
+            }
             ClientChannelBinding::Use(cb) => format!("p={},", cb.kind.name()),
         };
         if let Some(a) = &self.authzid {
@@ -932,8 +938,12 @@ impl ScramServer {
                 if !self.plus {
                     return Err(Error::ChannelBindingRequired);
                 }
-                let found = ChannelBindingType::from_name(name)
-                    .and_then(|kind| self.bindings.iter().find(|b| b.kind == kind));
+                // RFC 5802 §7: cbind-data = 1*OCTET; empty data is no binding of that type.
+                let found = ChannelBindingType::from_name(name).and_then(|kind| {
+                    self.bindings
+                        .iter()
+                        .find(|b| b.kind == kind && !b.data.is_empty())
+                });
                 match found {
                     Some(b) => Some(b),
                     None => {

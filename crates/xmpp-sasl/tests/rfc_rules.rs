@@ -680,3 +680,21 @@ fn implied_authzid_is_not_sent() {
         assert_eq!(plain.first() != Some(&0), sent, "PLAIN {authzid}");
     }
 }
+
+// RFC 5802 §7: cbind-data = 1*OCTET, so empty binding data cannot be bound to.
+#[test]
+fn empty_channel_binding_data_is_no_binding() {
+    let empty = ChannelBinding::new(ChannelBindingType::TlsExporter, Vec::new());
+    let mut c = ScramClient::new(ScramHash::Sha256, "user", "pencil")
+        .unwrap()
+        .with_channel_binding(ClientChannelBinding::Use(empty.clone()));
+    assert!(matches!(
+        c.initial_response(),
+        Err(Error::ChannelBindingUnsupported { .. })
+    ));
+    let mut s = ScramServer::new(ScramHash::Sha256, true, SECRET).with_channel_binding(empty);
+    assert!(matches!(
+        s.step(Some(b"p=tls-exporter,,n=user,r=abc")),
+        Err(Error::ChannelBindingUnsupported { .. })
+    ));
+}
