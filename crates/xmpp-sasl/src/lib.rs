@@ -20,6 +20,11 @@
 //! are hand-written over `&str`, bounded in size and free of panics; they are exercised by
 //! property tests and cargo-fuzz targets.
 //!
+//! User names and presented passwords are prepared with SASLprep as queries
+//! ([`saslprep_query`]: unassigned code points allowed, RFC 5802 §5.1, RFC 4616 §2); what is
+//! stored or hashed into stored keys is prepared as a stored string ([`saslprep`], RFC 5802
+//! §2.2).
+//!
 //! A SCRAM server keeps [`scram::StoredCredentials`] (salt, iteration count, StoredKey,
 //! ServerKey): a login costs two HMACs and a hash, never PBKDF2, and an unknown user fails
 //! after the same work as a wrong password.
