@@ -509,9 +509,17 @@ fn broken(offset: u64, i: usize) -> Error {
     Error::new(ErrorKind::UnexpectedEof, offset + i as u64)
 }
 
-fn lookup<'a>(ns: &[(&'a str, Cow<'a, str>)], ctx: NsContext<'a>, prefix: &str) -> Cow<'a, str> {
+/// The namespace bound to `prefix`: declarations in the stanza first, then the stream's
+/// (whose default namespace, the common case, is looked up once per tree).
+fn lookup<'a>(
+    ns: &[(&'a str, Cow<'a, str>)],
+    ctx: NsContext<'a>,
+    ctx_default: &'a str,
+    prefix: &str,
+) -> Cow<'a, str> {
     match ns.iter().rev().find(|(p, _)| *p == prefix) {
         Some((_, u)) => u.clone(),
+        None if prefix.is_empty() => Cow::Borrowed(ctx_default),
         None => Cow::Borrowed(ctx.lookup(prefix).unwrap_or("")),
     }
 }
@@ -601,11 +609,10 @@ pub(crate) fn build_element<'a>(
 ) -> Result<Element<'a>, Error> {
     let s = std::str::from_utf8(b)
         .map_err(|e| Error::new(ErrorKind::InvalidUtf8, offset + e.valid_up_to() as u64))?;
-    // Namespace names from the stream level, then from declarations in the stanza
-    // (owned when a declaration needed expanding, which is rare).
     // Declarations inside the stanza (owned only when a declaration needed expanding);
     // the stream-level ones are looked up in `ctx`.
     let mut ns: Vec<(&'a str, Cow<'a, str>)> = Vec::new();
+    let ctx_default = ctx.lookup("").unwrap_or("");
     let mut stack: Vec<(Element<'a>, usize)> = Vec::with_capacity(4);
     // The attributes of one start tag: on the stack unless there are many.
     let mut raw_small: [(&'a str, &'a str); 16] = [("", ""); 16];
@@ -726,7 +733,7 @@ pub(crate) fn build_element<'a>(
                     ns.push((prefix, uri));
                 }
                 let (prefix, local) = split_qname(qname);
-                let namespace = lookup(&ns, ctx, prefix);
+                let namespace = lookup(&ns, ctx, ctx_default, prefix);
                 let mut el = Element::new(namespace, local);
                 let plain_attrs = raw_attrs
                     .iter()
@@ -743,7 +750,7 @@ pub(crate) fn build_element<'a>(
                     let namespace = if p.is_empty() {
                         Cow::Borrowed("")
                     } else {
-                        lookup(&ns, ctx, p)
+                        lookup(&ns, ctx, ctx_default, p)
                     };
                     let value = if needs_unescape(v.as_bytes(), true) {
                         let mut value = String::with_capacity(v.len());

@@ -60,7 +60,7 @@
 //! with callgrind (`benches/scripts/callgrind.sh`), validated framing takes 27
 //! instructions per byte, against 62 for quick-xml's `NsReader` reading every event with
 //! namespaces and unescaping, 42 for xmlparser's tokenizer (no checks beyond syntax), 80
-//! for expat and 149 for rxml. Building the full tree of every stanza as well takes 59.
+//! for expat and 149 for rxml. Building the full tree of every stanza as well takes 58.
 //! The trees borrow the stanza's bytes (`Cow` strings), so only their vectors and the
 //! rare expanded strings are allocated.
 #![forbid(unsafe_code)]
