@@ -227,105 +227,120 @@ struct Parsed {
     slash: Pos,
 }
 
-/// Byte classes of the canonical fast path ([`parse_fast`]): `SPECIAL` marks the
-/// separators `.`, `@`, `/` and every byte that is not canonical in a node or a domain
-/// (upper case, non-ASCII, controls, space, the characters RFC 3920 A.5 adds, `:` and
-/// `[` that start IP literals); `DOMAIN_NAME` marks bytes other than digits and dots.
-const SPECIAL: u8 = 1;
-const DOMAIN_NAME: u8 = 2;
+/// Byte classes of the canonical fast path ([`parse_fast`]). `ORDINARY` bytes are
+/// canonical in a node, a domain and a resource: printable ASCII other than upper case,
+/// the characters Nodeprep prohibits (RFC 3920 A.5: `"` `&` `'` `/` `:` `<` `>` `@`) and
+/// `[` (which starts an IPv6 literal). `.`, `@` and `/` are the separators the pass acts
+/// on. Every other byte (`OTHER`: upper case, controls, space, non-ASCII...) needs
+/// preparation or an error message, so the general path takes the input.
+const ORDINARY: u8 = 0;
+const DOT: u8 = 1;
+const AT: u8 = 2;
+const SLASH: u8 = 3;
+const OTHER: u8 = 4;
 
 const fn fast_classes() -> [u8; 256] {
-    let mut t = [0u8; 256];
-    let mut i = 0;
-    while i < 256 {
-        let b = i as u8;
-        let special = b >= 0x80
-            || b < 0x20
-            || b == 0x7F
-            || b.is_ascii_uppercase()
-            || matches!(
-                b,
-                b' ' | b'"' | b'&' | b'\'' | b'/' | b':' | b'<' | b'>' | b'@' | b'[' | b'.'
-            );
-        let mut c = 0;
-        if special {
-            c |= SPECIAL;
-        }
-        if !b.is_ascii_digit() && b != b'.' {
-            c |= DOMAIN_NAME;
-        }
-        t[i] = c;
-        i += 1;
+    let mut t = [OTHER; 256];
+    let mut b = 0x21u8;
+    while b < 0x7F {
+        t[b as usize] = match b {
+            b'.' => DOT,
+            b'@' => AT,
+            b'/' => SLASH,
+            b'A'..=b'Z' | b'"' | b'&' | b'\'' | b':' | b'<' | b'>' | b'[' => OTHER,
+            _ => ORDINARY,
+        };
+        b += 1;
     }
     t
 }
 
 static FAST: [u8; 256] = fast_classes();
 
-/// Recognizes input that is already canonical plain ASCII, in one pass over the bytes, and
-/// returns its separator positions; anything else (`None`) goes through
-/// [`parse_general`], which gives the same result for every input this accepts
-/// (unit-tested below, and checked by the fuzz target).
+/// Recognizes input that is already canonical plain ASCII and returns its separator
+/// positions; anything else (`None`) goes through [`parse_general`], which gives the same
+/// result for every input this accepts (property-tested below, and checked by the fuzz
+/// target). The fast path may refuse more than it must (a node holding `..`, say): it only
+/// has to be exact on what it accepts.
+///
+/// One pass over the bytes before the first `/`: a table lookup and a branch per byte
+/// skips ordinary bytes; the separators found on the way split the JID (RFC 3920 §3.1),
+/// and each `.` closes a label that must be 1 to 63 octets long (RFC 3490 §4.1 step 8;
+/// ToASCII leaves an ASCII label unchanged, as UseSTD3ASCIIRules is off, RFC 3490 §2).
+/// Dots before the `@` are checked the same way, which only sends odd nodes to the
+/// general path. The resource after the `/` must be printable ASCII (Resourceprep
+/// prohibits only the controls among ASCII and maps none, RFC 3920 B.5): one branch-free
+/// fold.
+#[inline(always)]
 fn parse_fast(input: &str) -> Option<(Pos, Pos)> {
     let bytes = input.as_bytes();
-    let mut at: Option<usize> = None;
-    let mut slash: Option<usize> = None;
-    // Start of the current domain label; whether a label was empty or over 63 octets
-    // (RFC 3490 §4.1 step 8). Labels before the '@' are counted too, then forgotten.
+    let mut rest = bytes;
+    // Position of the '@' (0: none yet; a node is never empty, so 0 is never an '@'
+    // that the fast path accepts).
+    let mut at = 0usize;
     let mut label_start = 0usize;
-    let mut bad_label = false;
-    // Classes seen in the domain.
-    let mut name = 0u8;
-    for (i, &b) in bytes.iter().enumerate() {
-        // Indexing a 256-entry table with a byte cannot go out of bounds.
-        let class = FAST[usize::from(b)];
-        if class & SPECIAL != 0 {
-            match b {
-                b'.' => {
-                    bad_label |= i == label_start || i - label_start > 63;
-                    label_start = i + 1;
-                }
-                b'@' if at.is_none() => {
-                    // What came before was the node: forget its labels and classes.
-                    at = Some(i);
-                    label_start = i + 1;
-                    bad_label = false;
-                    name = 0;
-                    continue;
-                }
-                b'/' => {
-                    slash = Some(i);
-                    break;
-                }
-                // A second '@', or a byte that needs preparation.
-                _ => return None,
+    let head_end = loop {
+        // Skip ordinary bytes. Indexing a 256-entry table with a byte cannot go out of
+        // bounds.
+        while let [b, tail @ ..] = rest {
+            if FAST[usize::from(*b)] != ORDINARY {
+                break;
             }
+            rest = tail;
         }
-        name |= class;
-    }
-    let domain_end = slash.unwrap_or(bytes.len());
-    bad_label |= domain_end == label_start || domain_end - label_start > 63;
-    let domain_start = at.map_or(0, |a| a + 1);
-    if bad_label
-        || at == Some(0)
-        || at.is_some_and(|a| a > MAX_PART_LEN)
-        || domain_end - domain_start > MAX_PART_LEN
-        // Only digits and dots: maybe an IPv4 literal, left to the general path.
-        || name & DOMAIN_NAME == 0
+        let i = bytes.len() - rest.len();
+        let Some((&b, tail)) = rest.split_first() else {
+            break i;
+        };
+        match FAST[usize::from(b)] {
+            DOT => {
+                // 1 ..= 63 octets; an empty label wraps around to a huge length.
+                if (i - label_start).wrapping_sub(1) >= 63 {
+                    return None;
+                }
+                label_start = i + 1;
+            }
+            // The first '@' after a non-empty node; a second '@' is prohibited in the
+            // domain, which the general path reports.
+            AT if at == 0 && i != 0 => {
+                at = i;
+                label_start = i + 1;
+            }
+            SLASH => break i,
+            _ => return None,
+        }
+        rest = tail;
+    };
+    // The last domain label, and the part lengths (RFC 3920 §3.1).
+    let domain_start = if at == 0 { 0 } else { at + 1 };
+    if (head_end - label_start).wrapping_sub(1) >= 63
+        || at > MAX_PART_LEN
+        || head_end - domain_start > MAX_PART_LEN
     {
         return None;
     }
-    if let Some(slash) = slash {
-        let resource = bytes.get(slash + 1..)?;
-        // Printable ASCII (RFC 3920 B.5 refuses only the controls among ASCII).
-        let printable = resource
+    // A domain of digits and dots may be an IPv4 literal: left to the general path. A
+    // domain name's last label seldom ends in a digit, so this scan seldom runs.
+    let domain = bytes.get(domain_start..head_end)?;
+    if domain.last().is_some_and(u8::is_ascii_digit)
+        && domain.iter().all(|&b| b.is_ascii_digit() || b == b'.')
+    {
+        return None;
+    }
+    let slash = if head_end < bytes.len() {
+        let resource = bytes.get(head_end + 1..)?;
+        // Printable ASCII: 0x20 ..= 0x7E.
+        let bad = resource
             .iter()
             .fold(0u8, |bad, &b| bad | u8::from(b.wrapping_sub(0x20) >= 0x5F));
-        if resource.is_empty() || resource.len() > MAX_PART_LEN || printable != 0 {
+        if resource.is_empty() || resource.len() > MAX_PART_LEN || bad != 0 {
             return None;
         }
-    }
-    Some((at.and_then(pos), slash.and_then(pos)))
+        pos(head_end)
+    } else {
+        None
+    };
+    Some((pos(at), slash))
 }
 
 /// Splits per RFC 3920 §3.1 and prepares each part.
@@ -569,7 +584,15 @@ common_impls!(FullJid);
 impl Jid {
     /// Parses and prepares a JID.
     pub fn parse(input: &str) -> Result<Self, Error> {
-        let Parsed { s, at, slash } = parse(input)?;
+        // The canonical fast path builds the JID in place (see [`parse_fast`]).
+        if let Some((at, slash)) = parse_fast(input) {
+            return Ok(Jid {
+                inner: Repr::new(input),
+                at,
+                slash,
+            });
+        }
+        let Parsed { s, at, slash } = parse_general(input)?;
         Ok(Jid {
             inner: s,
             at,
@@ -819,7 +842,7 @@ mod tests {
 
         // The fast path accepts only what the general path leaves unchanged.
         #[test]
-        fn fast_path_agrees_with_general_path(s in "[a-zA-Z0-9@/.:\\[\\] \\-_\"&'<>\u{7f}\u{e9}]{0,40}") {
+        fn fast_path_agrees_with_general_path(s in "[a-zA-Z0-9@/.:\\[\\] \\-_\"&'<>%#;=~\u{0}\t\u{7f}\u{e9}]{0,40}") {
             check_fast_agrees(&s)?;
         }
     }
@@ -830,7 +853,7 @@ mod tests {
         // The same on JID-shaped input, where the fast path is taken often.
         #[test]
         fn fast_path_agrees_on_jid_shapes(
-            s in "([a-z0-9.]{0,4}@)?[a-z0-9.\\-]{0,12}(/[a-zA-Z0-9 ./@]{0,4})?"
+            s in "([a-z0-9.%_]{0,4}@)?[a-z0-9.\\-]{0,70}(/[a-zA-Z0-9 ./@\u{7f}]{0,4})?"
         ) {
             check_fast_agrees(&s)?;
         }
@@ -858,11 +881,27 @@ mod tests {
             "@b",
             "a@",
             "a@b/",
+            "a@b@c",
+            "a..b@c",
+            ".a@b",
+            "a@b.c.",
+            "a@.",
+            "1.2.3.4/r",
+            "a@1.2.3.4",
+            "x.1.2.3",
+            "a%b@c/d",
+            "a@b/c\u{7f}",
+            "a@b/c\td",
+            "a\u{0}@b",
         ] {
             assert!(check_fast_agrees(s).is_ok(), "{s}");
         }
         assert!(parse_fast("juliet@example.com/balcony").is_some());
         assert!(parse_fast("1.2.3.4").is_none());
         assert!(parse_fast(&format!("a@{}", "b".repeat(64))).is_none());
+        assert!(parse_fast(&format!("a@{}", "b".repeat(63))).is_some());
+        assert!(parse_fast(&format!("a@{}.c", "b".repeat(64))).is_none());
+        assert!(parse_fast(&format!("{}.c/r", "b".repeat(63))).is_some());
+        assert!(parse_fast("a@b.c/r").is_some());
     }
 }
