@@ -26,10 +26,30 @@ pub(crate) fn prepare_domain(input: &str) -> Result<Cow<'_, str>, Error> {
     if let Some(literal) = ip_literal(input) {
         return literal;
     }
-    let prepared = if input.is_ascii() {
-        prepare_ascii(input)?
+    // An explicit root label ("example.com.") is not a label (RFC 3490 §2): the labels
+    // are those before the final separator, which is kept, as a full stop, in the
+    // canonical form (RFC 3920 does not remove it).
+    let (labels, root) = match input.char_indices().next_back() {
+        Some((i, c)) if is_label_separator(c) => (input.get(..i).unwrap_or_default(), Some(c)),
+        _ => (input, None),
+    };
+    if labels.is_empty() {
+        return Err(Error::Empty(Part::Domain));
+    }
+    let prepared = if labels.is_ascii() {
+        prepare_ascii(labels)?
     } else {
-        Cow::Owned(prepare_unicode(input)?)
+        Cow::Owned(prepare_unicode(labels)?)
+    };
+    let prepared = match (root, prepared) {
+        (None, prepared) => prepared,
+        // The input is the prepared labels and a full stop: unchanged.
+        (Some('.'), Cow::Borrowed(_)) => Cow::Borrowed(input),
+        (Some(_), prepared) => {
+            let mut owned = prepared.into_owned();
+            owned.push('.');
+            Cow::Owned(owned)
+        }
     };
     if let Cow::Owned(text) = &prepared {
         // Preparation can produce the shape of a literal ("\u{FF3B}::1]", "\u{AD}[::1]"):
@@ -38,7 +58,7 @@ pub(crate) fn prepare_domain(input: &str) -> Result<Cow<'_, str>, Error> {
             return literal.map(|c| Cow::Owned(c.into_owned()));
         }
     }
-    check_ipv4(&prepared)?;
+    check_ipv4(prepared.strip_suffix('.').unwrap_or(&prepared))?;
     if prepared.len() > 1023 {
         return Err(Error::TooLong {
             part: Part::Domain,

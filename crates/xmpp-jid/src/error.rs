@@ -37,7 +37,8 @@ pub enum BidiRule {
 /// Why a domain label fails the IDNA ToASCII operation (RFC 3490 §4.1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum LabelError {
-    /// The label is empty, e.g. `a..b` or a trailing dot (ToASCII step 8).
+    /// The label is empty, e.g. in `a..b` or `.a` (ToASCII step 8). A single final dot
+    /// is not an empty label but the explicit root label (RFC 3490 §2).
     Empty,
     /// The label, in its ASCII (ACE) form, is longer than 63 octets (ToASCII step 8).
     TooLong {

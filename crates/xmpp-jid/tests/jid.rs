@@ -168,7 +168,7 @@ fn rfc3920_3_2_domain_preparation() {
         })
     );
     assert_eq!(
-        DomainPart::new("example.com."),
+        DomainPart::new("example.com.."),
         Err(Error::BadLabel {
             index: 2,
             reason: LabelError::Empty
@@ -497,4 +497,48 @@ fn error_messages_name_the_part() {
     }
     assert_eq!(Jid::parse("@x").unwrap_err().part(), Part::Node);
     assert_eq!(Jid::parse("a..b").unwrap_err().part(), Part::Domain);
+}
+
+// RFC 3490 §2: the explicit root label of "example.com." is not a label, so the domain is
+// an internationalized domain name; RFC 3920 has no rule removing the dot, so it stays in
+// the canonical form and the JID differs from the one without it.
+#[test]
+fn rfc3490_2_trailing_dot_is_the_root_label() {
+    let j = jid("juliet@Example.COM./balcony");
+    assert_eq!(j.as_str(), "juliet@example.com./balcony");
+    assert_eq!(j.domain(), "example.com.");
+    assert_ne!(j.to_bare(), jid("juliet@example.com").to_bare());
+    // The ideographic full stop is a label separator, so it ends the domain the same way.
+    assert_eq!(
+        jid("b\u{FC}cher.example\u{3002}").domain(),
+        "b\u{FC}cher.example."
+    );
+    assert_eq!(
+        DomainPart::new("b\u{FC}cher.example.").map(|d| d.to_ascii()),
+        Ok("xn--bcher-kva.example.".to_owned())
+    );
+    // A root label alone leaves no label at all.
+    assert_eq!(Jid::parse("."), Err(Error::Empty(Part::Domain)));
+    assert_eq!(Jid::parse("a@\u{3002}/r"), Err(Error::Empty(Part::Domain)));
+    // Only one final dot is the root label.
+    assert_eq!(
+        Jid::parse("a@b.."),
+        Err(Error::BadLabel {
+            index: 1,
+            reason: LabelError::Empty
+        })
+    );
+    assert_eq!(
+        Jid::parse(".example.com"),
+        Err(Error::BadLabel {
+            index: 0,
+            reason: LabelError::Empty
+        })
+    );
+    // The dotted-quad rule looks at the labels, not the root label.
+    assert_eq!(
+        Jid::parse("256.1.1.1."),
+        Err(Error::BadIpLiteral(IpVersion::V4))
+    );
+    assert_eq!(jid("192.0.2.1.").domain(), "192.0.2.1.");
 }
