@@ -207,7 +207,11 @@ pub fn saslprep_query<'a>(input: &'a str, field: &'static str) -> Result<Cow<'a,
 }
 
 /// Encodes a SASL payload as the character data of an XMPP SASL element (RFC 3920 §6.2):
-/// base64 (RFC 4648 §4, with padding), and a single `=` for an empty payload.
+/// base64 (RFC 4648 §4, with padding), and a single `=` for an empty payload. The `=` form is
+/// what an empty *initial response* in `<auth/>` must use (RFC 3920 §6.2); a `<challenge/>`,
+/// `<response/>` or `<success/>` without data may instead be sent as an empty element, which
+/// [`decode_payload`] reads as "no payload" and the state machines treat as empty after the
+/// first message.
 pub fn encode_payload(data: &[u8]) -> String {
     if data.is_empty() {
         "=".to_owned()
