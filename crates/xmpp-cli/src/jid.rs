@@ -3,8 +3,13 @@
 //! Output contract (scripts depend on it): exactly one line on standard output per input,
 //! either the canonical JID or `error: ` followed by the reason; nothing else on standard
 //! output. Exit status 0 when every input was valid, 1 otherwise (2 when standard input
-//! or output fails).
+//! or output fails, or when no input is given).
+//!
+//! An input that is not UTF-8 (an argument or a line) gets an error line. A line ends at
+//! `\n`, and a `\r` before it is dropped. A canonical JID holding a character that some
+//! readers take as a line break cannot be written on one line: it gets an error line.
 
+use std::ffi::OsString;
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
@@ -14,26 +19,43 @@ use xmpp_jid::Jid;
 #[derive(clap::Args)]
 pub struct Args {
     /// JIDs to prepare.
-    pub jids: Vec<String>,
+    #[arg(required_unless_present = "stdin")]
+    pub jids: Vec<OsString>,
     /// Read one JID per line from standard input.
     #[arg(long)]
     pub stdin: bool,
 }
 
+/// Characters that a line-oriented reader may take as the end of a line: line feed and
+/// carriage return, and also vertical tab, form feed and the information separators
+/// U+001C to U+001E (Python's `str.splitlines`, for one). A domain may hold them: RFC 3490
+/// leaves ASCII controls to UseSTD3ASCIIRules, which RFC 3920 does not set. Node and
+/// resource cannot (RFC 3920 A.5 and B.5 prohibit ASCII controls), and the non-ASCII line
+/// separators (U+0085, U+2028, U+2029) are prohibited in every part (RFC 3454 C.2.2).
+fn breaks_line(c: char) -> bool {
+    matches!(c, '\n' | '\r' | '\u{B}' | '\u{C}' | '\u{1C}'..='\u{1E}')
+}
+
 /// Writes the output line for one input; returns whether it was valid.
-fn emit(input: Result<&str, ()>, out: &mut impl Write) -> io::Result<bool> {
-    let Ok(input) = input else {
-        writeln!(out, "error: input line is not UTF-8")?;
-        return Ok(false);
+fn emit(input: Result<&str, &str>, out: &mut impl Write) -> io::Result<bool> {
+    let input = match input {
+        Ok(input) => input,
+        Err(reason) => {
+            writeln!(out, "error: {reason}")?;
+            return Ok(false);
+        }
     };
     match Jid::parse(input) {
-        // A domain may hold ASCII control characters (RFC 3490 leaves them to
-        // UseSTD3ASCIIRules, which RFC 3920 does not set); a line break in the output
-        // would break the one-line-per-input contract.
-        Ok(jid) if jid.as_str().contains(['\n', '\r']) => {
+        Ok(jid) if jid.as_str().contains(breaks_line) => {
+            let c = jid
+                .as_str()
+                .chars()
+                .find(|&c| breaks_line(c))
+                .unwrap_or('\n');
             writeln!(
                 out,
-                "error: canonical JID contains a line break, which this output cannot carry"
+                "error: canonical JID contains U+{:04X}, a line break this output cannot carry",
+                u32::from(c)
             )?;
             Ok(false)
         }
@@ -51,7 +73,7 @@ fn emit(input: Result<&str, ()>, out: &mut impl Write) -> io::Result<bool> {
 fn process(args: &Args, out: &mut impl Write) -> io::Result<bool> {
     let mut all_valid = true;
     for jid in &args.jids {
-        all_valid &= emit(Ok(jid), out)?;
+        all_valid &= emit(jid.to_str().ok_or("argument is not UTF-8"), out)?;
     }
     if args.stdin {
         let mut reader = io::stdin().lock();
@@ -64,7 +86,10 @@ fn process(args: &Args, out: &mut impl Write) -> io::Result<bool> {
             let mut line: &[u8] = &buf;
             line = line.strip_suffix(b"\n").unwrap_or(line);
             line = line.strip_suffix(b"\r").unwrap_or(line);
-            all_valid &= emit(std::str::from_utf8(line).map_err(|_| ()), out)?;
+            all_valid &= emit(
+                std::str::from_utf8(line).map_err(|_| "input line is not UTF-8"),
+                out,
+            )?;
         }
     }
     out.flush()?;

@@ -94,3 +94,75 @@ fn a_line_break_in_a_domain_cannot_break_the_contract() {
     assert_eq!(lines(&out).len(), 1);
     assert!(lines(&out)[0].starts_with("error: "));
 }
+
+// A domain may hold ASCII controls (RFC 3490 §2: UseSTD3ASCIIRules unset); those that a
+// line-oriented reader takes as a line break cannot be written on the one output line.
+#[test]
+fn characters_some_readers_split_lines_on_are_refused() {
+    for c in ['\u{B}', '\u{C}', '\u{1C}', '\u{1D}', '\u{1E}', '\r'] {
+        let input = format!("a@exa{c}mple.com");
+        let out = xmpp(&["jid", &input], None);
+        assert_eq!(out.status.code(), Some(1), "{c:?}");
+        let text = String::from_utf8(out.stdout.clone()).expect("UTF-8 output");
+        assert_eq!(
+            text,
+            format!(
+                "error: canonical JID contains U+{:04X}, a line break this output cannot carry\n",
+                u32::from(c)
+            )
+        );
+    }
+    // A tab does not end a line: the JID is printed as prepared.
+    let out = xmpp(&["jid", "a@exa\tmple.com"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.stdout, b"a@exa\tmple.com\n");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_non_utf8_argument_is_an_error_line() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let out = Command::new(env!("CARGO_BIN_EXE_xmpp"))
+        .arg("jid")
+        .arg("a@b")
+        .arg(OsStr::from_bytes(b"\xffx@y"))
+        .arg("c@d")
+        .output()
+        .expect("run xmpp");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(lines(&out), ["a@b", "error: argument is not UTF-8", "c@d"]);
+}
+
+#[test]
+fn no_input_is_a_usage_error() {
+    let out = xmpp(&["jid"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+}
+
+// Every line gets exactly one output line: CRLF and LF endings, empty lines (an empty
+// domain), a last line without a line ending, a lone CR inside a line.
+#[test]
+fn stdin_line_endings() {
+    let out = xmpp(
+        &["jid", "--stdin"],
+        Some(b"a@b\r\n\r\n\nc@d/E\r\nx@y\rz\nlast@line"),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        lines(&out),
+        [
+            "a@b",
+            "error: domain is empty",
+            "error: domain is empty",
+            "c@d/E",
+            "error: canonical JID contains U+000D, a line break this output cannot carry",
+            "last@line",
+        ]
+    );
+    // Arguments come first, then the lines.
+    let out = xmpp(&["jid", "--stdin", "first@a"], Some(b"second@b\n"));
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(lines(&out), ["first@a", "second@b"]);
+}
