@@ -39,15 +39,49 @@
 //!
 //! The stringprep tables are generated from RFC 3454 by `tools/gen_tables.py`
 //! (Unicode 3.2); normalization is NFKC as of Unicode 3.2 (see [`nodeprep`] for the
-//! details). A JID is a stored string in the sense of RFC 3454 §7, so code points
-//! unassigned in Unicode 3.2 are refused. The domain is an internationalized domain name
-//! as RFC 3490 §2 defines it: every label must pass ToASCII with UseSTD3ASCIIRules unset
-//! (so ASCII punctuation other than the JID separators `@` and `/` is allowed), the label
-//! separators U+3002, U+FF0E and U+FF61 become `.`, and a non-ASCII label must fit in 63
-//! octets once Punycode-encoded. A domain may also be an IPv4 dotted quad or an IPv6
-//! literal (bracketed, or bare as in RFC 3920 §3.1; it is written bracketed).
-//! A single-label domain such as `localhost` is accepted: RFC 3920 §3.2 makes a fully
-//! qualified name a recommendation for deployments.
+//! details). The steps run in the order RFC 3454 §3 gives: map, normalize, prohibit,
+//! check bidirectional text (§6: no mix of RandALCat and LCat; a string holding RandALCat
+//! starts and ends with one), for all three profiles. A JID is a stored string in the
+//! sense of RFC 3454 §7, so code points unassigned in Unicode 3.2 (Table A.1) are
+//! refused. The 1023-byte limit applies to each part after preparation (RFC 3920 §3.1).
+//!
+//! # Deliberate RFC-literal choices for the domain
+//!
+//! RFC 3920 §3.2 asks only that the domain be an internationalized domain name (RFC 3490
+//! §2) to whose labels Nameprep applies. This crate follows that text literally, where
+//! several popular implementations apply later or stricter rules:
+//!
+//! - **ASCII space, punctuation and control characters are accepted in a domain.** An
+//!   internationalized label is one that ToASCII accepts *with UseSTD3ASCIIRules unset*
+//!   (RFC 3490 §2), and Nameprep prohibits neither ASCII space (Table C.1.1) nor ASCII
+//!   controls (Table C.2.1) (RFC 3491 §5). So `a b.example`, `-x-.example` and
+//!   `host:5222` are valid domains; only `@` and `/`, which would make the JID ambiguous,
+//!   are refused. Implementations that check host names with the STD3 (letter, digit,
+//!   hyphen) rules or with UTS #46 refuse them: the `jid` crate 0.12 (xmpp-rs) does, as do
+//!   the IDNA2008-based rules of RFC 7622, which replaced RFC 3920's addressing.
+//!   `xmpp jid` refuses to print a canonical JID holding a character that line-oriented
+//!   readers take as a line break.
+//! - **A final dot is kept.** `example.com.` ends with the explicit root label, which is
+//!   not a label (RFC 3490 §2), so it is an internationalized domain name; RFC 3920 has no
+//!   rule removing the dot, so it stays in the canonical form and `example.com.` is not
+//!   equal to `example.com`. (RFC 7622 §3.2 later requires removing it; the `jid` crate
+//!   0.12 does.) A domain made of the root label alone, `.`, is empty.
+//! - **Nameprep and its bidirectional rule apply per label** (RFC 3491 §1: Nameprep
+//!   processes labels, not whole names), so `\u{5D0}.example` is valid. Implementations
+//!   that run Nameprep over the whole domain (the `jid` crate 0.12) refuse it.
+//! - **ToASCII's own checks apply**: each label, once Nameprep has been applied, is 1 to
+//!   63 octets in its ASCII form; a non-ASCII label must not start with `xn--`. ASCII
+//!   labels are not decoded (ToASCII skips to step 8 for them).
+//! - **Label separators**: U+3002, U+FF0E and U+FF61 separate labels like `.` (RFC 3490
+//!   §3.1) and are written `.`.
+//! - **A single label** such as `localhost` is accepted: RFC 3920 §3.2 makes a fully
+//!   qualified name a recommendation (SHOULD).
+//! - **IP literals**: a domain of four all-digit labels has the shape of the IPv4address
+//!   rule of RFC 3920 §3.1 and must then be an address (each number at most 255, no
+//!   leading zero, which some resolvers read as octal); `256.1.1.1` is refused where the
+//!   `jid` crate 0.12 takes it as a name. An IPv6 address may be bare, as the IPv6address
+//!   rule of RFC 3920 §3.1 writes it, or bracketed; it is written bracketed, in its
+//!   standard text form, so that it cannot be read as host:port.
 //!
 //! # Cost
 //!

@@ -542,3 +542,71 @@ fn rfc3490_2_trailing_dot_is_the_root_label() {
     );
     assert_eq!(jid("192.0.2.1.").domain(), "192.0.2.1.");
 }
+
+// RFC 3490 §2 (internationalized label: ToASCII with UseSTD3ASCIIRules unset) and
+// RFC 3491 §5 (Nameprep prohibits neither Table C.1.1 nor C.2.1): ASCII space,
+// punctuation and controls are valid in a domain; only the JID separators are not.
+#[test]
+fn rfc3490_2_domain_without_std3_rules() {
+    for domain in [
+        "a b.example",
+        "-x-.example",
+        "host:5222",
+        "tab\there.example",
+        "nul\u{0}.example",
+        "del\u{7F}.example",
+        "under_score.example",
+        "bang!.example",
+    ] {
+        assert_eq!(jid(domain).domain(), domain, "{domain:?}");
+        assert_eq!(jid(&format!("n@{domain}/r")).domain(), domain, "{domain:?}");
+    }
+    // Upper case still folds; the non-ASCII space U+00A0 becomes U+0020 under NFKC
+    // (RFC 3454 §5: the prohibited tables apply to the output).
+    assert_eq!(jid("A B.Example").domain(), "a b.example");
+    assert_eq!(jid("n@\u{A0}.example").domain(), " .example");
+    // The node refuses what the domain takes (RFC 3920 A.5).
+    assert_eq!(
+        Jid::parse("a b@example"),
+        Err(Error::Prohibited {
+            part: Part::Node,
+            ch: ' '
+        })
+    );
+}
+
+// RFC 3491 §1: Nameprep processes each label, so the bidirectional rule of RFC 3454 §6
+// holds within a label, not across the domain.
+#[test]
+fn rfc3491_1_bidi_rule_per_label() {
+    assert_eq!(
+        jid("user@\u{5D0}\u{5D1}.example").domain(),
+        "\u{5D0}\u{5D1}.example"
+    );
+    assert_eq!(
+        Jid::parse("user@\u{5D0}1.example"),
+        Err(Error::Bidi {
+            part: Part::Domain,
+            rule: BidiRule::NotEnclosed
+        })
+    );
+    // Node and resource are checked as whole strings (RFC 3920 A.6, B.6).
+    assert_eq!(
+        Jid::parse("\u{5D0}.a@example"),
+        Err(Error::Bidi {
+            part: Part::Node,
+            rule: BidiRule::Mixed
+        })
+    );
+    assert_eq!(
+        Jid::parse("user@example/\u{627}1"),
+        Err(Error::Bidi {
+            part: Part::Resource,
+            rule: BidiRule::NotEnclosed
+        })
+    );
+    assert_eq!(
+        jid("user@example/\u{627}1\u{628}").resource(),
+        Some("\u{627}1\u{628}")
+    );
+}
