@@ -408,6 +408,121 @@ fn specific_conditions() -> Outcome {
     )
 }
 
+/// RFC 3920 §4.4, §9.1.5: xml:lang values must be NMTOKENs; one that is not (empty, or with
+/// white space or other non-name characters) is refused as invalid XML wherever it appears.
+fn lang_nmtoken() -> Outcome {
+    for bad in ["", "en US", "en@x", "a,b"] {
+        refused(
+            &format!("{HEADER}<message xml:lang='{bad}'/>"),
+            C::InvalidXml,
+        )?;
+        refused(
+            &format!("{HEADER}<message><body xml:lang='{bad}'>x</body></message>"),
+            C::InvalidXml,
+        )?;
+    }
+    accepted(&format!("{HEADER}<message xml:lang='en'/>"))
+}
+
+/// RFC 3920 §4.4 (header) and §9.1.5 (stanzas): xml:lang follows RFC 3066 §2.1; tags that
+/// are NMTOKENs but not language tags are refused too, and the writer will not send one.
+fn lang_rfc3066() -> Outcome {
+    let lang_header =
+        |v: &str| HEADER.replace("version='1.0'", &format!("version='1.0' xml:lang='{v}'"));
+    for good in ["en", "en-US", "i-klingon", "zh-Hant-TW", "x-a1"] {
+        accepted(&format!(
+            "{}<message xml:lang='{good}'/>",
+            lang_header(good)
+        ))?;
+    }
+    for bad in [
+        "en_US",
+        "-en",
+        "en-",
+        "en--US",
+        "1en",
+        "toolongtag",
+        "en-123456789",
+    ] {
+        refused(&lang_header(bad), C::InvalidXml).map_err(|e| format!("header: {e}"))?;
+        refused(
+            &format!("{HEADER}<presence xml:lang='{bad}'/>"),
+            C::InvalidXml,
+        )?;
+    }
+    let mut el = Element::new("jabber:client", "message");
+    el.attributes.push(xmpp_xml::Attribute {
+        namespace: xmpp_xml::XML_NS.into(),
+        name: "lang".into(),
+        value: "en_US".into(),
+    });
+    if el.to_xml().is_ok() {
+        return Err("the writer sent xml:lang='en_US'".to_owned());
+    }
+    let mut out = Vec::new();
+    if xmpp_xml::write_stream_open(&mut out, "jabber:client", &[("xml:lang", "en_US")]).is_ok() {
+        return Err("the header writer sent xml:lang='en_US'".to_owned());
+    }
+    Ok(())
+}
+
+/// RFC 3920 §11.2.1: accepting only `stream:` is permitted, not required; this
+/// implementation reads any prefix bound to the streams namespace, consistently for the
+/// header, its features and error children and the closing tag.
+fn stream_prefix_other_accepted() -> Outcome {
+    let s = format!(
+        "<s:stream xmlns='jabber:client' xmlns:s='{STREAMS}' version='1.0'>\
+         <s:features/><s:error/></s:stream>"
+    );
+    let els = parse(s.as_bytes()).map_err(|e| format!("s: prefix refused: {e}"))?;
+    if els.len() != 2 || els.iter().any(|e| e.namespace != STREAMS) {
+        return Err(format!("s: prefixed children read as {els:?}"));
+    }
+    refused(
+        &format!("<s:stream xmlns='jabber:client' xmlns:s='{STREAMS}'></stream:stream>"),
+        C::XmlNotWellFormed,
+    )
+}
+
+/// RFC 3920 §11.2.3: the writer generates the `db` prefix for dialback elements.
+fn writer_dialback_prefix() -> Outcome {
+    let el = Element::new("jabber:server:dialback", "result")
+        .with_attr("to", "b.example")
+        .with_attr("from", "a.example")
+        .with_text("key");
+    let mut out = Vec::new();
+    el.write_in(&mut out, "jabber:server")
+        .map_err(|e| e.to_string())?;
+    let text = String::from_utf8_lossy(&out).into_owned();
+    if !text.starts_with("<db:result xmlns:db='jabber:server:dialback'")
+        || !text.ends_with("</db:result>")
+    {
+        return Err(format!("dialback element written as {text:?}"));
+    }
+    let els = parse(format!("{S2S}{text}").as_bytes()).map_err(|e| e.to_string())?;
+    if els.first() != Some(&el) {
+        return Err(format!("{text:?} reads back as {els:?}"));
+    }
+    Ok(())
+}
+
+/// RFC 3920 §11.2.3: accepting only `db:` is permitted, not required; any prefix bound to
+/// the dialback namespace is read, and an unprefixed dialback element is still refused.
+fn dialback_prefix_other_accepted() -> Outcome {
+    let s = "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' \
+        xmlns='jabber:server' xmlns:d='jabber:server:dialback'>\
+        <d:verify to='a' from='b' id='1'>k</d:verify>";
+    let els = parse(s.as_bytes()).map_err(|e| format!("d: prefix refused: {e}"))?;
+    match els.first() {
+        Some(e) if e.namespace == "jabber:server:dialback" && e.name == "verify" => {}
+        other => return Err(format!("d:verify read as {other:?}")),
+    }
+    refused(
+        &format!("{S2S}<verify xmlns='jabber:server:dialback'/>"),
+        C::BadNamespacePrefix,
+    )
+}
+
 /// The checks of this group.
 pub const CHECKS: &[Check] = &[
     Check {
@@ -521,6 +636,26 @@ pub const CHECKS: &[Check] = &[
     Check {
         name: "xml.specific_conditions",
         run: specific_conditions,
+    },
+    Check {
+        name: "xml.lang_nmtoken",
+        run: lang_nmtoken,
+    },
+    Check {
+        name: "xml.lang_rfc3066",
+        run: lang_rfc3066,
+    },
+    Check {
+        name: "xml.stream_prefix_other_accepted",
+        run: stream_prefix_other_accepted,
+    },
+    Check {
+        name: "xml.writer_dialback_prefix",
+        run: writer_dialback_prefix,
+    },
+    Check {
+        name: "xml.dialback_prefix_other_accepted",
+        run: dialback_prefix_other_accepted,
     },
 ];
 

@@ -205,3 +205,22 @@ fn missing_file() {
         .expect("xmpp runs");
     assert_eq!(out.status.code(), Some(2));
 }
+
+// RFC 3920 §4.4, §9.1.5: xml:lang must be an RFC 3066 language tag.
+#[test]
+fn bad_language_tag_is_invalid_xml() {
+    let stanza = "<message xml:lang='en_US'><body>hi</body></message>";
+    let out = lint_stdin(format!("{HEADER}{stanza}").as_bytes());
+    let off = HEADER.len() + stanza.find("en_US").unwrap_or(0);
+    assert_eq!(
+        last_line(&out),
+        format!("error: invalid-xml at byte {off}: xml:lang value is not an RFC 3066 language tag")
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let ok = lint_stdin(
+        format!("{HEADER}<message xml:lang='en-US'><body>hi</body></message></stream:stream>")
+            .as_bytes(),
+    );
+    assert_eq!(last_line(&ok), "ok: 1 top-level elements");
+    assert_eq!(ok.status.code(), Some(0));
+}

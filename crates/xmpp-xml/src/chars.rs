@@ -156,6 +156,19 @@ pub(crate) fn is_name_char(c: u32) -> bool {
     is_name_start(c) || c == 0xb7 || (0x300..=0x36f).contains(&c) || (0x203f..=0x2040).contains(&c)
 }
 
+/// Whether `s` has the language-tag syntax of RFC 3066 §2.1, which RFC 3920 §4.4 and
+/// §9.1.5 require of every `xml:lang` value: a primary subtag of 1 to 8 ASCII letters,
+/// then any number of `-` and subtags of 1 to 8 ASCII letters or digits. Such a tag is
+/// always an XML NMTOKEN; the empty string is neither.
+pub(crate) fn is_language_tag(s: &[u8]) -> bool {
+    let mut parts = s.split(|&c| c == b'-');
+    let primary_ok = parts
+        .next()
+        .is_some_and(|p| (1..=8).contains(&p.len()) && p.iter().all(u8::is_ascii_alphabetic));
+    primary_ok
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.iter().all(u8::is_ascii_alphanumeric))
+}
+
 /// Whether `s` is an NCName (a Name without colons).
 pub(crate) fn is_ncname(s: &str) -> bool {
     let mut chars = s.chars();
@@ -206,5 +219,37 @@ mod tests {
     fn names() {
         assert!(is_ncname("message") && is_ncname("a-b.c_1") && is_ncname("é"));
         assert!(!is_ncname("1a") && !is_ncname("a:b") && !is_ncname("") && !is_ncname("-a"));
+    }
+
+    /// RFC 3066 §2.1 language-tag syntax.
+    #[test]
+    fn language_tags() {
+        for good in [
+            "en",
+            "en-US",
+            "i-klingon",
+            "x-private",
+            "zh-Hant-TW",
+            "de-1996",
+            "abcdefgh-12345678",
+        ] {
+            assert!(is_language_tag(good.as_bytes()), "{good}");
+        }
+        for bad in [
+            "",
+            "-",
+            "en-",
+            "-en",
+            "en--US",
+            "en_US",
+            "e n",
+            "1en",
+            "abcdefghi",
+            "en-123456789",
+            "\u{e9}n",
+            "en-US ",
+        ] {
+            assert!(!is_language_tag(bad.as_bytes()), "{bad}");
+        }
     }
 }

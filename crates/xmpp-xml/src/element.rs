@@ -2,10 +2,10 @@
 
 use std::borrow::Cow;
 
-use crate::chars::{is_char, is_ncname, is_ws};
+use crate::chars::{is_char, is_language_tag, is_ncname, is_ws};
 use crate::error::{Error, ErrorKind, WriteError};
 use crate::escape::{needs_unescape, unescape_str};
-use crate::parser::{Limits, STREAMS_NS, XML_NS, XMLNS_NS};
+use crate::parser::{CLIENT_NS, DIALBACK_NS, Limits, SERVER_NS, STREAMS_NS, XML_NS, XMLNS_NS};
 use crate::stanza::NsContext;
 
 /// An XML element with its namespace resolved. Namespace declarations are not attributes:
@@ -298,13 +298,19 @@ impl<'a> Element<'a> {
 
     /// Serializes the element as a standalone fragment (a default namespace declaration is
     /// written on it unless its namespace is empty). On error nothing is appended.
+    ///
+    /// Elements of the streams and dialback namespaces are always written prefixed,
+    /// `stream:` and `db:` (RFC 3920 §11.2.1, §11.2.3), the prefix declared on the outermost
+    /// one; every other namespace becomes a default namespace declaration. An `xml:lang`
+    /// value that is not an RFC 3066 language tag is refused (RFC 3920 §9.1.5).
     pub fn write_to(&self, out: &mut Vec<u8>) -> Result<(), WriteError> {
         self.write_in(out, "")
     }
 
     /// Serializes the element for a context whose default namespace is `default_ns`, such
     /// as `jabber:client` inside a client stream: no redundant declaration is written.
-    /// On error nothing is appended.
+    /// With `jabber:client` or `jabber:server` the `stream` prefix counts as bound by the
+    /// stream header ([`write_stream_open`] binds it). On error nothing is appended.
     pub fn write_in(&self, out: &mut Vec<u8>, default_ns: &str) -> Result<(), WriteError> {
         let start = out.len();
         let r = write_tree(self, out, default_ns);
@@ -325,18 +331,46 @@ impl<'a> Element<'a> {
 /// Deepest tree the writer accepts.
 const MAX_WRITE_DEPTH: usize = 4096;
 
+/// The prefix written for a namespace whose elements must always be prefixed: the streams
+/// namespace (RFC 3920 §11.2.1, `stream`) and the dialback namespace (§11.2.3, `db`).
+fn required_prefix(ns: &str) -> Option<(&'static str, u8)> {
+    match ns {
+        STREAMS_NS => Some(("stream", 1)),
+        DIALBACK_NS => Some(("db", 2)),
+        _ => None,
+    }
+}
+
+/// What is in scope for the children of an open element.
+#[derive(Clone, Copy)]
+struct Scope<'e> {
+    /// The default namespace.
+    default_ns: &'e str,
+    /// Which required prefixes are bound (bit 1: `stream`, bit 2: `db`).
+    bound: u8,
+    /// Length of the attribute-namespace list before the element.
+    declared: usize,
+}
+
 fn write_tree(root: &Element<'_>, out: &mut Vec<u8>, default_ns: &str) -> Result<(), WriteError> {
     // Namespaces of prefixed attributes declared by the open elements: prefix `n<i>` is
     // bound to `declared[i]`, so each is declared once per subtree.
     let mut declared: Vec<&str> = Vec::new();
-    open_tag(root, out, default_ns, &mut declared)?;
+    // Inside a client or server stream the header has bound `stream` (write_stream_open).
+    let stream_ctx = default_ns == CLIENT_NS || default_ns == SERVER_NS;
+    let outer = Scope {
+        default_ns,
+        bound: u8::from(stream_ctx),
+        declared: 0,
+    };
+    let scope = open_tag(root, out, outer, &mut declared)?;
     if root.children.is_empty() {
         out.extend_from_slice(b"/>");
         return Ok(());
     }
     out.push(b'>');
-    let mut stack: Vec<(&Element<'_>, usize, usize)> = vec![(root, 0, 0)];
-    while let Some(&(el, idx, _)) = stack.last() {
+    let mut stack: Vec<(&Element<'_>, usize, Scope<'_>)> = vec![(root, 0, scope)];
+    while let Some(&(el, idx, scope)) = stack.last() {
         if let Some(child) = el.children.get(idx) {
             if let Some(top) = stack.last_mut() {
                 top.1 += 1;
@@ -344,50 +378,77 @@ fn write_tree(root: &Element<'_>, out: &mut Vec<u8>, default_ns: &str) -> Result
             match child {
                 Node::Text(t) => escape(t, false, out)?,
                 Node::Element(c) => {
-                    let scope = declared.len();
-                    open_tag(c, out, &el.namespace, &mut declared)?;
+                    let inner = open_tag(c, out, scope, &mut declared)?;
                     if c.children.is_empty() {
                         out.extend_from_slice(b"/>");
-                        declared.truncate(scope);
+                        declared.truncate(inner.declared);
                     } else {
                         out.push(b'>');
                         if stack.len() >= MAX_WRITE_DEPTH {
                             return Err(WriteError::TooDeep);
                         }
-                        stack.push((c, 0, scope));
+                        stack.push((c, 0, inner));
                     }
                 }
             }
         } else {
             out.extend_from_slice(b"</");
+            if let Some((p, _)) = required_prefix(&el.namespace) {
+                out.extend_from_slice(p.as_bytes());
+                out.push(b':');
+            }
             out.extend_from_slice(el.name.as_bytes());
             out.push(b'>');
-            if let Some((_, _, scope)) = stack.pop() {
-                declared.truncate(scope);
+            if stack.pop().is_some() {
+                declared.truncate(scope.declared);
             }
         }
     }
     Ok(())
 }
 
+/// Writes `<name` and the attributes of `el` (without the closing `>` or `/>`) in the
+/// scope of its parent; returns the scope of its children.
 fn open_tag<'e>(
     el: &'e Element<'_>,
     out: &mut Vec<u8>,
-    default_ns: &str,
+    parent: Scope<'e>,
     declared: &mut Vec<&'e str>,
-) -> Result<(), WriteError> {
+) -> Result<Scope<'e>, WriteError> {
     if !is_ncname(&el.name) {
         return Err(WriteError::InvalidName(el.name.to_string()));
     }
     if el.namespace == XML_NS || el.namespace == XMLNS_NS {
         return Err(WriteError::InvalidNamespace(el.namespace.to_string()));
     }
+    let mut scope = Scope {
+        declared: declared.len(),
+        ..parent
+    };
     out.push(b'<');
-    out.extend_from_slice(el.name.as_bytes());
-    if *el.namespace != *default_ns {
-        out.extend_from_slice(b" xmlns='");
-        escape(&el.namespace, true, out)?;
-        out.push(b'\'');
+    match required_prefix(&el.namespace) {
+        Some((p, bit)) => {
+            out.extend_from_slice(p.as_bytes());
+            out.push(b':');
+            out.extend_from_slice(el.name.as_bytes());
+            if parent.bound & bit == 0 {
+                out.extend_from_slice(b" xmlns:");
+                out.extend_from_slice(p.as_bytes());
+                out.extend_from_slice(b"='");
+                out.extend_from_slice(el.namespace.as_bytes());
+                out.push(b'\'');
+                scope.bound |= bit;
+            }
+        }
+        None => {
+            out.extend_from_slice(el.name.as_bytes());
+            if *el.namespace != *parent.default_ns {
+                out.extend_from_slice(b" xmlns='");
+                escape(&el.namespace, true, out)?;
+                out.push(b'\'');
+            }
+            scope.default_ns = &el.namespace;
+        }
     }
     for (k, a) in el.attributes.iter().enumerate() {
         if !is_ncname(&a.name) {
@@ -402,7 +463,13 @@ fn open_tag<'e>(
         out.push(b' ');
         match a.namespace.as_ref() {
             "" => {}
-            XML_NS => out.extend_from_slice(b"xml:"),
+            XML_NS => {
+                // RFC 3920 §4.4, §9.1.5.
+                if a.name == "lang" && !is_language_tag(a.value.as_bytes()) {
+                    return Err(WriteError::InvalidLanguageTag(a.value.to_string()));
+                }
+                out.extend_from_slice(b"xml:");
+            }
             XMLNS_NS => return Err(WriteError::InvalidNamespace(a.namespace.to_string())),
             ns => {
                 let idx = match declared.iter().position(|p| *p == ns) {
@@ -424,7 +491,7 @@ fn open_tag<'e>(
         escape(&a.value, true, out)?;
         out.push(b'\'');
     }
-    Ok(())
+    Ok(scope)
 }
 
 /// Escapes text (`attr == false`) or an attribute value for single quotes, refusing
@@ -475,6 +542,9 @@ pub fn write_stream_open(
             let local = name.strip_prefix("xml:").unwrap_or(name);
             if !is_ncname(local) {
                 return Err(WriteError::InvalidName((*name).to_owned()));
+            }
+            if *name == "xml:lang" && !is_language_tag(value.as_bytes()) {
+                return Err(WriteError::InvalidLanguageTag((*value).to_owned()));
             }
             if attributes[..k].iter().any(|(n, _)| n == name) {
                 return Err(WriteError::DuplicateAttribute((*name).to_owned()));

@@ -160,6 +160,8 @@ pub enum ErrorKind {
     DefaultNamespace,
     /// A `version` attribute that is malformed or names an unsupported major version.
     Version,
+    /// An `xml:lang` value that is not an RFC 3066 language tag (RFC 3920 §4.4, §9.1.5).
+    InvalidLanguageTag,
     /// A first-level child that no XMPP stream carries.
     UnsupportedTopLevel,
     /// More stanza bytes than [`crate::Limits::max_stanza_bytes`].
@@ -223,6 +225,7 @@ impl fmt::Display for ErrorKind {
                 f.write_str("default namespace must be jabber:client or jabber:server")
             }
             Version => f.write_str("unsupported or malformed stream version"),
+            InvalidLanguageTag => f.write_str("xml:lang value is not an RFC 3066 language tag"),
             UnsupportedTopLevel => f.write_str("unsupported first-level element"),
             StanzaTooLarge => f.write_str("stanza exceeds the size limit"),
             TooDeep => f.write_str("elements nested deeper than the limit"),
@@ -248,6 +251,8 @@ impl ErrorKind {
             StreamPrefix | UnboundPrefix | DialbackPrefix => C::BadNamespacePrefix,
             Version => C::UnsupportedVersion,
             UnsupportedTopLevel => C::UnsupportedStanzaType,
+            // Well-formed, but invalid against the protocol's definition of the attribute.
+            InvalidLanguageTag => C::InvalidXml,
             StanzaTooLarge | TooDeep | TooManyAttributes | NameTooLong | ReferenceTooLong => {
                 C::PolicyViolation
             }
@@ -310,6 +315,8 @@ pub enum WriteError {
     InvalidNamespace(String),
     /// The same attribute twice on one element.
     DuplicateAttribute(String),
+    /// An `xml:lang` value that is not an RFC 3066 language tag (RFC 3920 §4.4, §9.1.5).
+    InvalidLanguageTag(String),
     /// Nesting deeper than the writer accepts.
     TooDeep,
 }
@@ -321,6 +328,9 @@ impl fmt::Display for WriteError {
             WriteError::InvalidChar(c) => write!(f, "character U+{c:04X} cannot be written"),
             WriteError::InvalidNamespace(n) => write!(f, "namespace {n:?} cannot be written"),
             WriteError::DuplicateAttribute(n) => write!(f, "duplicate attribute {n:?}"),
+            WriteError::InvalidLanguageTag(v) => {
+                write!(f, "xml:lang value {v:?} is not a language tag")
+            }
             WriteError::TooDeep => f.write_str("element nesting too deep"),
         }
     }

@@ -150,7 +150,15 @@ pub fn roundtrip(data: &[u8]) {
 }
 
 const NAMES: &[&str] = &["a", "body", "x-y", "q.1", "\u{e9}l", "_n", "message", "iq"];
-const NAMESPACES: &[&str] = &["", "jabber:client", "urn:a", "urn:b&c", "http://x/'\""];
+const NAMESPACES: &[&str] = &[
+    "",
+    "jabber:client",
+    "urn:a",
+    "urn:b&c",
+    "http://x/'\"",
+    crate::parser::STREAMS_NS,
+    crate::parser::DIALBACK_NS,
+];
 
 /// A deterministic element built from bytes; depth is bounded by the input length.
 pub fn element_from_bytes(data: &[u8]) -> Element<'static> {

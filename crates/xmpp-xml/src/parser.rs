@@ -2,7 +2,7 @@
 
 use crate::chars::{
     AMP, ATTR, BAD, HIGH, LT, N_CHAR, N_START, NAME, PLAIN, SPECIAL, TEXT, Utf8, WS, decode,
-    is_char, is_name_char, is_name_start, is_ws,
+    is_char, is_language_tag, is_name_char, is_name_start, is_ws,
 };
 use crate::error::{Error, ErrorKind};
 use crate::escape::unescape_into;
@@ -1110,6 +1110,15 @@ impl Scanner {
                     fail!(self, ErrorKind::UnboundPrefix, t + a.name as usize);
                 };
                 let local = &name[c + 1..];
+                // RFC 3920 §4.4, §9.1.5: an xml:lang value is an RFC 3066 language tag,
+                // on the stream header, on stanzas and on their children alike.
+                if local == b"lang" && self.arena_str(uri) == XML_NS.as_bytes() {
+                    let v = t + a.value as usize;
+                    let value = b.get(v..v + a.value_len as usize).unwrap_or(&[]);
+                    if !is_language_tag(crate::escape::cow_value(value, true).as_bytes()) {
+                        fail!(self, ErrorKind::InvalidLanguageTag, v);
+                    }
+                }
                 let dup = self.resolved.iter().any(|&(j, u)| {
                     let o = self.attrs[j as usize];
                     let oname = name_of(&o);

@@ -597,3 +597,79 @@ fn allowed_restart() {
         C::UnsupportedStanzaType
     );
 }
+
+// RFC 3920 §4.4, §9.1.5: an xml:lang value is an NMTOKEN with the RFC 3066 §2.1 syntax,
+// on the stream header, on stanzas and on their children; a violation is invalid XML
+// against the protocol (RFC 3920 §4.7.3 invalid-xml).
+#[test]
+fn xml_lang_is_a_language_tag() {
+    good("<message xml:lang='en'/>");
+    good("<message xml:lang='en-US'><body xml:lang='i-klingon'>x</body></message>");
+    good("<message xml:lang='&#x65;n'/>");
+    assert_eq!(bad("<message xml:lang='en_US'/>"), (C::InvalidXml, 19));
+    assert_eq!(bad("<message xml:lang=''/>"), (C::InvalidXml, 19));
+    assert_eq!(bad("<message xml:lang='toolongtag'/>"), (C::InvalidXml, 19));
+    assert_eq!(
+        bad("<message><body xml:lang='en US'>x</body></message>"),
+        (C::InvalidXml, 25)
+    );
+    // Another prefix bound to the XML namespace is the same attribute.
+    assert_eq!(
+        bad("<message xmlns:xml='http://www.w3.org/XML/1998/namespace' xml:lang='-'/>"),
+        (C::InvalidXml, 68)
+    );
+    let header = HEADER.replace("version='1.0'", "version='1.0' xml:lang='en-GB'");
+    assert!(run(format!("{header}</stream:stream>").as_bytes()).is_ok());
+    let header = HEADER.replace("version='1.0'", "version='1.0' xml:lang='en@GB'");
+    let at = header.find("en@").unwrap_or(0) as u64;
+    assert_eq!(run(header.as_bytes()), Err((C::InvalidXml, at)));
+}
+
+// RFC 3920 §11.2.1, §11.2.3: the writer prefixes streams and dialback elements.
+#[test]
+fn writer_prefixes_stream_and_dialback_elements() {
+    use xmpp_xml::{DIALBACK_NS, Element, STREAMS_NS, WriteError};
+    let features = Element::new(STREAMS_NS, "features")
+        .with_child(Element::new("urn:ietf:params:xml:ns:xmpp-tls", "starttls"));
+    let mut out = Vec::new();
+    features.write_in(&mut out, "jabber:client").unwrap();
+    assert_eq!(
+        out,
+        b"<stream:features><starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:features>"
+    );
+    let standalone = features.to_xml().unwrap();
+    assert!(
+        standalone.starts_with(
+            "<stream:features xmlns:stream='http://etherx.jabber.org/streams'><starttls"
+        )
+    );
+    let result = Element::new(DIALBACK_NS, "result")
+        .with_attr("to", "a.example")
+        .with_text("key");
+    let mut out = Vec::new();
+    result.write_in(&mut out, "jabber:server").unwrap();
+    assert_eq!(
+        out,
+        b"<db:result xmlns:db='jabber:server:dialback' to='a.example'>key</db:result>"
+    );
+    // What the writer produced reads back inside a server stream.
+    let stream = format!(
+        "<stream:stream xmlns='jabber:server' xmlns:stream='{STREAMS_NS}'>{}",
+        String::from_utf8(out).unwrap()
+    );
+    assert_eq!(run(stream.as_bytes()).map(|v| v.len()), Ok(1));
+    let bad_lang = Element::new("jabber:client", "message").with_attr("to", "x");
+    let mut bad_lang = bad_lang;
+    bad_lang.attributes.push(xmpp_xml::Attribute {
+        namespace: xmpp_xml::XML_NS.into(),
+        name: "lang".into(),
+        value: "en_US".into(),
+    });
+    assert_eq!(
+        bad_lang.to_xml(),
+        Err(WriteError::InvalidLanguageTag("en_US".to_owned()))
+    );
+    let mut out = Vec::new();
+    assert!(xmpp_xml::write_stream_open(&mut out, "jabber:client", &[("xml:lang", "")]).is_err());
+    assert!(out.is_empty());
+}
