@@ -377,6 +377,34 @@ fn parse_fast(input: &str) -> Option<(Pos, Pos)> {
     Some((pos(at), slash))
 }
 
+/// Short ASCII input that is canonical once its node and domain are lower-cased: for
+/// ASCII, Nodeprep and Nameprep are lower-casing (Table B.2 maps only A-Z among ASCII;
+/// NFKC leaves ASCII alone) and every check they make ignores case, while Resourceprep
+/// changes nothing (RFC 3920 B.3 maps with Table B.1 only). So the bytes before the first
+/// `/` are lower-cased into a buffer, which then takes the canonical fast path.
+#[inline]
+fn parse_fast_folded(input: &str) -> Option<Parsed> {
+    let bytes = input.as_bytes();
+    if !bytes.iter().any(u8::is_ascii_uppercase) {
+        return None;
+    }
+    let mut buf = [0u8; repr::INLINE];
+    let folded = buf.get_mut(..bytes.len())?;
+    let mut head = true;
+    for (dst, &b) in folded.iter_mut().zip(bytes) {
+        head &= b != b'/';
+        *dst = if head { b.to_ascii_lowercase() } else { b };
+    }
+    // Lower-casing ASCII bytes keeps UTF-8 valid; the fast path refuses non-ASCII anyway.
+    let folded = std::str::from_utf8(folded).ok()?;
+    let (at, slash) = parse_fast(folded)?;
+    Some(Parsed {
+        s: Repr::new(folded),
+        at,
+        slash,
+    })
+}
+
 /// Splits per RFC 3920 §3.1 and prepares each part.
 fn parse(input: &str) -> Result<Parsed, Error> {
     if let Some((at, slash)) = parse_fast(input) {
@@ -385,6 +413,16 @@ fn parse(input: &str) -> Result<Parsed, Error> {
             at,
             slash,
         });
+    }
+    parse_slow(input)
+}
+
+/// Input that is not canonical: case folding alone, or the general path. Kept out of
+/// line so that the canonical fast path stays small.
+#[inline(never)]
+fn parse_slow(input: &str) -> Result<Parsed, Error> {
+    if let Some(parsed) = parse_fast_folded(input) {
+        return Ok(parsed);
     }
     parse_general(input)
 }
@@ -626,7 +664,7 @@ impl Jid {
                 slash,
             });
         }
-        let Parsed { s, at, slash } = parse_general(input)?;
+        let Parsed { s, at, slash } = parse_slow(input)?;
         Ok(Jid {
             inner: s,
             at,
@@ -832,6 +870,18 @@ pub mod fuzz {
                 "fast path disagrees on {s:?}"
             );
         }
+        // The case-folding fast path gives what the general path gives.
+        if let Some(folded) = super::parse_fast_folded(s) {
+            let general = super::parse_general(s);
+            assert!(
+                general
+                    .as_ref()
+                    .is_ok_and(|g| g.s.as_str() == folded.s.as_str()
+                        && g.at == folded.at
+                        && g.slash == folded.slash),
+                "folding fast path disagrees on {s:?}"
+            );
+        }
         if let Ok(jid) = Jid::parse(s) {
             let again = Jid::parse(jid.as_str());
             assert_eq!(again.as_ref(), Ok(&jid), "round trip of {s:?}");
@@ -866,6 +916,14 @@ mod tests {
             if let Ok(g) = general {
                 prop_assert_eq!(g.s.as_str(), s);
                 prop_assert_eq!((g.at, g.slash), (at, slash));
+            }
+        }
+        if let Some(folded) = parse_fast_folded(s) {
+            let general = parse_general(s);
+            prop_assert!(general.is_ok(), "folding path accepted {:?}", s);
+            if let Ok(g) = general {
+                prop_assert_eq!(g.s.as_str(), folded.s.as_str());
+                prop_assert_eq!((g.at, g.slash), (folded.at, folded.slash));
             }
         }
         Ok(())
@@ -927,6 +985,11 @@ mod tests {
             "a@b/c\u{7f}",
             "a@b/c\td",
             "a\u{0}@b",
+            "A@B/C",
+            "A@B..C",
+            "A@256.1.1.1",
+            "AB@C:D",
+            "A\u{E9}@B",
         ] {
             assert!(check_fast_agrees(s).is_ok(), "{s}");
         }
@@ -937,5 +1000,20 @@ mod tests {
         assert!(parse_fast(&format!("a@{}.c", "b".repeat(64))).is_none());
         assert!(parse_fast(&format!("{}.c/r", "b".repeat(63))).is_some());
         assert!(parse_fast("a@b.c/r").is_some());
+        for (input, folded) in [
+            ("Juliet@Example.COM/Balcony", "juliet@example.com/Balcony"),
+            ("EXAMPLE.ORG", "example.org"),
+            ("Host/A/B@C", "host/A/B@C"),
+        ] {
+            assert_eq!(
+                parse_fast_folded(input).map(|p| p.s.as_str().to_owned()),
+                Some(folded.to_owned())
+            );
+        }
+        // Already canonical, too long to fold inline, or not only a matter of case.
+        assert!(parse_fast_folded("juliet@example.com").is_none());
+        assert!(parse_fast_folded(&format!("A@{}", "b".repeat(60))).is_none());
+        assert!(parse_fast_folded("A B@example.com").is_none());
+        assert!(parse_fast_folded("A@[::1]").is_none());
     }
 }
