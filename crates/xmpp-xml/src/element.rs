@@ -579,21 +579,6 @@ fn broken(offset: u64, i: usize) -> Error {
     Error::new(ErrorKind::UnexpectedEof, offset + i as u64)
 }
 
-/// The namespace bound to `prefix`: declarations in the stanza first, then the stream's
-/// (whose default namespace, the common case, is looked up once per tree).
-fn lookup<'a>(
-    ns: &[(&'a str, Cow<'a, str>)],
-    ctx: NsContext<'a>,
-    ctx_default: &'a str,
-    prefix: &str,
-) -> Cow<'a, str> {
-    match ns.iter().rev().find(|(p, _)| *p == prefix) {
-        Some((_, u)) => u.clone(),
-        None if prefix.is_empty() => Cow::Borrowed(ctx_default),
-        None => Cow::Borrowed(ctx.lookup(prefix).unwrap_or("")),
-    }
-}
-
 /// Bytes that end an element name (bit 1: white space, `/`, `>`) or an attribute name
 /// (bit 2: white space, `=`).
 static DELIM: [u8; 256] = {
@@ -631,46 +616,172 @@ fn push_cdata(t: &mut String, raw: &str) {
     t.push_str(rest);
 }
 
-fn push_text<'a>(stack: &mut [(Element<'a>, usize)], raw: &'a str, cdata: bool) {
-    let Some((el, _)) = stack.last_mut() else {
-        return;
-    };
-    if raw.is_empty() {
-        return;
-    }
-    if let Some(Node::Text(t)) = el.children.last_mut() {
-        let t = t.to_mut();
-        if cdata {
-            push_cdata(t, raw);
-        } else {
-            unescape_str(raw, false, t);
-        }
-        return;
-    }
-    let plain = if cdata {
-        !raw.contains('\r')
-    } else {
-        !needs_unescape(raw.as_bytes(), false)
-    };
-    if el.children.is_empty() {
-        // Text first: most likely a leaf such as <body/>; keep its vector small.
-        el.children.reserve_exact(1);
-    }
-    if plain {
-        el.children.push(Node::Text(Cow::Borrowed(raw)));
-        return;
-    }
-    let mut t = String::with_capacity(raw.len());
-    if cdata {
-        push_cdata(&mut t, raw);
-    } else {
-        unescape_str(raw, false, &mut t);
-    }
-    el.children.push(Node::Text(Cow::Owned(t)));
+/// The tree under construction: every node in document order, open elements included
+/// (their children follow them until their end tag), and where the open ones are.
+struct Builder<'a> {
+    /// Nodes not yet moved into their parent's vector.
+    nodes: Vec<Node<'a>>,
+    /// Index in `nodes` of each open element and the declaration count before it; kept on
+    /// the stack for the usual depths.
+    open_small: [(usize, usize); 16],
+    open_len: usize,
+    open_big: Vec<(usize, usize)>,
 }
 
-/// Builds the tree of one element from bytes the parser validated. Iterative: the depth of
-/// the input never reaches the call stack.
+impl<'a> Builder<'a> {
+    fn top(&self) -> Option<(usize, usize)> {
+        match self.open_len {
+            0 => None,
+            n if n <= self.open_small.len() => self.open_small.get(n - 1).copied(),
+            _ => self.open_big.last().copied(),
+        }
+    }
+
+    fn push_open(&mut self, el: Element<'a>, nsl: usize) {
+        let frame = (self.nodes.len(), nsl);
+        self.nodes.push(Node::Element(el));
+        if self.open_len < self.open_small.len() {
+            self.open_small[self.open_len] = frame;
+        } else {
+            self.open_big.push(frame);
+        }
+        self.open_len += 1;
+    }
+
+    /// Closes the innermost open element: its children move into a vector of exactly
+    /// their number. Returns the declaration count to go back to, and the element when it
+    /// was the root.
+    fn close(&mut self) -> Option<(usize, Option<Element<'a>>)> {
+        let (at, nsl) = self.top()?;
+        if self.open_len > self.open_small.len() {
+            self.open_big.pop();
+        }
+        self.open_len -= 1;
+        let children: Vec<Node<'a>> = self.nodes.drain(at + 1..).collect();
+        if let Some(Node::Element(el)) = self.nodes.get_mut(at) {
+            el.children = children;
+        }
+        if self.open_len == 0 {
+            return match self.nodes.pop() {
+                Some(Node::Element(el)) => Some((nsl, Some(el))),
+                _ => None,
+            };
+        }
+        Some((nsl, None))
+    }
+
+    /// Adds a finished element (an empty-element tag) as a child of the innermost open one;
+    /// gives it back when there is none.
+    fn push_leaf(&mut self, el: Element<'a>) -> Option<Element<'a>> {
+        if self.open_len == 0 {
+            return Some(el);
+        }
+        self.nodes.push(Node::Element(el));
+        None
+    }
+
+    fn push_text(&mut self, raw: &'a str, cdata: bool) {
+        let Some((at, _)) = self.top() else {
+            return;
+        };
+        if raw.is_empty() {
+            return;
+        }
+        if self.nodes.len() > at + 1
+            && let Some(Node::Text(t)) = self.nodes.last_mut()
+        {
+            let t = t.to_mut();
+            if cdata {
+                push_cdata(t, raw);
+            } else {
+                unescape_str(raw, false, t);
+            }
+            return;
+        }
+        let plain = if cdata {
+            !raw.contains('\r')
+        } else {
+            !needs_unescape(raw.as_bytes(), false)
+        };
+        if plain {
+            self.nodes.push(Node::Text(Cow::Borrowed(raw)));
+            return;
+        }
+        let mut t = String::with_capacity(raw.len());
+        if cdata {
+            push_cdata(&mut t, raw);
+        } else {
+            unescape_str(raw, false, &mut t);
+        }
+        self.nodes.push(Node::Text(Cow::Owned(t)));
+    }
+}
+
+/// Namespace declarations made inside the stanza, innermost last: on the stack for the
+/// usual counts. The URI is owned only when a reference had to be expanded.
+struct Decls<'a> {
+    small: [(&'a str, Cow<'a, str>); 8],
+    len: usize,
+    big: Vec<(&'a str, Cow<'a, str>)>,
+}
+
+impl<'a> Decls<'a> {
+    fn new() -> Self {
+        Decls {
+            small: Default::default(),
+            len: 0,
+            big: Vec::new(),
+        }
+    }
+
+    fn as_slice(&self) -> &[(&'a str, Cow<'a, str>)] {
+        if self.big.is_empty() {
+            self.small.get(..self.len).unwrap_or(&[])
+        } else {
+            &self.big
+        }
+    }
+
+    fn push(&mut self, d: (&'a str, Cow<'a, str>)) {
+        if self.big.is_empty() && self.len < self.small.len() {
+            self.small[self.len] = d;
+        } else {
+            if self.big.is_empty() {
+                self.big.extend(self.small.iter().take(self.len).cloned());
+            }
+            self.big.push(d);
+        }
+        self.len += 1;
+    }
+
+    fn truncate(&mut self, n: usize) {
+        if n < self.len {
+            self.len = n;
+            if !self.big.is_empty() {
+                self.big.truncate(n);
+                if n <= self.small.len() {
+                    // Back on the stack: the first `n` are still there.
+                    self.big.clear();
+                }
+            }
+        }
+    }
+
+    /// The namespace bound to `prefix`: declarations in the stanza first, then the
+    /// stream's (whose default namespace, the common case, is looked up once per tree).
+    fn lookup(&self, ctx: NsContext<'a>, ctx_default: &'a str, prefix: &str) -> Cow<'a, str> {
+        match self.as_slice().iter().rev().find(|(p, _)| *p == prefix) {
+            Some((_, u)) => u.clone(),
+            None if prefix.is_empty() => Cow::Borrowed(ctx_default),
+            None => Cow::Borrowed(ctx.lookup(prefix).unwrap_or("")),
+        }
+    }
+}
+
+/// Builds the tree of one element from bytes the parser validated, in one pass. Every
+/// child vector is allocated once with its exact length (the children wait in one shared
+/// vector until their parent's end tag). Iterative: the depth of the input never reaches
+/// the call stack.
 pub(crate) fn build_element<'a>(
     b: &'a [u8],
     offset: u64,
@@ -679,11 +790,14 @@ pub(crate) fn build_element<'a>(
 ) -> Result<Element<'a>, Error> {
     let s = std::str::from_utf8(b)
         .map_err(|e| Error::new(ErrorKind::InvalidUtf8, offset + e.valid_up_to() as u64))?;
-    // Declarations inside the stanza (owned only when a declaration needed expanding);
-    // the stream-level ones are looked up in `ctx`.
-    let mut ns: Vec<(&'a str, Cow<'a, str>)> = Vec::new();
+    let mut ns = Decls::new();
     let ctx_default = ctx.lookup("").unwrap_or("");
-    let mut stack: Vec<(Element<'a>, usize)> = Vec::with_capacity(4);
+    let mut tree = Builder {
+        nodes: Vec::new(),
+        open_small: [(0, 0); 16],
+        open_len: 0,
+        open_big: Vec::new(),
+    };
     // The attributes of one start tag: on the stack unless there are many.
     let mut raw_small: [(&'a str, &'a str); 16] = [("", ""); 16];
     let mut raw_big: Vec<(&'a str, &'a str)> = Vec::new();
@@ -706,7 +820,7 @@ pub(crate) fn build_element<'a>(
         };
         if c != b'<' {
             let j = memchr::memchr(b'<', &b[i..]).map_or(b.len(), |p| i + p);
-            push_text(&mut stack, s.get(i..j).unwrap_or(""), false);
+            tree.push_text(s.get(i..j).unwrap_or(""), false);
             i = j;
             continue;
         }
@@ -715,18 +829,17 @@ pub(crate) fn build_element<'a>(
                 let gt = memchr::memchr(b'>', &b[i..])
                     .map(|p| i + p)
                     .ok_or_else(|| broken(offset, i))?;
-                let (el, nsl) = stack.pop().ok_or_else(|| broken(offset, i))?;
+                let (nsl, root) = tree.close().ok_or_else(|| broken(offset, i))?;
                 ns.truncate(nsl);
                 i = gt + 1;
-                match stack.last_mut() {
-                    Some((parent, _)) => parent.children.push(Node::Element(el)),
-                    None => return Ok(el),
+                if let Some(el) = root {
+                    return Ok(el);
                 }
             }
             Some(b'!') => {
                 let start = i + 9;
                 let end = find(start, b"]]>").ok_or_else(|| broken(offset, i))?;
-                push_text(&mut stack, s.get(start..end).unwrap_or(""), true);
+                tree.push_text(s.get(start..end).unwrap_or(""), true);
                 i = end + 3;
             }
             _ => {
@@ -740,6 +853,8 @@ pub(crate) fn build_element<'a>(
                 let mut raw_len = 0usize;
                 raw_big.clear();
                 let mut k = name_end;
+                let mut plain_attrs = 0usize;
+                let mut decls = false;
                 let empty = loop {
                     k = skip_ws(k);
                     match b.get(k) {
@@ -760,6 +875,11 @@ pub(crate) fn build_element<'a>(
                         .map(|p| k + p)
                         .ok_or_else(|| broken(offset, k))?;
                     let aname = s.get(k..an_end).ok_or_else(|| broken(offset, k))?;
+                    if is_decl(aname) {
+                        decls = true;
+                    } else {
+                        plain_attrs += 1;
+                    }
                     k = skip_ws(an_end) + 1;
                     k = skip_ws(k);
                     let q = *b.get(k).ok_or_else(|| broken(offset, k))?;
@@ -784,71 +904,76 @@ pub(crate) fn build_element<'a>(
                 } else {
                     &raw_big
                 };
-                let nsl = ns.len();
-                for &(n, v) in raw_attrs {
-                    let prefix = if n == "xmlns" {
-                        ""
-                    } else if let Some(p) = n.strip_prefix("xmlns:") {
-                        p
-                    } else {
-                        continue;
-                    };
-                    let uri = if needs_unescape(v.as_bytes(), true) {
-                        let mut u = String::new();
-                        unescape_str(v, true, &mut u);
-                        Cow::Owned(u)
-                    } else {
-                        Cow::Borrowed(v)
-                    };
-                    ns.push((prefix, uri));
+                let nsl = ns.len;
+                if decls {
+                    for &(n, v) in raw_attrs {
+                        let prefix = if n == "xmlns" {
+                            ""
+                        } else if let Some(p) = n.strip_prefix("xmlns:") {
+                            p
+                        } else {
+                            continue;
+                        };
+                        ns.push((prefix, cow_unescaped(v, true)));
+                    }
                 }
                 let (prefix, local) = split_qname(qname);
-                let namespace = lookup(&ns, ctx, ctx_default, prefix);
+                let namespace = ns.lookup(ctx, ctx_default, prefix);
                 let mut el = Element::new(namespace, local);
-                let plain_attrs = raw_attrs
-                    .iter()
-                    .filter(|(n, _)| {
-                        !n.starts_with("xmlns") || !matches!(n.as_bytes().get(5), None | Some(b':'))
-                    })
-                    .count();
-                el.attributes.reserve_exact(plain_attrs);
-                for &(n, v) in raw_attrs {
-                    if n == "xmlns" || n.starts_with("xmlns:") {
-                        continue;
+                if plain_attrs > 0 {
+                    el.attributes.reserve_exact(plain_attrs);
+                    for &(n, v) in raw_attrs {
+                        if is_decl(n) {
+                            continue;
+                        }
+                        let (p, name) = split_qname(n);
+                        let namespace = if p.is_empty() {
+                            Cow::Borrowed("")
+                        } else {
+                            ns.lookup(ctx, ctx_default, p)
+                        };
+                        el.attributes.push(Attribute {
+                            namespace,
+                            name: Cow::Borrowed(name),
+                            value: cow_unescaped(v, true),
+                        });
                     }
-                    let (p, name) = split_qname(n);
-                    let namespace = if p.is_empty() {
-                        Cow::Borrowed("")
-                    } else {
-                        lookup(&ns, ctx, ctx_default, p)
-                    };
-                    let value = if needs_unescape(v.as_bytes(), true) {
-                        let mut value = String::with_capacity(v.len());
-                        unescape_str(v, true, &mut value);
-                        Cow::Owned(value)
-                    } else {
-                        Cow::Borrowed(v)
-                    };
-                    el.attributes.push(Attribute {
-                        namespace,
-                        name: Cow::Borrowed(name),
-                        value,
-                    });
                 }
                 i = k;
                 if empty {
                     ns.truncate(nsl);
-                    match stack.last_mut() {
-                        Some((parent, _)) => parent.children.push(Node::Element(el)),
-                        None => return Ok(el),
+                    if let Some(root) = tree.push_leaf(el) {
+                        return Ok(root);
                     }
                 } else {
-                    if stack.len() >= limits.max_depth {
+                    if tree.open_len >= limits.max_depth {
                         return Err(Error::new(ErrorKind::TooDeep, offset + i as u64));
                     }
-                    stack.push((el, nsl));
+                    if tree.nodes.capacity() == 0 {
+                        // One allocation for the nodes of most stanzas.
+                        tree.nodes.reserve(b.len() / 48 + 4);
+                    }
+                    tree.push_open(el, nsl);
                 }
             }
         }
+    }
+}
+
+/// Whether an attribute name is a namespace declaration (`xmlns` or `xmlns:p`).
+#[inline]
+fn is_decl(n: &str) -> bool {
+    n.starts_with("xmlns") && matches!(n.as_bytes().get(5), None | Some(b':'))
+}
+
+/// A text or attribute value with references expanded, borrowed when there are none.
+#[inline]
+fn cow_unescaped(v: &str, attr: bool) -> Cow<'_, str> {
+    if needs_unescape(v.as_bytes(), attr) {
+        let mut u = String::with_capacity(v.len());
+        unescape_str(v, attr, &mut u);
+        Cow::Owned(u)
+    } else {
+        Cow::Borrowed(v)
     }
 }
