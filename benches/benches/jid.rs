@@ -1,7 +1,10 @@
 //! JID parse + prepare: `xmpp-jid` against the `jid` crate (xmpp-rs), per input class.
 //!
 //! One iteration parses every JID of a class; divide the time by the class size for the
-//! cost of one JID (the sizes are printed before the runs).
+//! cost of one JID (the sizes are printed before the runs). The unit measured is "parse a
+//! `&str` into a JID with full validation, then drop it", for both libraries; the
+//! iteration, `black_box` and counting around it cost under 1 ns per JID (measured with an
+//! empty body), so they do not blur the comparison.
 #![allow(missing_docs)]
 
 use std::hint::black_box;
