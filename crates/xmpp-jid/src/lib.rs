@@ -292,7 +292,9 @@ const fn fast_classes() -> [u8; 256] {
 static FAST: [u8; 256] = fast_classes();
 
 /// Recognizes input that is already canonical plain ASCII and returns its separator
-/// positions; anything else (`None`) goes through [`parse_general`], which gives the same
+/// positions; anything else (`Err`, `true` when the first byte refused was an upper-case
+/// letter before the first `/`) goes through [`parse_fast_folded`] or [`parse_general`],
+/// which give the same
 /// result for every input this accepts (property-tested below, and checked by the fuzz
 /// target). The fast path may refuse more than it must (a node holding `..`, say): it only
 /// has to be exact on what it accepts.
@@ -306,7 +308,7 @@ static FAST: [u8; 256] = fast_classes();
 /// prohibits only the controls among ASCII and maps none, RFC 3920 B.5): one branch-free
 /// fold.
 #[inline(always)]
-fn parse_fast(input: &str) -> Option<(Pos, Pos)> {
+fn parse_fast(input: &str) -> Result<(Pos, Pos), bool> {
     let bytes = input.as_bytes();
     let mut rest = bytes;
     // Position of the '@' (0: none yet; a node is never empty, so 0 is never an '@'
@@ -330,7 +332,7 @@ fn parse_fast(input: &str) -> Option<(Pos, Pos)> {
             DOT => {
                 // 1 ..= 63 octets; an empty label wraps around to a huge length.
                 if (i - label_start).wrapping_sub(1) >= 63 {
-                    return None;
+                    return Err(false);
                 }
                 label_start = i + 1;
             }
@@ -341,7 +343,8 @@ fn parse_fast(input: &str) -> Option<(Pos, Pos)> {
                 label_start = i + 1;
             }
             SLASH => break i,
-            _ => return None,
+            // Upper case before the first '/' may need nothing but folding.
+            _ => return Err(b.is_ascii_uppercase()),
         }
         rest = tail;
     };
@@ -351,30 +354,30 @@ fn parse_fast(input: &str) -> Option<(Pos, Pos)> {
         || at > MAX_PART_LEN
         || head_end - domain_start > MAX_PART_LEN
     {
-        return None;
+        return Err(false);
     }
     // A domain of digits and dots may be an IPv4 literal: left to the general path. A
     // domain name's last label seldom ends in a digit, so this scan seldom runs.
-    let domain = bytes.get(domain_start..head_end)?;
+    let domain = bytes.get(domain_start..head_end).ok_or(false)?;
     if domain.last().is_some_and(u8::is_ascii_digit)
         && domain.iter().all(|&b| b.is_ascii_digit() || b == b'.')
     {
-        return None;
+        return Err(false);
     }
     let slash = if head_end < bytes.len() {
-        let resource = bytes.get(head_end + 1..)?;
+        let resource = bytes.get(head_end + 1..).ok_or(false)?;
         // Printable ASCII: 0x20 ..= 0x7E.
         let bad = resource
             .iter()
             .fold(0u8, |bad, &b| bad | u8::from(b.wrapping_sub(0x20) >= 0x5F));
         if resource.is_empty() || resource.len() > MAX_PART_LEN || bad != 0 {
-            return None;
+            return Err(false);
         }
         pos(head_end)
     } else {
         None
     };
-    Some((pos(at), slash))
+    Ok((pos(at), slash))
 }
 
 /// Short ASCII input that is canonical once its node and domain are lower-cased: for
@@ -385,9 +388,6 @@ fn parse_fast(input: &str) -> Option<(Pos, Pos)> {
 #[inline]
 fn parse_fast_folded(input: &str) -> Option<Parsed> {
     let bytes = input.as_bytes();
-    if !bytes.iter().any(u8::is_ascii_uppercase) {
-        return None;
-    }
     let mut buf = [0u8; repr::INLINE];
     let folded = buf.get_mut(..bytes.len())?;
     let mut head = true;
@@ -397,7 +397,7 @@ fn parse_fast_folded(input: &str) -> Option<Parsed> {
     }
     // Lower-casing ASCII bytes keeps UTF-8 valid; the fast path refuses non-ASCII anyway.
     let folded = std::str::from_utf8(folded).ok()?;
-    let (at, slash) = parse_fast(folded)?;
+    let (at, slash) = parse_fast(folded).ok()?;
     Some(Parsed {
         s: Repr::new(folded),
         at,
@@ -407,21 +407,21 @@ fn parse_fast_folded(input: &str) -> Option<Parsed> {
 
 /// Splits per RFC 3920 §3.1 and prepares each part.
 fn parse(input: &str) -> Result<Parsed, Error> {
-    if let Some((at, slash)) = parse_fast(input) {
-        return Ok(Parsed {
+    match parse_fast(input) {
+        Ok((at, slash)) => Ok(Parsed {
             s: Repr::new(input),
             at,
             slash,
-        });
+        }),
+        Err(upper) => parse_slow(input, upper),
     }
-    parse_slow(input)
 }
 
 /// Input that is not canonical: case folding alone, or the general path. Kept out of
 /// line so that the canonical fast path stays small.
 #[inline(never)]
-fn parse_slow(input: &str) -> Result<Parsed, Error> {
-    if let Some(parsed) = parse_fast_folded(input) {
+fn parse_slow(input: &str, upper: bool) -> Result<Parsed, Error> {
+    if let Some(parsed) = upper.then(|| parse_fast_folded(input)).flatten() {
         return Ok(parsed);
     }
     parse_general(input)
@@ -657,14 +657,17 @@ impl Jid {
     /// Parses and prepares a JID.
     pub fn parse(input: &str) -> Result<Self, Error> {
         // The canonical fast path builds the JID in place (see [`parse_fast`]).
-        if let Some((at, slash)) = parse_fast(input) {
-            return Ok(Jid {
-                inner: Repr::new(input),
-                at,
-                slash,
-            });
-        }
-        let Parsed { s, at, slash } = parse_slow(input)?;
+        let upper = match parse_fast(input) {
+            Ok((at, slash)) => {
+                return Ok(Jid {
+                    inner: Repr::new(input),
+                    at,
+                    slash,
+                });
+            }
+            Err(upper) => upper,
+        };
+        let Parsed { s, at, slash } = parse_slow(input, upper)?;
         Ok(Jid {
             inner: s,
             at,
@@ -861,7 +864,7 @@ pub mod fuzz {
             return;
         };
         // The fast path accepts only what the general path leaves unchanged.
-        if let Some((at, slash)) = super::parse_fast(s) {
+        if let Ok((at, slash)) = super::parse_fast(s) {
             let general = super::parse_general(s);
             assert!(
                 general
@@ -905,7 +908,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn check_fast_agrees(s: &str) -> Result<(), TestCaseError> {
-        if let Some((at, slash)) = parse_fast(s) {
+        if let Ok((at, slash)) = parse_fast(s) {
             let general = parse_general(s);
             prop_assert!(
                 general.is_ok(),
@@ -993,13 +996,13 @@ mod tests {
         ] {
             assert!(check_fast_agrees(s).is_ok(), "{s}");
         }
-        assert!(parse_fast("juliet@example.com/balcony").is_some());
-        assert!(parse_fast("1.2.3.4").is_none());
-        assert!(parse_fast(&format!("a@{}", "b".repeat(64))).is_none());
-        assert!(parse_fast(&format!("a@{}", "b".repeat(63))).is_some());
-        assert!(parse_fast(&format!("a@{}.c", "b".repeat(64))).is_none());
-        assert!(parse_fast(&format!("{}.c/r", "b".repeat(63))).is_some());
-        assert!(parse_fast("a@b.c/r").is_some());
+        assert!(parse_fast("juliet@example.com/balcony").is_ok());
+        assert!(parse_fast("1.2.3.4").is_err());
+        assert!(parse_fast(&format!("a@{}", "b".repeat(64))).is_err());
+        assert!(parse_fast(&format!("a@{}", "b".repeat(63))).is_ok());
+        assert!(parse_fast(&format!("a@{}.c", "b".repeat(64))).is_err());
+        assert!(parse_fast(&format!("{}.c/r", "b".repeat(63))).is_ok());
+        assert!(parse_fast("a@b.c/r").is_ok());
         for (input, folded) in [
             ("Juliet@Example.COM/Balcony", "juliet@example.com/Balcony"),
             ("EXAMPLE.ORG", "example.org"),
@@ -1011,7 +1014,10 @@ mod tests {
             );
         }
         // Already canonical, too long to fold inline, or not only a matter of case.
-        assert!(parse_fast_folded("juliet@example.com").is_none());
+        assert!(
+            parse_fast_folded("juliet@example.com/r")
+                .is_some_and(|p| p.s.as_str() == "juliet@example.com/r")
+        );
         assert!(parse_fast_folded(&format!("A@{}", "b".repeat(60))).is_none());
         assert!(parse_fast_folded("A B@example.com").is_none());
         assert!(parse_fast_folded("A@[::1]").is_none());
