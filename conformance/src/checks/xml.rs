@@ -197,7 +197,7 @@ fn default_namespaces_both() -> Outcome {
             "<stream:stream xmlns='{ns}' xmlns:stream='{STREAMS}'><message to='a@b' from='c@d'/>"
         );
         let els = parse(input.as_bytes()).map_err(|e| format!("{ns}: {e}"))?;
-        if els.first().map(|e| e.namespace.as_ref()) != Some(ns) {
+        if els.first().map(|e| e.namespace()) != Some(ns) {
             return Err(format!("{ns}: stanza namespace not resolved"));
         }
     }
@@ -237,7 +237,7 @@ fn dialback_namespace() -> Outcome {
     let els = parse(format!("{S2S}<db:result to='a' from='b'>key</db:result>").as_bytes())
         .map_err(|e| e.to_string())?;
     match els.first() {
-        Some(e) if e.namespace == "jabber:server:dialback" && e.name == "result" => Ok(()),
+        Some(e) if e.is("jabber:server:dialback", "result") => Ok(()),
         other => Err(format!("dialback element read as {other:?}")),
     }
 }
@@ -309,7 +309,7 @@ fn utf8_supported() -> Outcome {
     let text = els
         .first()
         .and_then(|m| m.elements().next())
-        .map(Element::text);
+        .map(|b| b.text());
     if text.as_deref() != Some("\u{e9}\u{4e2d}\u{1f600}") {
         return Err(format!("UTF-8 text read as {text:?}"));
     }
@@ -390,7 +390,7 @@ fn stream_error_element() -> Outcome {
     )
     .map_err(|e| e.to_string())?;
     match els.first() {
-        Some(e) if e.namespace == STREAMS && e.name == "error" => Ok(()),
+        Some(e) if e.is(STREAMS, "error") => Ok(()),
         other => Err(format!("{other:?}")),
     }
 }
@@ -451,7 +451,7 @@ fn lang_rfc3066() -> Outcome {
         )?;
     }
     let mut el = Element::new("jabber:client", "message");
-    el.attributes.push(xmpp_xml::Attribute {
+    el.push_attr(xmpp_xml::Attribute {
         namespace: xmpp_xml::XML_NS.into(),
         name: "lang".into(),
         value: "en_US".into(),
@@ -475,7 +475,7 @@ fn stream_prefix_other_accepted() -> Outcome {
          <s:features/><s:error/></s:stream>"
     );
     let els = parse(s.as_bytes()).map_err(|e| format!("s: prefix refused: {e}"))?;
-    if els.len() != 2 || els.iter().any(|e| e.namespace != STREAMS) {
+    if els.len() != 2 || els.iter().any(|e| e.namespace() != STREAMS) {
         return Err(format!("s: prefixed children read as {els:?}"));
     }
     refused(
@@ -514,7 +514,7 @@ fn dialback_prefix_other_accepted() -> Outcome {
         <d:verify to='a' from='b' id='1'>k</d:verify>";
     let els = parse(s.as_bytes()).map_err(|e| format!("d: prefix refused: {e}"))?;
     match els.first() {
-        Some(e) if e.namespace == "jabber:server:dialback" && e.name == "verify" => {}
+        Some(e) if e.is("jabber:server:dialback", "verify") => {}
         other => return Err(format!("d:verify read as {other:?}")),
     }
     refused(

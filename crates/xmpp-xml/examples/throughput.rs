@@ -20,7 +20,7 @@ fn run(data: &[u8], tree: bool) -> (u64, u64) {
                 }
                 if tree {
                     let el = s.to_element().expect("tree");
-                    attrs += el.children.len() as u64;
+                    attrs += el.children().count() as u64;
                 }
             }
         }

@@ -1,6 +1,7 @@
 //! The element tree, built on demand from validated bytes, and the writer.
 
 use std::borrow::Cow;
+use std::fmt;
 
 use crate::chars::{is_char, is_language_tag, is_ncname, is_ws};
 use crate::error::{Error, ErrorKind, WriteError};
@@ -8,22 +9,58 @@ use crate::escape::{needs_unescape, unescape_str};
 use crate::parser::{CLIENT_NS, DIALBACK_NS, Limits, SERVER_NS, STREAMS_NS, XML_NS, XMLNS_NS};
 use crate::stanza::NsContext;
 
-/// An XML element with its namespace resolved. Namespace declarations are not attributes:
-/// the writer emits them where needed.
+/// An XML element with its whole subtree, namespaces resolved. Namespace declarations are
+/// not attributes: the writer emits them where needed.
 ///
-/// Built from a stanza, the strings borrow the stanza's bytes wherever no reference had to
-/// be expanded, so building a tree costs little more than its vectors;
-/// [`Element::into_owned`] detaches it from the parser.
-#[derive(Debug, Default)]
+/// The tree is stored flat: every element and text of the subtree in one vector in
+/// document order, every attribute in another, so a tree costs two allocations however
+/// many elements it has (plus the rare strings that needed expanding), and cloning,
+/// comparing and dropping never recurse. Built from a stanza ([`crate::Stanza::to_element`]),
+/// the strings borrow the stanza's bytes wherever no reference had to be expanded;
+/// [`Element::into_owned`] detaches the tree from the parser.
+///
+/// Read it through the accessors ([`Element::name`], [`Element::attr`],
+/// [`Element::children`], [`Element::child`], [`Element::text`], ...), which child
+/// elements offer as well ([`ElementRef`]); build one with [`Element::new`] and the
+/// `with_*` / `push_*` methods.
+///
+/// ```
+/// use xmpp_xml::{Element, Node};
+///
+/// let msg = Element::new("jabber:client", "message")
+///     .with_attr("to", "juliet@example.com")
+///     .with_child(Element::new("jabber:client", "body").with_text("Wherefore?"));
+/// assert_eq!(msg.attr("to"), Some("juliet@example.com"));
+/// let body = msg.child("jabber:client", "body").expect("body");
+/// assert_eq!(body.text(), "Wherefore?");
+/// assert!(matches!(msg.children().next(), Some(Node::Element(e)) if e.name() == "body"));
+/// assert_eq!(
+///     msg.to_xml()?,
+///     "<message xmlns='jabber:client' to='juliet@example.com'><body>Wherefore?</body></message>"
+/// );
+/// # Ok::<(), xmpp_xml::WriteError>(())
+/// ```
+#[derive(Clone)]
 pub struct Element<'a> {
-    /// The namespace name; `""` for none.
-    pub namespace: Cow<'a, str>,
-    /// The local name.
-    pub name: Cow<'a, str>,
-    /// Attributes in document order.
-    pub attributes: Vec<Attribute<'a>>,
-    /// Child elements and text, in document order.
-    pub children: Vec<Node<'a>>,
+    /// The root at index 0, then its subtree in document order.
+    nodes: Vec<Slot<'a>>,
+    /// The attributes of every element, each element's in one run.
+    attrs: Vec<Attribute<'a>>,
+}
+
+/// One element or text of a flat tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Slot<'a> {
+    Element {
+        namespace: Cow<'a, str>,
+        name: Cow<'a, str>,
+        /// First attribute in the tree's attribute vector, and how many.
+        attrs: u32,
+        attr_len: u32,
+        /// Index just past the element's subtree.
+        end: u32,
+    },
+    Text(Cow<'a, str>),
 }
 
 /// One attribute.
@@ -48,196 +85,138 @@ impl Attribute<'_> {
     }
 }
 
-/// A child of an element.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Node<'a> {
+/// A child of an element, borrowed from its tree.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Node<'t> {
     /// A child element.
-    Element(Element<'a>),
+    Element(ElementRef<'t>),
     /// Character data (CDATA sections included), references expanded.
-    Text(Cow<'a, str>),
+    Text(&'t str),
 }
 
-impl<'a> Element<'a> {
-    fn shallow_clone(&self) -> Element<'a> {
-        Element {
-            namespace: self.namespace.clone(),
-            name: self.name.clone(),
-            attributes: self.attributes.clone(),
-            children: Vec::with_capacity(self.children.len()),
+/// An element inside a tree (the root or any descendant): the same accessors as
+/// [`Element`], borrowed. Cheap to copy.
+#[derive(Clone, Copy)]
+pub struct ElementRef<'t> {
+    nodes: &'t [Slot<'t>],
+    attrs: &'t [Attribute<'t>],
+    at: usize,
+}
+
+/// The children of an element, in document order.
+#[derive(Debug, Clone)]
+pub struct Children<'t> {
+    nodes: &'t [Slot<'t>],
+    attrs: &'t [Attribute<'t>],
+    next: usize,
+    end: usize,
+}
+
+impl<'t> Iterator for Children<'t> {
+    type Item = Node<'t>;
+
+    fn next(&mut self) -> Option<Node<'t>> {
+        if self.next >= self.end {
+            return None;
         }
-    }
-
-    fn shallow_eq(&self, other: &Element<'_>) -> bool {
-        self.namespace == other.namespace
-            && self.name == other.name
-            && self.attributes == other.attributes
-            && self.children.len() == other.children.len()
-    }
-}
-
-/// Cloning is iterative, like dropping.
-impl Clone for Element<'_> {
-    fn clone(&self) -> Self {
-        let mut stack = vec![(self.shallow_clone(), self.children.iter())];
-        loop {
-            let Some(top) = stack.last_mut() else {
-                return Element::default();
-            };
-            match top.1.next() {
-                Some(Node::Text(t)) => top.0.children.push(Node::Text(t.clone())),
-                Some(Node::Element(e)) => stack.push((e.shallow_clone(), e.children.iter())),
-                None => {
-                    let Some((done, _)) = stack.pop() else {
-                        return Element::default();
-                    };
-                    match stack.last_mut() {
-                        Some(parent) => parent.0.children.push(Node::Element(done)),
-                        None => return done,
-                    }
-                }
+        let at = self.next;
+        match self.nodes.get(at)? {
+            Slot::Text(t) => {
+                self.next = at + 1;
+                Some(Node::Text(t))
+            }
+            Slot::Element { end, .. } => {
+                self.next = (*end as usize).max(at + 1);
+                Some(Node::Element(ElementRef {
+                    nodes: self.nodes,
+                    attrs: self.attrs,
+                    at,
+                }))
             }
         }
     }
 }
 
-/// Comparison is iterative, like dropping.
-impl PartialEq<Element<'_>> for Element<'_> {
-    fn eq(&self, other: &Element<'_>) -> bool {
-        if !self.shallow_eq(other) {
-            return false;
-        }
-        let mut stack = vec![(self.children.iter(), other.children.iter())];
-        while let Some((a, b)) = stack.last_mut() {
-            match (a.next(), b.next()) {
-                (None, None) => {
-                    stack.pop();
-                }
-                (Some(Node::Text(x)), Some(Node::Text(y))) => {
-                    if x != y {
-                        return false;
-                    }
-                }
-                (Some(Node::Element(x)), Some(Node::Element(y))) => {
-                    if !x.shallow_eq(y) {
-                        return false;
-                    }
-                    stack.push((x.children.iter(), y.children.iter()));
-                }
-                _ => return false,
+impl<'t> ElementRef<'t> {
+    fn parts(&self) -> (&'t str, &'t str, &'t [Attribute<'t>], usize) {
+        match self.nodes.get(self.at) {
+            Some(Slot::Element {
+                namespace,
+                name,
+                attrs,
+                attr_len,
+                end,
+            }) => {
+                let a = *attrs as usize;
+                let list = self.attrs.get(a..a + *attr_len as usize).unwrap_or(&[]);
+                (namespace, name, list, *end as usize)
             }
-        }
-        true
-    }
-}
-
-impl Eq for Element<'_> {}
-
-thread_local! {
-    /// How many element drops are in progress on this thread's stack.
-    static DROP_DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
-}
-
-/// Nesting the drop glue may reach before dropping turns iterative.
-const RECURSIVE_DROP_DEPTH: u32 = 64;
-
-/// Dropping a tree cannot exhaust the call stack: shallow trees (every stanza in practice)
-/// are dropped by the ordinary drop glue, and below a fixed nesting the rest is torn down
-/// iteratively.
-impl Drop for Element<'_> {
-    fn drop(&mut self) {
-        if self.children.is_empty() {
-            return;
-        }
-        let depth = DROP_DEPTH.with(std::cell::Cell::get);
-        if depth < RECURSIVE_DROP_DEPTH {
-            DROP_DEPTH.with(|d| d.set(depth + 1));
-            drop(std::mem::take(&mut self.children));
-            DROP_DEPTH.with(|d| d.set(depth));
-            return;
-        }
-        let mut stack: Vec<Element<'_>> = Vec::new();
-        for n in self.children.drain(..) {
-            if let Node::Element(e) = n {
-                stack.push(e);
-            }
-        }
-        while let Some(mut e) = stack.pop() {
-            for n in e.children.drain(..) {
-                if let Node::Element(c) = n {
-                    stack.push(c);
-                }
-            }
-        }
-    }
-}
-
-impl<'a> Element<'a> {
-    /// An element without attributes or children.
-    pub fn new(namespace: impl Into<Cow<'a, str>>, name: impl Into<Cow<'a, str>>) -> Self {
-        Element {
-            namespace: namespace.into(),
-            name: name.into(),
-            attributes: Vec::new(),
-            children: Vec::new(),
+            _ => ("", "", &[], self.at + 1),
         }
     }
 
-    /// Adds an attribute without namespace (builder style).
-    pub fn with_attr(
-        mut self,
-        name: impl Into<Cow<'a, str>>,
-        value: impl Into<Cow<'a, str>>,
-    ) -> Self {
-        self.attributes.push(Attribute {
-            namespace: Cow::Borrowed(""),
-            name: name.into(),
-            value: value.into(),
-        });
-        self
+    /// The namespace name; `""` for none.
+    pub fn namespace(&self) -> &'t str {
+        self.parts().0
     }
 
-    /// Adds a child element (builder style).
-    pub fn with_child(mut self, child: Element<'a>) -> Self {
-        self.children.push(Node::Element(child));
-        self
+    /// The local name.
+    pub fn name(&self) -> &'t str {
+        self.parts().1
     }
 
-    /// Adds text (builder style).
-    pub fn with_text(mut self, text: impl Into<Cow<'a, str>>) -> Self {
-        self.children.push(Node::Text(text.into()));
-        self
+    /// The attributes in document order.
+    pub fn attributes(&self) -> &'t [Attribute<'t>] {
+        self.parts().2
     }
 
     /// The value of the attribute without namespace with this local name.
-    pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attributes
+    pub fn attr(&self, name: &str) -> Option<&'t str> {
+        self.attr_ns("", name)
+    }
+
+    /// The value of the attribute with this namespace and local name, such as
+    /// ([`crate::XML_NS`], `"lang"`).
+    pub fn attr_ns(&self, namespace: &str, name: &str) -> Option<&'t str> {
+        self.attributes()
             .iter()
-            .find(|a| a.namespace.is_empty() && a.name == name)
+            .find(|a| a.namespace == namespace && a.name == name)
             .map(|a| a.value.as_ref())
     }
 
     /// Whether the element has this namespace and local name.
     pub fn is(&self, namespace: &str, name: &str) -> bool {
-        self.namespace == namespace && self.name == name
+        let (ns, n, _, _) = self.parts();
+        ns == namespace && n == name
+    }
+
+    /// The child elements and texts.
+    pub fn children(&self) -> Children<'t> {
+        Children {
+            nodes: self.nodes,
+            attrs: self.attrs,
+            next: self.at + 1,
+            end: self.parts().3,
+        }
     }
 
     /// The child elements.
-    pub fn elements(&self) -> impl Iterator<Item = &Element<'a>> {
-        self.children.iter().filter_map(|n| match n {
+    pub fn elements(&self) -> impl Iterator<Item = ElementRef<'t>> + use<'t> {
+        self.children().filter_map(|n| match n {
             Node::Element(e) => Some(e),
             Node::Text(_) => None,
         })
     }
 
     /// The first child element with this namespace and local name.
-    pub fn child(&self, namespace: &str, name: &str) -> Option<&Element<'a>> {
+    pub fn child(&self, namespace: &str, name: &str) -> Option<ElementRef<'t>> {
         self.elements().find(|e| e.is(namespace, name))
     }
 
     /// The direct text children, concatenated (borrowed when there is at most one).
-    pub fn text(&self) -> Cow<'_, str> {
-        let mut texts = self.children.iter().filter_map(|n| match n {
-            Node::Text(t) => Some(t.as_ref()),
+    pub fn text(&self) -> Cow<'t, str> {
+        let mut texts = self.children().filter_map(|n| match n {
+            Node::Text(t) => Some(t),
             Node::Element(_) => None,
         });
         let Some(first) = texts.next() else {
@@ -254,46 +233,383 @@ impl<'a> Element<'a> {
         }
     }
 
-    /// The same tree owning all its strings, detached from the parser's buffer.
-    /// Iterative: the depth of the tree never reaches the call stack.
-    pub fn into_owned(mut self) -> Element<'static> {
-        let mut stack = vec![self.take_shallow()];
-        loop {
-            let Some(top) = stack.last_mut() else {
-                return Element::default();
-            };
-            match top.1.next() {
-                Some(Node::Text(t)) => top.0.children.push(Node::Text(Cow::Owned(t.into_owned()))),
-                Some(Node::Element(mut e)) => {
-                    let frame = e.take_shallow();
-                    stack.push(frame);
-                }
-                None => {
-                    let Some((done, _)) = stack.pop() else {
-                        return Element::default();
-                    };
-                    match stack.last_mut() {
-                        Some(parent) => parent.0.children.push(Node::Element(done)),
-                        None => return done,
+    /// The subtree as a tree of its own, owning its strings.
+    pub fn to_owned_element(&self) -> Element<'static> {
+        let end = self.parts().3;
+        let slots = self.nodes.get(self.at..end).unwrap_or(&[]);
+        let first_attr = slots.iter().find_map(|s| match s {
+            Slot::Element { attrs, .. } => Some(*attrs),
+            Slot::Text(_) => None,
+        });
+        let base = first_attr.unwrap_or(0);
+        let shift = self.at as u32;
+        let mut el = Element {
+            nodes: Vec::with_capacity(slots.len()),
+            attrs: Vec::new(),
+        };
+        for s in slots {
+            el.nodes.push(match s {
+                Slot::Text(t) => Slot::Text(Cow::Owned(t.to_string())),
+                Slot::Element {
+                    namespace,
+                    name,
+                    attrs,
+                    attr_len,
+                    end,
+                } => {
+                    let a = *attrs as usize;
+                    for at in self.attrs.get(a..a + *attr_len as usize).unwrap_or(&[]) {
+                        el.attrs.push(at.clone().into_owned());
                     }
+                    Slot::Element {
+                        namespace: Cow::Owned(namespace.to_string()),
+                        name: Cow::Owned(name.to_string()),
+                        attrs: attrs - base,
+                        attr_len: *attr_len,
+                        end: end - shift,
+                    }
+                }
+            });
+        }
+        el
+    }
+
+    /// Serializes the element as a standalone fragment; see [`Element::write_to`].
+    pub fn write_to(&self, out: &mut Vec<u8>) -> Result<(), WriteError> {
+        self.write_in(out, "")
+    }
+
+    /// Serializes the element for a context whose default namespace is `default_ns`; see
+    /// [`Element::write_in`].
+    pub fn write_in(&self, out: &mut Vec<u8>, default_ns: &str) -> Result<(), WriteError> {
+        let start = out.len();
+        let r = write_tree(*self, out, default_ns);
+        if r.is_err() {
+            out.truncate(start);
+        }
+        r
+    }
+}
+
+/// Equal when the namespaces, names, attributes (in order) and children are.
+/// Iterative, whatever the depth.
+impl PartialEq<ElementRef<'_>> for ElementRef<'_> {
+    fn eq(&self, other: &ElementRef<'_>) -> bool {
+        let a = self.nodes.get(self.at..self.parts().3).unwrap_or(&[]);
+        let b = other.nodes.get(other.at..other.parts().3).unwrap_or(&[]);
+        if a.len() != b.len() {
+            return false;
+        }
+        a.iter()
+            .enumerate()
+            .zip(b.iter().enumerate())
+            .all(|((i, x), (j, y))| match (x, y) {
+                (Slot::Text(s), Slot::Text(t)) => s == t,
+                (
+                    Slot::Element {
+                        namespace: n1,
+                        name: m1,
+                        end: e1,
+                        ..
+                    },
+                    Slot::Element {
+                        namespace: n2,
+                        name: m2,
+                        end: e2,
+                        ..
+                    },
+                ) => {
+                    let ea = ElementRef {
+                        nodes: self.nodes,
+                        attrs: self.attrs,
+                        at: self.at + i,
+                    };
+                    let eb = ElementRef {
+                        nodes: other.nodes,
+                        attrs: other.attrs,
+                        at: other.at + j,
+                    };
+                    n1 == n2
+                        && m1 == m2
+                        && (*e1 as usize).wrapping_sub(self.at + i)
+                            == (*e2 as usize).wrapping_sub(other.at + j)
+                        && ea.attributes() == eb.attributes()
+                }
+                _ => false,
+            })
+    }
+}
+
+impl Eq for ElementRef<'_> {}
+
+impl PartialEq<Element<'_>> for Element<'_> {
+    fn eq(&self, other: &Element<'_>) -> bool {
+        self.as_ref() == other.as_ref()
+    }
+}
+
+impl Eq for Element<'_> {}
+
+/// Shows the element as the XML it stands for (references not re-escaped), one line.
+/// Iterative, whatever the depth.
+impl fmt::Debug for ElementRef<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let end = self.parts().3;
+        let mut open: Vec<(usize, &str)> = Vec::new();
+        f.write_str("Element(")?;
+        for i in self.at..end {
+            while let Some(&(e, name)) = open.last() {
+                if e > i {
+                    break;
+                }
+                write!(f, "</{name}>")?;
+                open.pop();
+            }
+            let el = ElementRef { at: i, ..*self };
+            match self.nodes.get(i) {
+                Some(Slot::Text(t)) => write!(f, "{t:?}")?,
+                Some(Slot::Element { end, .. }) => {
+                    write!(f, "<{{{}}}{}", el.namespace(), el.name())?;
+                    for a in el.attributes() {
+                        write!(f, " {{{}}}{}={:?}", a.namespace, a.name, a.value)?;
+                    }
+                    if *end as usize > i + 1 {
+                        f.write_str(">")?;
+                        open.push((*end as usize, el.name()));
+                    } else {
+                        f.write_str("/>")?;
+                    }
+                }
+                None => {}
+            }
+        }
+        while let Some((_, name)) = open.pop() {
+            write!(f, "</{name}>")?;
+        }
+        f.write_str(")")
+    }
+}
+
+impl fmt::Debug for Element<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.as_ref(), f)
+    }
+}
+
+impl Default for Element<'_> {
+    /// An element without namespace, name, attributes or children.
+    fn default() -> Self {
+        Element::new("", "")
+    }
+}
+
+impl<'a> Element<'a> {
+    /// An element without attributes or children.
+    pub fn new(namespace: impl Into<Cow<'a, str>>, name: impl Into<Cow<'a, str>>) -> Self {
+        Element {
+            nodes: vec![Slot::Element {
+                namespace: namespace.into(),
+                name: name.into(),
+                attrs: 0,
+                attr_len: 0,
+                end: 1,
+            }],
+            attrs: Vec::new(),
+        }
+    }
+
+    /// The root as a borrowed view (what child elements are as well).
+    pub fn as_ref(&self) -> ElementRef<'_> {
+        ElementRef {
+            nodes: &self.nodes,
+            attrs: &self.attrs,
+            at: 0,
+        }
+    }
+
+    /// The namespace name; `""` for none.
+    pub fn namespace(&self) -> &str {
+        self.as_ref().namespace()
+    }
+
+    /// The local name.
+    pub fn name(&self) -> &str {
+        self.as_ref().name()
+    }
+
+    /// The attributes in document order.
+    pub fn attributes(&self) -> &[Attribute<'_>] {
+        self.as_ref().attributes()
+    }
+
+    /// The value of the attribute without namespace with this local name.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.as_ref().attr(name)
+    }
+
+    /// The value of the attribute with this namespace and local name.
+    pub fn attr_ns(&self, namespace: &str, name: &str) -> Option<&str> {
+        self.as_ref().attr_ns(namespace, name)
+    }
+
+    /// Whether the element has this namespace and local name.
+    pub fn is(&self, namespace: &str, name: &str) -> bool {
+        self.as_ref().is(namespace, name)
+    }
+
+    /// The child elements and texts.
+    pub fn children(&self) -> Children<'_> {
+        self.as_ref().children()
+    }
+
+    /// The child elements.
+    pub fn elements(&self) -> impl Iterator<Item = ElementRef<'_>> {
+        self.as_ref().elements()
+    }
+
+    /// The first child element with this namespace and local name.
+    pub fn child(&self, namespace: &str, name: &str) -> Option<ElementRef<'_>> {
+        self.as_ref().child(namespace, name)
+    }
+
+    /// The direct text children, concatenated (borrowed when there is at most one).
+    pub fn text(&self) -> Cow<'_, str> {
+        self.as_ref().text()
+    }
+
+    /// Adds an attribute without namespace (builder style).
+    pub fn with_attr(
+        mut self,
+        name: impl Into<Cow<'a, str>>,
+        value: impl Into<Cow<'a, str>>,
+    ) -> Self {
+        self.push_attr(Attribute {
+            namespace: Cow::Borrowed(""),
+            name: name.into(),
+            value: value.into(),
+        });
+        self
+    }
+
+    /// Gives the root element another namespace and local name.
+    pub fn set_name(&mut self, namespace: impl Into<Cow<'a, str>>, name: impl Into<Cow<'a, str>>) {
+        if let Some(Slot::Element {
+            namespace: ns,
+            name: n,
+            ..
+        }) = self.nodes.first_mut()
+        {
+            *ns = namespace.into();
+            *n = name.into();
+        }
+    }
+
+    /// Adds an attribute to the root element, after its others.
+    pub fn push_attr(&mut self, attr: Attribute<'a>) {
+        if let Some(Slot::Element {
+            attrs, attr_len, ..
+        }) = self.nodes.first_mut()
+        {
+            let at = (*attrs + *attr_len) as usize;
+            *attr_len += 1;
+            self.attrs.insert(at.min(self.attrs.len()), attr);
+            // The attributes of the descendants come after the root's.
+            for s in self.nodes.iter_mut().skip(1) {
+                if let Slot::Element { attrs, .. } = s {
+                    *attrs += 1;
                 }
             }
         }
     }
 
-    /// Moves out everything but the children, owned, and the children still to convert.
-    fn take_shallow(&mut self) -> (Element<'static>, std::vec::IntoIter<Node<'a>>) {
-        let children = std::mem::take(&mut self.children);
-        let owned = Element {
-            namespace: Cow::Owned(std::mem::take(&mut self.namespace).into_owned()),
-            name: Cow::Owned(std::mem::take(&mut self.name).into_owned()),
-            attributes: std::mem::take(&mut self.attributes)
+    /// Adds a child element (builder style).
+    pub fn with_child(mut self, child: Element<'a>) -> Self {
+        self.push_child(child);
+        self
+    }
+
+    /// Appends a child element to the root.
+    pub fn push_child(&mut self, child: Element<'a>) {
+        let shift = self.nodes.len() as u32;
+        let attr_shift = self.attrs.len() as u32;
+        self.nodes.reserve(child.nodes.len());
+        for s in child.nodes {
+            self.nodes.push(match s {
+                Slot::Element {
+                    namespace,
+                    name,
+                    attrs,
+                    attr_len,
+                    end,
+                } => Slot::Element {
+                    namespace,
+                    name,
+                    attrs: attrs + attr_shift,
+                    attr_len,
+                    end: end + shift,
+                },
+                t => t,
+            });
+        }
+        self.attrs.extend(child.attrs);
+        self.close_root();
+    }
+
+    /// Adds text (builder style); text right after text joins it, and empty text is
+    /// left out, as in a parsed tree.
+    pub fn with_text(mut self, text: impl Into<Cow<'a, str>>) -> Self {
+        self.push_text(text);
+        self
+    }
+
+    /// Appends text to the root; see [`Element::with_text`].
+    pub fn push_text(&mut self, text: impl Into<Cow<'a, str>>) {
+        let text = text.into();
+        if text.is_empty() {
+            return;
+        }
+        let last_child = matches!(self.as_ref().children().last(), Some(Node::Text(_)));
+        if last_child && let Some(Slot::Text(t)) = self.nodes.last_mut() {
+            t.to_mut().push_str(&text);
+            return;
+        }
+        self.nodes.push(Slot::Text(text));
+        self.close_root();
+    }
+
+    fn close_root(&mut self) {
+        let n = self.nodes.len() as u32;
+        if let Some(Slot::Element { end, .. }) = self.nodes.first_mut() {
+            *end = n;
+        }
+    }
+
+    /// The same tree owning all its strings, detached from the parser's buffer.
+    pub fn into_owned(self) -> Element<'static> {
+        let own = |c: Cow<'_, str>| -> Cow<'static, str> { Cow::Owned(c.into_owned()) };
+        Element {
+            nodes: self
+                .nodes
                 .into_iter()
-                .map(Attribute::into_owned)
+                .map(|s| match s {
+                    Slot::Text(t) => Slot::Text(own(t)),
+                    Slot::Element {
+                        namespace,
+                        name,
+                        attrs,
+                        attr_len,
+                        end,
+                    } => Slot::Element {
+                        namespace: own(namespace),
+                        name: own(name),
+                        attrs,
+                        attr_len,
+                        end,
+                    },
+                })
                 .collect(),
-            children: Vec::with_capacity(children.len()),
-        };
-        (owned, children.into_iter())
+            attrs: self.attrs.into_iter().map(Attribute::into_owned).collect(),
+        }
     }
 
     /// Serializes the element as a standalone fragment (a default namespace declaration is
@@ -304,7 +620,7 @@ impl<'a> Element<'a> {
     /// one; every other namespace becomes a default namespace declaration. An `xml:lang`
     /// value that is not an RFC 3066 language tag is refused (RFC 3920 §9.1.5).
     pub fn write_to(&self, out: &mut Vec<u8>) -> Result<(), WriteError> {
-        self.write_in(out, "")
+        self.as_ref().write_to(out)
     }
 
     /// Serializes the element for a context whose default namespace is `default_ns`, such
@@ -312,12 +628,7 @@ impl<'a> Element<'a> {
     /// With `jabber:client` or `jabber:server` the `stream` prefix counts as bound by the
     /// stream header ([`write_stream_open`] binds it). On error nothing is appended.
     pub fn write_in(&self, out: &mut Vec<u8>, default_ns: &str) -> Result<(), WriteError> {
-        let start = out.len();
-        let r = write_tree(self, out, default_ns);
-        if r.is_err() {
-            out.truncate(start);
-        }
-        r
+        self.as_ref().write_in(out, default_ns)
     }
 
     /// The serialization as a string.
@@ -352,109 +663,115 @@ struct Scope<'e> {
     declared: usize,
 }
 
-fn write_tree(root: &Element<'_>, out: &mut Vec<u8>, default_ns: &str) -> Result<(), WriteError> {
+fn write_tree(root: ElementRef<'_>, out: &mut Vec<u8>, default_ns: &str) -> Result<(), WriteError> {
     // Namespaces of prefixed attributes declared by the open elements: prefix `n<i>` is
     // bound to `declared[i]`, so each is declared once per subtree.
     let mut declared: Vec<&str> = Vec::new();
     // Inside a client or server stream the header has bound `stream` (write_stream_open).
     let stream_ctx = default_ns == CLIENT_NS || default_ns == SERVER_NS;
-    let outer = Scope {
+    let mut scope = Scope {
         default_ns,
         bound: u8::from(stream_ctx),
         declared: 0,
     };
-    let scope = open_tag(root, out, outer, &mut declared)?;
-    if root.children.is_empty() {
-        out.extend_from_slice(b"/>");
-        return Ok(());
-    }
-    out.push(b'>');
-    let mut stack: Vec<(&Element<'_>, usize, Scope<'_>)> = vec![(root, 0, scope)];
-    while let Some(&(el, idx, scope)) = stack.last() {
-        if let Some(child) = el.children.get(idx) {
-            if let Some(top) = stack.last_mut() {
-                top.1 += 1;
+    // Open elements: where their subtree ends, the element, and the scope around it.
+    let mut stack: Vec<(usize, ElementRef<'_>, Scope<'_>)> = Vec::new();
+    let end = root.parts().3;
+    for i in root.at..end {
+        while let Some(&(e, el, outer)) = stack.last() {
+            if e > i {
+                break;
             }
-            match child {
-                Node::Text(t) => escape(t, false, out)?,
-                Node::Element(c) => {
-                    let inner = open_tag(c, out, scope, &mut declared)?;
-                    if c.children.is_empty() {
-                        out.extend_from_slice(b"/>");
-                        declared.truncate(inner.declared);
-                    } else {
-                        out.push(b'>');
-                        if stack.len() >= MAX_WRITE_DEPTH {
-                            return Err(WriteError::TooDeep);
-                        }
-                        stack.push((c, 0, inner));
+            close_tag(el, out);
+            declared.truncate(scope.declared);
+            scope = outer;
+            stack.pop();
+        }
+        match root.nodes.get(i) {
+            Some(Slot::Text(t)) => escape(t, false, out)?,
+            Some(Slot::Element { end: e, .. }) => {
+                let el = ElementRef { at: i, ..root };
+                let inner = open_tag(el, out, scope, &mut declared)?;
+                if *e as usize > i + 1 {
+                    out.push(b'>');
+                    if stack.len() >= MAX_WRITE_DEPTH {
+                        return Err(WriteError::TooDeep);
                     }
+                    stack.push((*e as usize, el, scope));
+                    scope = inner;
+                } else {
+                    out.extend_from_slice(b"/>");
+                    declared.truncate(inner.declared);
                 }
             }
-        } else {
-            out.extend_from_slice(b"</");
-            if let Some((p, _)) = required_prefix(&el.namespace) {
-                out.extend_from_slice(p.as_bytes());
-                out.push(b':');
-            }
-            out.extend_from_slice(el.name.as_bytes());
-            out.push(b'>');
-            if stack.pop().is_some() {
-                declared.truncate(scope.declared);
-            }
+            None => {}
         }
     }
+    while let Some((_, el, _)) = stack.pop() {
+        close_tag(el, out);
+    }
     Ok(())
+}
+
+fn close_tag(el: ElementRef<'_>, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"</");
+    if let Some((p, _)) = required_prefix(el.namespace()) {
+        out.extend_from_slice(p.as_bytes());
+        out.push(b':');
+    }
+    out.extend_from_slice(el.name().as_bytes());
+    out.push(b'>');
 }
 
 /// Writes `<name` and the attributes of `el` (without the closing `>` or `/>`) in the
 /// scope of its parent; returns the scope of its children.
 fn open_tag<'e>(
-    el: &'e Element<'_>,
+    el: ElementRef<'e>,
     out: &mut Vec<u8>,
     parent: Scope<'e>,
     declared: &mut Vec<&'e str>,
 ) -> Result<Scope<'e>, WriteError> {
-    if !is_ncname(&el.name) {
-        return Err(WriteError::InvalidName(el.name.to_string()));
+    let (namespace, name, attributes, _) = el.parts();
+    if !is_ncname(name) {
+        return Err(WriteError::InvalidName(name.to_string()));
     }
-    if el.namespace == XML_NS || el.namespace == XMLNS_NS {
-        return Err(WriteError::InvalidNamespace(el.namespace.to_string()));
+    if namespace == XML_NS || namespace == XMLNS_NS {
+        return Err(WriteError::InvalidNamespace(namespace.to_string()));
     }
     let mut scope = Scope {
         declared: declared.len(),
         ..parent
     };
     out.push(b'<');
-    match required_prefix(&el.namespace) {
+    match required_prefix(namespace) {
         Some((p, bit)) => {
             out.extend_from_slice(p.as_bytes());
             out.push(b':');
-            out.extend_from_slice(el.name.as_bytes());
+            out.extend_from_slice(name.as_bytes());
             if parent.bound & bit == 0 {
                 out.extend_from_slice(b" xmlns:");
                 out.extend_from_slice(p.as_bytes());
                 out.extend_from_slice(b"='");
-                out.extend_from_slice(el.namespace.as_bytes());
+                out.extend_from_slice(namespace.as_bytes());
                 out.push(b'\'');
                 scope.bound |= bit;
             }
         }
         None => {
-            out.extend_from_slice(el.name.as_bytes());
-            if *el.namespace != *parent.default_ns {
+            out.extend_from_slice(name.as_bytes());
+            if namespace != parent.default_ns {
                 out.extend_from_slice(b" xmlns='");
-                escape(&el.namespace, true, out)?;
+                escape(namespace, true, out)?;
                 out.push(b'\'');
             }
-            scope.default_ns = &el.namespace;
+            scope.default_ns = namespace;
         }
     }
-    for (k, a) in el.attributes.iter().enumerate() {
+    for (k, a) in attributes.iter().enumerate() {
         if !is_ncname(&a.name) {
             return Err(WriteError::InvalidName(a.name.to_string()));
         }
-        if el.attributes[..k]
+        if attributes[..k]
             .iter()
             .any(|o| o.name == a.name && o.namespace == a.namespace)
         {
@@ -616,107 +933,6 @@ fn push_cdata(t: &mut String, raw: &str) {
     t.push_str(rest);
 }
 
-/// The tree under construction: every node in document order, open elements included
-/// (their children follow them until their end tag), and where the open ones are.
-struct Builder<'a> {
-    /// Nodes not yet moved into their parent's vector.
-    nodes: Vec<Node<'a>>,
-    /// Index in `nodes` of each open element and the declaration count before it; kept on
-    /// the stack for the usual depths.
-    open_small: [(usize, usize); 16],
-    open_len: usize,
-    open_big: Vec<(usize, usize)>,
-}
-
-impl<'a> Builder<'a> {
-    fn top(&self) -> Option<(usize, usize)> {
-        match self.open_len {
-            0 => None,
-            n if n <= self.open_small.len() => self.open_small.get(n - 1).copied(),
-            _ => self.open_big.last().copied(),
-        }
-    }
-
-    fn push_open(&mut self, el: Element<'a>, nsl: usize) {
-        let frame = (self.nodes.len(), nsl);
-        self.nodes.push(Node::Element(el));
-        if self.open_len < self.open_small.len() {
-            self.open_small[self.open_len] = frame;
-        } else {
-            self.open_big.push(frame);
-        }
-        self.open_len += 1;
-    }
-
-    /// Closes the innermost open element: its children move into a vector of exactly
-    /// their number. Returns the declaration count to go back to, and the element when it
-    /// was the root.
-    fn close(&mut self) -> Option<(usize, Option<Element<'a>>)> {
-        let (at, nsl) = self.top()?;
-        if self.open_len > self.open_small.len() {
-            self.open_big.pop();
-        }
-        self.open_len -= 1;
-        let children: Vec<Node<'a>> = self.nodes.drain(at + 1..).collect();
-        if let Some(Node::Element(el)) = self.nodes.get_mut(at) {
-            el.children = children;
-        }
-        if self.open_len == 0 {
-            return match self.nodes.pop() {
-                Some(Node::Element(el)) => Some((nsl, Some(el))),
-                _ => None,
-            };
-        }
-        Some((nsl, None))
-    }
-
-    /// Adds a finished element (an empty-element tag) as a child of the innermost open one;
-    /// gives it back when there is none.
-    fn push_leaf(&mut self, el: Element<'a>) -> Option<Element<'a>> {
-        if self.open_len == 0 {
-            return Some(el);
-        }
-        self.nodes.push(Node::Element(el));
-        None
-    }
-
-    fn push_text(&mut self, raw: &'a str, cdata: bool) {
-        let Some((at, _)) = self.top() else {
-            return;
-        };
-        if raw.is_empty() {
-            return;
-        }
-        if self.nodes.len() > at + 1
-            && let Some(Node::Text(t)) = self.nodes.last_mut()
-        {
-            let t = t.to_mut();
-            if cdata {
-                push_cdata(t, raw);
-            } else {
-                unescape_str(raw, false, t);
-            }
-            return;
-        }
-        let plain = if cdata {
-            !raw.contains('\r')
-        } else {
-            !needs_unescape(raw.as_bytes(), false)
-        };
-        if plain {
-            self.nodes.push(Node::Text(Cow::Borrowed(raw)));
-            return;
-        }
-        let mut t = String::with_capacity(raw.len());
-        if cdata {
-            push_cdata(&mut t, raw);
-        } else {
-            unescape_str(raw, false, &mut t);
-        }
-        self.nodes.push(Node::Text(Cow::Owned(t)));
-    }
-}
-
 /// Namespace declarations made inside the stanza, innermost last: on the stack for the
 /// usual counts. The URI is owned only when a reference had to be expanded.
 struct Decls<'a> {
@@ -778,10 +994,9 @@ impl<'a> Decls<'a> {
     }
 }
 
-/// Builds the tree of one element from bytes the parser validated, in one pass. Every
-/// child vector is allocated once with its exact length (the children wait in one shared
-/// vector until their parent's end tag). Iterative: the depth of the input never reaches
-/// the call stack.
+/// Builds the tree of one element from bytes the parser validated, in one pass, into the
+/// flat vectors of an [`Element`] (sized from the bytes, so that they rarely grow).
+/// Iterative: the depth of the input never reaches the call stack.
 pub(crate) fn build_element<'a>(
     b: &'a [u8],
     offset: u64,
@@ -792,12 +1007,19 @@ pub(crate) fn build_element<'a>(
         .map_err(|e| Error::new(ErrorKind::InvalidUtf8, offset + e.valid_up_to() as u64))?;
     let mut ns = Decls::new();
     let ctx_default = ctx.lookup("").unwrap_or("");
-    let mut tree = Builder {
-        nodes: Vec::new(),
-        open_small: [(0, 0); 16],
-        open_len: 0,
-        open_big: Vec::new(),
-    };
+    // Every element starts with `<` and every text ends before one; every attribute has
+    // its `=`. Counting is far cheaper than growing the vectors.
+    let lts = memchr::memchr_iter(b'<', b).count();
+    let eqs = memchr::memchr_iter(b'=', b).count();
+    let mut nodes: Vec<Slot<'a>> = Vec::with_capacity(lts);
+    let mut attrs: Vec<Attribute<'a>> = Vec::with_capacity(eqs);
+    // Open elements: their index in `nodes` and the declaration count before them; on
+    // the stack for the usual depths.
+    let mut open_small = [(0u32, 0u32); 16];
+    let mut open_big: Vec<(u32, u32)> = Vec::new();
+    let mut depth = 0usize;
+    // Index of the text node that the next text would continue (CDATA next to text).
+    let mut last_text = usize::MAX;
     // The attributes of one start tag: on the stack unless there are many.
     let mut raw_small: [(&'a str, &'a str); 16] = [("", ""); 16];
     let mut raw_big: Vec<(&'a str, &'a str)> = Vec::new();
@@ -818,144 +1040,186 @@ pub(crate) fn build_element<'a>(
         let Some(&c) = b.get(i) else {
             return Err(broken(offset, i));
         };
-        if c != b'<' {
-            let j = memchr::memchr(b'<', &b[i..]).map_or(b.len(), |p| i + p);
-            tree.push_text(s.get(i..j).unwrap_or(""), false);
-            i = j;
-            continue;
-        }
-        match b.get(i + 1) {
-            Some(b'/') => {
-                let gt = memchr::memchr(b'>', &b[i..])
-                    .map(|p| i + p)
-                    .ok_or_else(|| broken(offset, i))?;
-                let (nsl, root) = tree.close().ok_or_else(|| broken(offset, i))?;
-                ns.truncate(nsl);
-                i = gt + 1;
-                if let Some(el) = root {
-                    return Ok(el);
-                }
-            }
-            Some(b'!') => {
+        let cdata = c == b'<' && b.get(i + 1) == Some(&b'!');
+        if c != b'<' || cdata {
+            let (raw, next) = if cdata {
                 let start = i + 9;
                 let end = find(start, b"]]>").ok_or_else(|| broken(offset, i))?;
-                tree.push_text(s.get(start..end).unwrap_or(""), true);
-                i = end + 3;
+                (s.get(start..end).unwrap_or(""), end + 3)
+            } else {
+                let j = memchr::memchr(b'<', &b[i..]).map_or(b.len(), |p| i + p);
+                (s.get(i..j).unwrap_or(""), j)
+            };
+            i = next;
+            if depth == 0 || raw.is_empty() {
+                continue;
             }
-            _ => {
-                let j = i + 1;
-                let name_end = b[j..]
-                    .iter()
-                    .position(|&c| DELIM[usize::from(c)] & 1 != 0)
-                    .map(|p| j + p)
-                    .ok_or_else(|| broken(offset, i))?;
-                let qname = s.get(j..name_end).ok_or_else(|| broken(offset, i))?;
-                let mut raw_len = 0usize;
-                raw_big.clear();
-                let mut k = name_end;
-                let mut plain_attrs = 0usize;
-                let mut decls = false;
-                let empty = loop {
-                    k = skip_ws(k);
-                    match b.get(k) {
-                        Some(b'>') => {
-                            k += 1;
-                            break false;
-                        }
-                        Some(b'/') => {
-                            k += 2;
-                            break true;
-                        }
-                        Some(_) => {}
-                        None => return Err(broken(offset, k)),
-                    }
-                    let an_end = b[k..]
-                        .iter()
-                        .position(|&c| DELIM[usize::from(c)] & 2 != 0)
-                        .map(|p| k + p)
-                        .ok_or_else(|| broken(offset, k))?;
-                    let aname = s.get(k..an_end).ok_or_else(|| broken(offset, k))?;
-                    if is_decl(aname) {
-                        decls = true;
-                    } else {
-                        plain_attrs += 1;
-                    }
-                    k = skip_ws(an_end) + 1;
-                    k = skip_ws(k);
-                    let q = *b.get(k).ok_or_else(|| broken(offset, k))?;
+            if last_text.wrapping_add(1) == nodes.len()
+                && let Some(Slot::Text(t)) = nodes.last_mut()
+            {
+                let t = t.to_mut();
+                if cdata {
+                    push_cdata(t, raw);
+                } else {
+                    unescape_str(raw, false, t);
+                }
+                continue;
+            }
+            let text = if cdata {
+                if raw.contains('\r') {
+                    let mut t = String::with_capacity(raw.len());
+                    push_cdata(&mut t, raw);
+                    Cow::Owned(t)
+                } else {
+                    Cow::Borrowed(raw)
+                }
+            } else {
+                cow_unescaped(raw, false)
+            };
+            last_text = nodes.len();
+            nodes.push(Slot::Text(text));
+            continue;
+        }
+        if b.get(i + 1) == Some(&b'/') {
+            let gt = memchr::memchr(b'>', &b[i..])
+                .map(|p| i + p)
+                .ok_or_else(|| broken(offset, i))?;
+            i = gt + 1;
+            let (at, nsl) = if depth > open_small.len() {
+                open_big.pop()
+            } else {
+                depth
+                    .checked_sub(1)
+                    .and_then(|d| open_small.get(d).copied())
+            }
+            .ok_or_else(|| broken(offset, i))?;
+            depth -= 1;
+            ns.truncate(nsl as usize);
+            let n = nodes.len() as u32;
+            if let Some(Slot::Element { end, .. }) = nodes.get_mut(at as usize) {
+                *end = n;
+            }
+            last_text = usize::MAX;
+            if depth == 0 {
+                return Ok(Element { nodes, attrs });
+            }
+            continue;
+        }
+        // A start tag.
+        let j = i + 1;
+        let name_end = b[j..]
+            .iter()
+            .position(|&c| DELIM[usize::from(c)] & 1 != 0)
+            .map(|p| j + p)
+            .ok_or_else(|| broken(offset, i))?;
+        let qname = s.get(j..name_end).ok_or_else(|| broken(offset, i))?;
+        let mut raw_len = 0usize;
+        raw_big.clear();
+        let mut k = name_end;
+        let mut decls = false;
+        let empty = loop {
+            k = skip_ws(k);
+            match b.get(k) {
+                Some(b'>') => {
                     k += 1;
-                    let vend = memchr::memchr(q, &b[k.min(b.len())..])
-                        .map(|p| k + p)
-                        .ok_or_else(|| broken(offset, k))?;
-                    let pair = (aname, s.get(k..vend).unwrap_or(""));
-                    if raw_len < raw_small.len() {
-                        raw_small[raw_len] = pair;
-                        raw_len += 1;
-                    } else {
-                        if raw_big.is_empty() {
-                            raw_big.extend_from_slice(&raw_small);
-                        }
-                        raw_big.push(pair);
-                    }
-                    k = vend + 1;
-                };
-                let raw_attrs: &[(&str, &str)] = if raw_big.is_empty() {
-                    &raw_small[..raw_len]
-                } else {
-                    &raw_big
-                };
-                let nsl = ns.len;
-                if decls {
-                    for &(n, v) in raw_attrs {
-                        let prefix = if n == "xmlns" {
-                            ""
-                        } else if let Some(p) = n.strip_prefix("xmlns:") {
-                            p
-                        } else {
-                            continue;
-                        };
-                        ns.push((prefix, cow_unescaped(v, true)));
-                    }
+                    break false;
                 }
-                let (prefix, local) = split_qname(qname);
-                let namespace = ns.lookup(ctx, ctx_default, prefix);
-                let mut el = Element::new(namespace, local);
-                if plain_attrs > 0 {
-                    el.attributes.reserve_exact(plain_attrs);
-                    for &(n, v) in raw_attrs {
-                        if is_decl(n) {
-                            continue;
-                        }
-                        let (p, name) = split_qname(n);
-                        let namespace = if p.is_empty() {
-                            Cow::Borrowed("")
-                        } else {
-                            ns.lookup(ctx, ctx_default, p)
-                        };
-                        el.attributes.push(Attribute {
-                            namespace,
-                            name: Cow::Borrowed(name),
-                            value: cow_unescaped(v, true),
-                        });
-                    }
+                Some(b'/') => {
+                    k += 2;
+                    break true;
                 }
-                i = k;
-                if empty {
-                    ns.truncate(nsl);
-                    if let Some(root) = tree.push_leaf(el) {
-                        return Ok(root);
-                    }
-                } else {
-                    if tree.open_len >= limits.max_depth {
-                        return Err(Error::new(ErrorKind::TooDeep, offset + i as u64));
-                    }
-                    if tree.nodes.capacity() == 0 {
-                        // One allocation for the nodes of most stanzas.
-                        tree.nodes.reserve(b.len() / 48 + 4);
-                    }
-                    tree.push_open(el, nsl);
-                }
+                Some(_) => {}
+                None => return Err(broken(offset, k)),
             }
+            let an_end = b[k..]
+                .iter()
+                .position(|&c| DELIM[usize::from(c)] & 2 != 0)
+                .map(|p| k + p)
+                .ok_or_else(|| broken(offset, k))?;
+            let aname = s.get(k..an_end).ok_or_else(|| broken(offset, k))?;
+            decls |= is_decl(aname);
+            k = skip_ws(an_end) + 1;
+            k = skip_ws(k);
+            let q = *b.get(k).ok_or_else(|| broken(offset, k))?;
+            k += 1;
+            let vend = memchr::memchr(q, &b[k.min(b.len())..])
+                .map(|p| k + p)
+                .ok_or_else(|| broken(offset, k))?;
+            let pair = (aname, s.get(k..vend).unwrap_or(""));
+            if raw_len < raw_small.len() {
+                raw_small[raw_len] = pair;
+                raw_len += 1;
+            } else {
+                if raw_big.is_empty() {
+                    raw_big.extend_from_slice(&raw_small);
+                }
+                raw_big.push(pair);
+            }
+            k = vend + 1;
+        };
+        i = k;
+        let raw_attrs: &[(&str, &str)] = if raw_big.is_empty() {
+            &raw_small[..raw_len]
+        } else {
+            &raw_big
+        };
+        let nsl = ns.len;
+        if decls {
+            for &(n, v) in raw_attrs {
+                let prefix = if n == "xmlns" {
+                    ""
+                } else if let Some(p) = n.strip_prefix("xmlns:") {
+                    p
+                } else {
+                    continue;
+                };
+                ns.push((prefix, cow_unescaped(v, true)));
+            }
+        }
+        let (prefix, local) = split_qname(qname);
+        let namespace = ns.lookup(ctx, ctx_default, prefix);
+        let first_attr = attrs.len();
+        for &(n, v) in raw_attrs {
+            if decls && is_decl(n) {
+                continue;
+            }
+            let (p, name) = split_qname(n);
+            let namespace = if p.is_empty() {
+                Cow::Borrowed("")
+            } else {
+                ns.lookup(ctx, ctx_default, p)
+            };
+            attrs.push(Attribute {
+                namespace,
+                name: Cow::Borrowed(name),
+                value: cow_unescaped(v, true),
+            });
+        }
+        let at = nodes.len();
+        nodes.push(Slot::Element {
+            namespace,
+            name: Cow::Borrowed(local),
+            attrs: first_attr as u32,
+            attr_len: (attrs.len() - first_attr) as u32,
+            end: at as u32 + 1,
+        });
+        last_text = usize::MAX;
+        if empty {
+            ns.truncate(nsl);
+            if depth == 0 {
+                return Ok(Element { nodes, attrs });
+            }
+        } else {
+            if depth >= limits.max_depth {
+                return Err(Error::new(ErrorKind::TooDeep, offset + i as u64));
+            }
+            let frame = (at as u32, nsl as u32);
+            if depth < open_small.len() {
+                open_small[depth] = frame;
+            } else {
+                open_big.push(frame);
+            }
+            depth += 1;
         }
     }
 }

@@ -3,7 +3,7 @@
 //! Each function panics when it finds a property violated, which is what the fuzzer
 //! reports; on any input it must otherwise return normally.
 
-use crate::element::{Attribute, Element, Node};
+use crate::element::{Attribute, Element};
 use crate::parser::{Limits, Parser};
 use crate::stanza::Event;
 
@@ -181,7 +181,7 @@ pub fn element_from_bytes(data: &[u8]) -> Element<'static> {
                 if let Some(done) = stack.pop()
                     && let Some(top) = stack.last_mut()
                 {
-                    top.children.push(Node::Element(done));
+                    top.push_child(done);
                 }
             }
             2 | 3 => {
@@ -207,20 +207,13 @@ pub fn element_from_bytes(data: &[u8]) -> Element<'static> {
                     if s.is_empty() {
                         continue;
                     }
-                    match top.children.last_mut() {
-                        Some(Node::Text(t)) => t.to_mut().push_str(&s),
-                        _ => top.children.push(Node::Text(s.into())),
-                    }
+                    top.push_text(s);
                 } else {
                     let name = NAMES[usize::from(arg >> 3) % NAMES.len()];
                     let ns = NAMESPACES[usize::from(arg >> 1) % NAMESPACES.len()];
                     let ns = if arg & 1 == 0 { "" } else { ns };
-                    if !top
-                        .attributes
-                        .iter()
-                        .any(|a| a.name == name && a.namespace == ns)
-                    {
-                        top.attributes.push(Attribute {
+                    if top.attr_ns(ns, name).is_none() {
+                        top.push_attr(Attribute {
                             namespace: ns.into(),
                             name: name.into(),
                             value: s.into(),
@@ -229,19 +222,14 @@ pub fn element_from_bytes(data: &[u8]) -> Element<'static> {
                 }
             }
             4 => {
-                if let Some(top) = stack.last_mut() {
-                    top.attributes.push(Attribute {
+                if let Some(top) = stack.last_mut()
+                    && top.attr_ns(crate::parser::XML_NS, "lang").is_none()
+                {
+                    top.push_attr(Attribute {
                         namespace: crate::parser::XML_NS.into(),
                         name: "lang".into(),
                         value: String::from(char::from(b'a' + arg % 26)).into(),
                     });
-                    let n = top.attributes.len();
-                    let dup = top.attributes[..n - 1]
-                        .iter()
-                        .any(|a| a.namespace == crate::parser::XML_NS && a.name == "lang");
-                    if dup {
-                        top.attributes.pop();
-                    }
                 }
             }
             _ => {}
@@ -250,7 +238,7 @@ pub fn element_from_bytes(data: &[u8]) -> Element<'static> {
     while stack.len() > 1 {
         if let Some(done) = stack.pop() {
             if let Some(top) = stack.last_mut() {
-                top.children.push(Node::Element(done));
+                top.push_child(done);
             }
         }
     }

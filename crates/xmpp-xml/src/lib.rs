@@ -75,7 +75,8 @@ mod parser;
 mod stanza;
 
 pub use element::{
-    Attribute, Element, Node, write_stream_close, write_stream_open, write_xml_declaration,
+    Attribute, Children, Element, ElementRef, Node, write_stream_close, write_stream_open,
+    write_xml_declaration,
 };
 pub use error::{Error, ErrorKind, StreamErrorCondition, WriteError};
 pub use parser::{

@@ -31,7 +31,7 @@ fn deep_document_on_a_small_stack() {
     let mut out = Vec::new();
     assert_eq!(owned.write_to(&mut out), Err(WriteError::TooDeep));
     assert!(out.is_empty());
-    let mut deepest = &owned;
+    let mut deepest = owned.as_ref();
     let mut n = 1;
     while let Some(c) = deepest.elements().next() {
         deepest = c;

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use xmpp_xml::fuzzing::{Seen, check_written, observe, parse_document};
-use xmpp_xml::{Attribute, Element, Node, XML_NS};
+use xmpp_xml::{Attribute, Element, XML_NS};
 
 const HEADER: &str = "<stream:stream xmlns='jabber:client' \
     xmlns:stream='http://etherx.jabber.org/streams' to='example.com' version='1.0'>";
@@ -61,16 +61,18 @@ fn leaf() -> impl Strategy<Value = Element<'static>> {
         .prop_map(|(namespace, name, attrs)| {
             let mut el = Element::new(namespace, name);
             for a in attrs {
-                if !el
-                    .attributes
-                    .iter()
-                    .any(|o| o.name == a.name && o.namespace == a.namespace)
-                {
-                    el.attributes.push(a);
+                if el.attr_ns(&a.namespace, &a.name).is_none() {
+                    el.push_attr(a);
                 }
             }
             el
         })
+}
+
+#[derive(Debug, Clone)]
+enum Child {
+    Element(Element<'static>),
+    Text(String),
 }
 
 /// Elements as the parser produces them: no empty text, no two adjacent text nodes.
@@ -79,18 +81,15 @@ fn element() -> impl Strategy<Value = Element<'static>> {
         (
             leaf(),
             prop::collection::vec(
-                prop_oneof![
-                    inner.prop_map(Node::Element),
-                    text().prop_map(|t| Node::Text(t.into()))
-                ],
+                prop_oneof![inner.prop_map(Child::Element), text().prop_map(Child::Text)],
                 0..5,
             ),
         )
             .prop_map(|(mut el, children)| {
                 for c in children {
-                    match (el.children.last_mut(), c) {
-                        (Some(Node::Text(t)), Node::Text(s)) => t.to_mut().push_str(&s),
-                        (_, c) => el.children.push(c),
+                    match c {
+                        Child::Element(e) => el.push_child(e),
+                        Child::Text(t) => el.push_text(t),
                     }
                 }
                 el
@@ -164,8 +163,7 @@ proptest! {
     #[test]
     fn write_in_stream(el in element()) {
         let mut el = el;
-        el.namespace = "jabber:client".into();
-        el.name = "message".into();
+        el.set_name("jabber:client", "message");
         let mut input = HEADER.as_bytes().to_vec();
         el.write_in(&mut input, "jabber:client").expect("writable");
         let seen = observe(&input, &[], false);
@@ -255,9 +253,9 @@ fn attribute_namespace_declared_once_per_subtree() {
         value: v.to_owned().into(),
     };
     let mut inner = Element::new("urn:e", "b");
-    inner.attributes.push(attr("2"));
+    inner.push_attr(attr("2"));
     let mut outer = Element::new("urn:e", "a").with_child(inner);
-    outer.attributes.push(attr("1"));
+    outer.push_attr(attr("1"));
     let mut out = Vec::new();
     outer.write_to(&mut out).unwrap();
     assert_eq!(

@@ -460,8 +460,8 @@ fn stanza_accessors() {
     assert_eq!(s.attr("from"), None);
     assert_eq!(s.attributes().count(), 4);
     let el = s.to_element().unwrap();
-    assert_eq!(el.namespace, "jabber:client");
-    assert_eq!(el.attributes[3].namespace, xmpp_xml::XML_NS);
+    assert_eq!(el.namespace(), "jabber:client");
+    assert_eq!(el.attributes()[3].namespace, xmpp_xml::XML_NS);
     assert_eq!(el.child("jabber:client", "body").unwrap().text(), "hi");
 }
 
@@ -479,7 +479,7 @@ fn tree_of_stream_level_prefix() {
         ("db", "verify", "jabber:server:dialback")
     );
     let el = s.to_element().unwrap();
-    assert_eq!(el.namespace, "jabber:server:dialback");
+    assert_eq!(el.namespace(), "jabber:server:dialback");
     assert_eq!(el.text(), "kA<>\n");
 }
 
@@ -660,7 +660,7 @@ fn writer_prefixes_stream_and_dialback_elements() {
     assert_eq!(run(stream.as_bytes()).map(|v| v.len()), Ok(1));
     let bad_lang = Element::new("jabber:client", "message").with_attr("to", "x");
     let mut bad_lang = bad_lang;
-    bad_lang.attributes.push(xmpp_xml::Attribute {
+    bad_lang.push_attr(xmpp_xml::Attribute {
         namespace: xmpp_xml::XML_NS.into(),
         name: "lang".into(),
         value: "en_US".into(),
