@@ -1002,17 +1002,16 @@ pub(crate) fn build_element<'a>(
     offset: u64,
     ctx: NsContext<'a>,
     limits: Limits,
+    (elements, attributes): (u32, u32),
 ) -> Result<Element<'a>, Error> {
     let s = std::str::from_utf8(b)
         .map_err(|e| Error::new(ErrorKind::InvalidUtf8, offset + e.valid_up_to() as u64))?;
     let mut ns = Decls::new();
     let ctx_default = ctx.lookup("").unwrap_or("");
-    // Every element starts with `<` and every text ends before one; every attribute has
-    // its `=`. Counting is far cheaper than growing the vectors.
-    let lts = memchr::memchr_iter(b'<', b).count();
-    let eqs = memchr::memchr_iter(b'=', b).count();
-    let mut nodes: Vec<Slot<'a>> = Vec::with_capacity(lts);
-    let mut attrs: Vec<Attribute<'a>> = Vec::with_capacity(eqs);
+    // The parser counted the elements and attributes; texts are rarely more numerous
+    // than elements.
+    let mut nodes: Vec<Slot<'a>> = Vec::with_capacity(2 * elements as usize + 1);
+    let mut attrs: Vec<Attribute<'a>> = Vec::with_capacity(attributes as usize);
     // Open elements: their index in `nodes` and the declaration count before them; on
     // the stack for the usual depths.
     let mut open_small = [(0u32, 0u32); 16];

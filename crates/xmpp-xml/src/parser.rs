@@ -180,6 +180,10 @@ pub(crate) struct Scanner {
     pub(crate) top_colon: u32,
     top_colon_pending: u32,
     pub(crate) top_attrs: Vec<AttrSpan>,
+    /// Elements and attributes (declarations included) of the current top-level element,
+    /// so that its tree can be allocated at its size.
+    pub(crate) unit_elements: u32,
+    pub(crate) unit_attrs: u32,
     pub(crate) stanza_ns: String,
     pub(crate) header: Option<StreamHeader>,
     restart_armed: bool,
@@ -234,6 +238,8 @@ impl Scanner {
             top_colon: 0,
             top_colon_pending: 0,
             top_attrs: Vec::with_capacity(16),
+            unit_elements: 0,
+            unit_attrs: 0,
             stanza_ns: String::with_capacity(32),
             header: None,
             restart_armed: false,
@@ -1165,6 +1171,8 @@ impl Scanner {
                 self.top_colon = colon as u32;
                 self.top_attrs.clear();
                 self.top_attrs.extend_from_slice(&self.attrs);
+                self.unit_elements = 0;
+                self.unit_attrs = 0;
                 self.stanza_ns.clear();
                 let s0 = ns.0 as usize;
                 let nsb = self.arena.get(s0..s0 + ns.1 as usize).unwrap_or(&[]);
@@ -1173,6 +1181,8 @@ impl Scanner {
             }
             Place::Inside | Place::Epilog => {}
         }
+        self.unit_elements = self.unit_elements.wrapping_add(1);
+        self.unit_attrs = self.unit_attrs.wrapping_add(n as u32);
         if self.open.len() >= self.limits.max_depth {
             fail!(self, ErrorKind::TooDeep, t);
         }
@@ -1543,6 +1553,7 @@ impl Parser {
                         arena: &s.arena,
                     },
                     s.limits,
+                    (s.unit_elements, s.unit_attrs),
                 ))
             }
         }))

@@ -138,6 +138,8 @@ pub struct Stanza<'a> {
     attrs: &'a [AttrSpan],
     ctx: NsContext<'a>,
     limits: Limits,
+    /// Elements and attributes in the stanza, declarations included.
+    sizes: (u32, u32),
 }
 
 impl<'a> Stanza<'a> {
@@ -151,6 +153,7 @@ impl<'a> Stanza<'a> {
         attrs: &'a [AttrSpan],
         ctx: NsContext<'a>,
         limits: Limits,
+        sizes: (u32, u32),
     ) -> Self {
         Stanza {
             bytes,
@@ -161,6 +164,7 @@ impl<'a> Stanza<'a> {
             attrs,
             ctx,
             limits,
+            sizes,
         }
     }
 
@@ -233,6 +237,6 @@ impl<'a> Stanza<'a> {
     /// Builds the full element tree from the validated bytes. Its strings borrow those
     /// bytes where nothing needed expanding; [`Element::into_owned`] detaches it.
     pub fn to_element(&self) -> Result<Element<'a>, Error> {
-        build_element(self.bytes, self.offset, self.ctx, self.limits)
+        build_element(self.bytes, self.offset, self.ctx, self.limits, self.sizes)
     }
 }
