@@ -1143,6 +1143,8 @@ impl Scanner {
         }
         match self.place() {
             Place::Prolog if !self.document => {
+                // What the element is comes first: `<message/>` is no stream at all.
+                self.stream_header(b, t, ns, local, colon)?;
                 if empty {
                     fail!(
                         self,
@@ -1153,7 +1155,6 @@ impl Scanner {
                         gt - 2
                     );
                 }
-                self.stream_header(b, t, ns, local, colon)?;
                 self.base_bindings = self.bindings.len();
                 self.base_arena = self.arena.len();
                 self.phase = Phase::Body;

@@ -673,3 +673,17 @@ fn writer_prefixes_stream_and_dialback_elements() {
     assert!(xmpp_xml::write_stream_open(&mut out, "jabber:client", &[("xml:lang", "")]).is_err());
     assert!(out.is_empty());
 }
+
+// RFC 3920 §4.4, §11.2.1: a first element that is no stream is reported as such, empty or
+// not; a stream header closed at once is refused because the stream stays open.
+#[test]
+fn first_element_must_be_a_stream() {
+    for doc in ["<message xmlns='jabber:client'/>", "<message xmlns='jabber:client'>"] {
+        assert_eq!(run(doc.as_bytes()), Err((C::BadFormat, 0)), "{doc}");
+    }
+    let empty = HEADER.replace("'1.0'>", "'1.0'/>");
+    assert_eq!(
+        run(empty.as_bytes()),
+        Err((C::XmlNotWellFormed, empty.len() as u64 - 2))
+    );
+}
