@@ -237,11 +237,6 @@ impl<'t> ElementRef<'t> {
     pub fn to_owned_element(&self) -> Element<'static> {
         let end = self.parts().3;
         let slots = self.nodes.get(self.at..end).unwrap_or(&[]);
-        let first_attr = slots.iter().find_map(|s| match s {
-            Slot::Element { attrs, .. } => Some(*attrs),
-            Slot::Text(_) => None,
-        });
-        let base = first_attr.unwrap_or(0);
         let shift = self.at as u32;
         let mut el = Element {
             nodes: Vec::with_capacity(slots.len()),
@@ -258,13 +253,14 @@ impl<'t> ElementRef<'t> {
                     end,
                 } => {
                     let a = *attrs as usize;
+                    let first = el.attrs.len() as u32;
                     for at in self.attrs.get(a..a + *attr_len as usize).unwrap_or(&[]) {
                         el.attrs.push(at.clone().into_owned());
                     }
                     Slot::Element {
                         namespace: Cow::Owned(namespace.to_string()),
                         name: Cow::Owned(name.to_string()),
-                        attrs: attrs - base,
+                        attrs: first,
                         attr_len: *attr_len,
                         end: end - shift,
                     }

@@ -678,7 +678,10 @@ fn writer_prefixes_stream_and_dialback_elements() {
 // not; a stream header closed at once is refused because the stream stays open.
 #[test]
 fn first_element_must_be_a_stream() {
-    for doc in ["<message xmlns='jabber:client'/>", "<message xmlns='jabber:client'>"] {
+    for doc in [
+        "<message xmlns='jabber:client'/>",
+        "<message xmlns='jabber:client'>",
+    ] {
         assert_eq!(run(doc.as_bytes()), Err((C::BadFormat, 0)), "{doc}");
     }
     let empty = HEADER.replace("'1.0'>", "'1.0'/>");

@@ -1,0 +1,94 @@
+//! The flat element tree: building, reading, sub-trees, comparison, and the parsed tree of
+//! a stanza.
+
+use xmpp_xml::{Attribute, Element, Event, Node, Parser, XML_NS};
+
+fn parsed(stanza: &str) -> Element<'static> {
+    let mut p = Parser::new();
+    p.feed(
+        b"<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>",
+    );
+    p.feed(stanza.as_bytes());
+    loop {
+        match p.next_event() {
+            Ok(Some(Event::Stanza(s))) => return s.to_element().expect("tree").into_owned(),
+            Ok(Some(_)) => {}
+            other => panic!("no stanza: {other:?}"),
+        }
+    }
+}
+
+#[test]
+fn reading_a_parsed_tree() {
+    let el = parsed(
+        "<message to='a@b' xml:lang='en'><body>x &amp; y</body><![CDATA[<z>]]>tail\
+         <x xmlns='urn:x' k='v'><y/>in</x></message>",
+    );
+    assert!(el.is("jabber:client", "message"));
+    assert_eq!(el.attr("to"), Some("a@b"));
+    assert_eq!(el.attr("lang"), None);
+    assert_eq!(el.attr_ns(XML_NS, "lang"), Some("en"));
+    let kids: Vec<String> = el
+        .children()
+        .map(|n| match n {
+            Node::Element(e) => format!("<{}>", e.name()),
+            Node::Text(t) => t.to_owned(),
+        })
+        .collect();
+    // CDATA and the text after it are one text node.
+    assert_eq!(kids, ["<body>", "<z>tail", "<x>"]);
+    assert_eq!(el.text(), "<z>tail");
+    let body = el.child("jabber:client", "body").expect("body");
+    assert_eq!(body.text(), "x & y");
+    let x = el.child("urn:x", "x").expect("x");
+    assert_eq!((x.attr("k"), x.text().as_ref()), (Some("v"), "in"));
+    assert_eq!(
+        x.elements().map(|e| e.namespace()).collect::<Vec<_>>(),
+        ["urn:x"]
+    );
+    // A sub-tree detached from its tree.
+    let own = x.to_owned_element();
+    assert_eq!(own.as_ref(), x);
+    assert_eq!(
+        own.to_xml().expect("writable"),
+        "<x xmlns='urn:x' k='v'><y/>in</x>"
+    );
+}
+
+#[test]
+fn building_matches_parsing() {
+    let mut built = Element::new("jabber:client", "message")
+        .with_child(
+            Element::new("jabber:client", "body")
+                .with_text("x ")
+                .with_text("& y"),
+        )
+        .with_text("")
+        .with_child(Element::new("urn:x", "x").with_attr("k", "v"));
+    // Attributes added to the root after its children keep every element's own.
+    built.push_attr(Attribute {
+        namespace: XML_NS.into(),
+        name: "lang".into(),
+        value: "en".into(),
+    });
+    built.push_attr(Attribute {
+        namespace: "".into(),
+        name: "to".into(),
+        value: "a@b".into(),
+    });
+    let read = parsed(
+        "<message xml:lang='en' to='a@b'><body>x &amp; y</body><x xmlns='urn:x' k='v'/></message>",
+    );
+    assert_eq!(built, read);
+    assert_eq!(
+        built.child("urn:x", "x").and_then(|x| x.attr("k")),
+        Some("v")
+    );
+    let mut other = built.clone();
+    other.set_name("jabber:client", "presence");
+    assert_ne!(other, built);
+    assert_eq!(
+        format!("{:?}", Element::new("u", "a").with_text("t")),
+        "Element(<{u}a>\"t\"</a>)"
+    );
+}
