@@ -85,9 +85,12 @@
 //!
 //! # Cost
 //!
-//! Input that is already canonical plain ASCII is recognized in one pass and copied once.
-//! A JID of up to 54 bytes is stored inline, so parsing one that is already canonical
-//! allocates nothing; a longer one costs one exact-size allocation.
+//! Input that is already canonical plain ASCII is recognized in one pass (one table
+//! lookup per byte, stopping only at separators) and copied once. ASCII input that only
+//! needs lower-casing in its node and domain is folded into a stack buffer and takes the
+//! same pass. A JID of up to 54 bytes is stored inline, so parsing such input allocates
+//! nothing; a longer one costs one exact-size allocation. Anything else goes through the
+//! profiles part by part.
 #![forbid(unsafe_code)]
 
 use std::borrow::Cow;
