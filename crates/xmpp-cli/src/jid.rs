@@ -18,7 +18,7 @@ use xmpp_jid::Jid;
 /// Arguments of `xmpp jid`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// JIDs to prepare.
+    /// JIDs to prepare (after `--` if one starts with `-`, as a domain may).
     #[arg(required_unless_present = "stdin")]
     pub jids: Vec<OsString>,
     /// Read one JID per line from standard input.

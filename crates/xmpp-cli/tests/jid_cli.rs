@@ -166,3 +166,12 @@ fn stdin_line_endings() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(lines(&out), ["first@a", "second@b"]);
 }
+
+// A domain may start with '-' (RFC 3490 §2, UseSTD3ASCIIRules unset): after `--` it is a
+// JID, not an option.
+#[test]
+fn a_jid_starting_with_a_hyphen_after_double_dash() {
+    let out = xmpp(&["jid", "--", "-x-.example", "--stdin"], None);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(lines(&out), ["-x-.example", "--stdin"]);
+}
