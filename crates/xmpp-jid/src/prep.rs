@@ -111,6 +111,77 @@ fn class(table: &[u8; 128], b: u8) -> u8 {
     table.get(usize::from(b)).copied().unwrap_or(PROHIBITED)
 }
 
+/// Properties of the Basic Multilingual Plane code points, one byte each, so that the
+/// common case needs one lookup instead of a binary search per table: which stringprep
+/// table (RFC 3454) holds the code point. Built at compile time from the same tables the
+/// binary searches use (and checked against them by a test); code points above U+FFFF
+/// use the binary searches.
+const IN_A1: u8 = 1;
+const IN_B1: u8 = 2;
+const IN_B2: u8 = 4;
+const IN_NFKC_3_2: u8 = 8;
+const IN_C: u8 = 16;
+const IN_D1: u8 = 32;
+const IN_D2: u8 = 64;
+
+const BMP: usize = 0x1_0000;
+
+const fn mark_ranges(t: &mut [u8; BMP], ranges: &[(u32, u32)], flag: u8) {
+    let mut i = 0;
+    while i < ranges.len() {
+        let (lo, hi) = ranges[i];
+        let mut cp = lo as usize;
+        while cp <= hi as usize && cp < BMP {
+            t[cp] |= flag;
+            cp += 1;
+        }
+        i += 1;
+    }
+}
+
+const fn mark_keys(t: &mut [u8; BMP], map: &[(u32, &str)], flag: u8) {
+    let mut i = 0;
+    while i < map.len() {
+        let cp = map[i].0 as usize;
+        if cp < BMP {
+            t[cp] |= flag;
+        }
+        i += 1;
+    }
+}
+
+const fn bmp_properties() -> [u8; BMP] {
+    let mut t = [0u8; BMP];
+    mark_ranges(&mut t, tables::A1_UNASSIGNED, IN_A1);
+    mark_ranges(&mut t, tables::B1_NOTHING, IN_B1);
+    mark_keys(&mut t, tables::B2_CASEFOLD, IN_B2);
+    mark_keys(&mut t, tables::NFKC_3_2, IN_NFKC_3_2);
+    mark_ranges(&mut t, tables::C_COMMON, IN_C);
+    mark_ranges(&mut t, tables::D1_RANDAL, IN_D1);
+    mark_ranges(&mut t, tables::D2_L, IN_D2);
+    t
+}
+
+static BMP_PROPERTIES: [u8; BMP] = bmp_properties();
+
+/// Whether `cp` is in the table `ranges`, whose BMP part is marked `flag`.
+#[inline]
+fn in_table(ranges: &[(u32, u32)], flag: u8, cp: u32) -> bool {
+    match BMP_PROPERTIES.get(cp as usize) {
+        Some(&props) => props & flag != 0,
+        None => in_ranges(ranges, cp),
+    }
+}
+
+/// The mapping of `cp` in `table`, whose BMP keys are marked `flag`.
+#[inline]
+fn table_map(table: &'static [(u32, &'static str)], flag: u8, cp: u32) -> Option<&'static str> {
+    match BMP_PROPERTIES.get(cp as usize) {
+        Some(&props) if props & flag == 0 => None,
+        _ => lookup_map(table, cp),
+    }
+}
+
 pub(crate) fn in_ranges(ranges: &[(u32, u32)], cp: u32) -> bool {
     ranges
         .binary_search_by(|&(lo, hi)| {
@@ -185,21 +256,21 @@ fn prepare_unicode<'a>(
             }
             continue;
         }
-        if in_ranges(tables::A1_UNASSIGNED, cp) {
+        if in_table(tables::A1_UNASSIGNED, IN_A1, cp) {
             return Err(Error::Unassigned { part, ch });
         }
-        if in_ranges(tables::B1_NOTHING, cp) {
+        if in_table(tables::B1_NOTHING, IN_B1, cp) {
             changed = true;
             continue;
         }
         if casefold {
-            if let Some(to) = lookup_map(tables::B2_CASEFOLD, cp) {
+            if let Some(to) = table_map(tables::B2_CASEFOLD, IN_B2, cp) {
                 mapped.push_str(to);
                 changed = true;
                 continue;
             }
         }
-        if let Some(to) = lookup_map(tables::NFKC_3_2, cp) {
+        if let Some(to) = table_map(tables::NFKC_3_2, IN_NFKC_3_2, cp) {
             mapped.push_str(to);
             changed = true;
             continue;
@@ -232,12 +303,12 @@ fn prepare_unicode<'a>(
             }
             continue;
         }
-        if in_ranges(tables::C_COMMON, cp) {
+        if in_table(tables::C_COMMON, IN_C, cp) {
             return Err(Error::Prohibited { part, ch });
         }
-        if in_ranges(tables::D1_RANDAL, cp) {
+        if in_table(tables::D1_RANDAL, IN_D1, cp) {
             has_randal = true;
-        } else if in_ranges(tables::D2_L, cp) {
+        } else if in_table(tables::D2_L, IN_D2, cp) {
             has_l = true;
         }
     }
@@ -251,7 +322,7 @@ fn prepare_unicode<'a>(
             });
         }
         let is_randal =
-            |c: Option<char>| c.is_some_and(|c| in_ranges(tables::D1_RANDAL, u32::from(c)));
+            |c: Option<char>| c.is_some_and(|c| in_table(tables::D1_RANDAL, IN_D1, u32::from(c)));
         if !is_randal(normalized.chars().next()) || !is_randal(normalized.chars().next_back()) {
             return Err(Error::Bidi {
                 part,
@@ -299,6 +370,40 @@ mod tests {
             assert_ne!(class(&NAMEPREP_ASCII, b), PROHIBITED, "nameprep {b:#x}");
             assert_eq!(in_ranges(tables::D2_L, cp), b.is_ascii_alphabetic());
         }
+    }
+
+    // The BMP property bytes say exactly what the binary searches over the RFC 3454
+    // tables say.
+    #[test]
+    fn bmp_properties_agree_with_the_tables() {
+        for cp in 0..BMP as u32 {
+            let props = BMP_PROPERTIES[cp as usize];
+            for (ranges, flag) in [
+                (tables::A1_UNASSIGNED, IN_A1),
+                (tables::B1_NOTHING, IN_B1),
+                (tables::C_COMMON, IN_C),
+                (tables::D1_RANDAL, IN_D1),
+                (tables::D2_L, IN_D2),
+            ] {
+                assert_eq!(props & flag != 0, in_ranges(ranges, cp), "{cp:#x} {flag}");
+                assert_eq!(in_table(ranges, flag, cp), in_ranges(ranges, cp));
+            }
+            for (map, flag) in [
+                (tables::B2_CASEFOLD, IN_B2),
+                (tables::NFKC_3_2, IN_NFKC_3_2),
+            ] {
+                assert_eq!(props & flag != 0, lookup_map(map, cp).is_some(), "{cp:#x}");
+                assert_eq!(table_map(map, flag, cp), lookup_map(map, cp));
+            }
+        }
+        // Above the BMP the binary searches answer.
+        assert!(in_table(tables::A1_UNASSIGNED, IN_A1, 0xE0000));
+        assert!(in_table(tables::C_COMMON, IN_C, 0xE0001));
+        assert!(in_table(tables::D2_L, IN_D2, 0x10400));
+        assert_eq!(
+            table_map(tables::B2_CASEFOLD, IN_B2, 0x10400),
+            lookup_map(tables::B2_CASEFOLD, 0x10400)
+        );
     }
 
     #[test]
