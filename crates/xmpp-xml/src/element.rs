@@ -906,6 +906,19 @@ static DELIM: [u8; 256] = {
     t
 };
 
+/// Bytes that end an attribute value (bit 1: `"`, bit 2: `'`) or make it need expanding
+/// (bit 4: a reference, or white space other than the space, XML 1.0 §3.3.3).
+static VALUE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'"' as usize] = 1;
+    t[b'\'' as usize] = 2;
+    t[b'&' as usize] = 4;
+    t[b'\t' as usize] = 4;
+    t[b'\n' as usize] = 4;
+    t[b'\r' as usize] = 4;
+    t
+};
+
 /// (prefix, local part) of a validated QName; the prefix is empty when there is none.
 #[inline]
 fn split_qname(q: &str) -> (&str, &str) {
@@ -1016,8 +1029,8 @@ pub(crate) fn build_element<'a>(
     // Index of the text node that the next text would continue (CDATA next to text).
     let mut last_text = usize::MAX;
     // The attributes of one start tag: on the stack unless there are many.
-    let mut raw_small: [(&'a str, &'a str); 16] = [("", ""); 16];
-    let mut raw_big: Vec<(&'a str, &'a str)> = Vec::new();
+    let mut raw_small: [(&'a str, &'a str, bool); 16] = [("", "", true); 16];
+    let mut raw_big: Vec<(&'a str, &'a str, bool)> = Vec::new();
     let skip_ws = |mut k: usize| {
         while b.get(k).is_some_and(|&c| is_ws(c)) {
             k += 1;
@@ -1036,13 +1049,23 @@ pub(crate) fn build_element<'a>(
             return Err(broken(offset, i));
         };
         let cdata = c == b'<' && b.get(i + 1) == Some(&b'!');
+        let mut text_plain = false;
         if c != b'<' || cdata {
             let (raw, next) = if cdata {
                 let start = i + 9;
                 let end = find(start, b"]]>").ok_or_else(|| broken(offset, i))?;
                 (s.get(start..end).unwrap_or(""), end + 3)
             } else {
-                let j = memchr::memchr(b'<', &b[i..]).map_or(b.len(), |p| i + p);
+                // Most text needs no expanding: one search finds its end and tells.
+                let (j, plain) = match memchr::memchr3(b'<', b'&', b'\r', &b[i..]) {
+                    Some(p) if b.get(i + p) == Some(&b'<') => (i + p, true),
+                    Some(p) => (
+                        memchr::memchr(b'<', &b[i + p..]).map_or(b.len(), |q| i + p + q),
+                        false,
+                    ),
+                    None => (b.len(), true),
+                };
+                text_plain = plain;
                 (s.get(i..j).unwrap_or(""), j)
             };
             i = next;
@@ -1068,6 +1091,8 @@ pub(crate) fn build_element<'a>(
                 } else {
                     Cow::Borrowed(raw)
                 }
+            } else if text_plain {
+                Cow::Borrowed(raw)
             } else {
                 cow_unescaped(raw, false)
             };
@@ -1137,10 +1162,23 @@ pub(crate) fn build_element<'a>(
             k = skip_ws(k);
             let q = *b.get(k).ok_or_else(|| broken(offset, k))?;
             k += 1;
-            let vend = memchr::memchr(q, &b[k.min(b.len())..])
-                .map(|p| k + p)
-                .ok_or_else(|| broken(offset, k))?;
-            let pair = (aname, s.get(k..vend).unwrap_or(""));
+            // One pass finds the closing quote and whether the value needs expanding.
+            let stop = if q == b'"' { 1 } else { 2 } | 4;
+            let mut vend = k;
+            let mut plain = true;
+            loop {
+                let p = b
+                    .get(vend..)
+                    .and_then(|r| r.iter().position(|&c| VALUE[usize::from(c)] & stop != 0))
+                    .ok_or_else(|| broken(offset, k))?;
+                vend += p;
+                if b.get(vend) == Some(&q) {
+                    break;
+                }
+                plain = false;
+                vend += 1;
+            }
+            let pair = (aname, s.get(k..vend).unwrap_or(""), plain);
             if raw_len < raw_small.len() {
                 raw_small[raw_len] = pair;
                 raw_len += 1;
@@ -1153,14 +1191,14 @@ pub(crate) fn build_element<'a>(
             k = vend + 1;
         };
         i = k;
-        let raw_attrs: &[(&str, &str)] = if raw_big.is_empty() {
+        let raw_attrs: &[(&str, &str, bool)] = if raw_big.is_empty() {
             &raw_small[..raw_len]
         } else {
             &raw_big
         };
         let nsl = ns.len;
         if decls {
-            for &(n, v) in raw_attrs {
+            for &(n, v, _) in raw_attrs {
                 let prefix = if n == "xmlns" {
                     ""
                 } else if let Some(p) = n.strip_prefix("xmlns:") {
@@ -1174,7 +1212,7 @@ pub(crate) fn build_element<'a>(
         let (prefix, local) = split_qname(qname);
         let namespace = ns.lookup(ctx, ctx_default, prefix);
         let first_attr = attrs.len();
-        for &(n, v) in raw_attrs {
+        for &(n, v, plain) in raw_attrs {
             if decls && is_decl(n) {
                 continue;
             }
@@ -1184,10 +1222,15 @@ pub(crate) fn build_element<'a>(
             } else {
                 ns.lookup(ctx, ctx_default, p)
             };
+            let value = if plain {
+                Cow::Borrowed(v)
+            } else {
+                cow_unescaped(v, true)
+            };
             attrs.push(Attribute {
                 namespace,
                 name: Cow::Borrowed(name),
-                value: cow_unescaped(v, true),
+                value,
             });
         }
         let at = nodes.len();
