@@ -945,7 +945,7 @@ fn push_cdata(t: &mut String, raw: &str) {
 /// Namespace declarations made inside the stanza, innermost last: on the stack for the
 /// usual counts. The URI is owned only when a reference had to be expanded.
 struct Decls<'a> {
-    small: [(&'a str, Cow<'a, str>); 8],
+    small: [(&'a str, Cow<'a, str>); 4],
     len: usize,
     big: Vec<(&'a str, Cow<'a, str>)>,
 }
@@ -1023,13 +1023,13 @@ pub(crate) fn build_element<'a>(
     let mut attrs: Vec<Attribute<'a>> = Vec::with_capacity(attributes as usize);
     // Open elements: their index in `nodes` and the declaration count before them; on
     // the stack for the usual depths.
-    let mut open_small = [(0u32, 0u32); 16];
+    let mut open_small = [(0u32, 0u32); 8];
     let mut open_big: Vec<(u32, u32)> = Vec::new();
     let mut depth = 0usize;
     // Index of the text node that the next text would continue (CDATA next to text).
     let mut last_text = usize::MAX;
     // The attributes of one start tag: on the stack unless there are many.
-    let mut raw_small: [(&'a str, &'a str, bool); 16] = [("", "", true); 16];
+    let mut raw_small: [(&'a str, &'a str, bool); 8] = [("", "", true); 8];
     let mut raw_big: Vec<(&'a str, &'a str, bool)> = Vec::new();
     let skip_ws = |mut k: usize| {
         while b.get(k).is_some_and(|&c| is_ws(c)) {

@@ -92,3 +92,39 @@ fn building_matches_parsing() {
         "Element(<{u}a>\"t\"</a>)"
     );
 }
+
+/// Many attributes, many declarations and deep nesting in one stanza: the builder's
+/// small on-stack buffers overflow into vectors and give the same tree.
+#[test]
+fn large_tags_and_deep_nesting() {
+    let attrs: String = (0..20).map(|i| format!(" a{i}='v{i}'")).collect();
+    let decls: String = (0..10).map(|i| format!(" xmlns:p{i}='urn:{i}'")).collect();
+    let mut stanza = format!("<message{decls}{attrs} p9:z='9'>");
+    for i in 0..12 {
+        stanza.push_str(&format!("<p{}:e{i} xmlns:q='urn:q{i}' q:k='{i}'>", i % 10));
+    }
+    stanza.push_str("deep");
+    for i in (0..12).rev() {
+        stanza.push_str(&format!("</p{}:e{i}>", i % 10));
+    }
+    stanza.push_str("</message>");
+    let el = parsed(&stanza);
+    assert_eq!(el.attributes().len(), 21);
+    assert_eq!(el.attr("a19"), Some("v19"));
+    assert_eq!(el.attr_ns("urn:9", "z"), Some("9"));
+    let mut e = el.as_ref();
+    for i in 0..12 {
+        e = e.elements().next().expect("child");
+        assert_eq!(e.namespace(), format!("urn:{}", i % 10));
+        assert_eq!(
+            e.attr_ns(&format!("urn:q{i}"), "k"),
+            Some(i.to_string().as_str())
+        );
+    }
+    assert_eq!(e.text(), "deep");
+    let written = el.to_xml().expect("writable");
+    assert_eq!(
+        xmpp_xml::fuzzing::parse_document(written.as_bytes()),
+        Some(el)
+    );
+}
