@@ -297,10 +297,9 @@ static FAST: [u8; 256] = fast_classes();
 /// Recognizes input that is already canonical plain ASCII and returns its separator
 /// positions; anything else (`Err`, `true` when the first byte refused was an upper-case
 /// letter before the first `/`) goes through [`parse_fast_folded`] or [`parse_general`],
-/// which give the same
-/// result for every input this accepts (property-tested below, and checked by the fuzz
-/// target). The fast path may refuse more than it must (a node holding `..`, say): it only
-/// has to be exact on what it accepts.
+/// which give the same result for every input this accepts (property-tested below, and
+/// checked by the fuzz target). The fast path may refuse more than it must (a node holding
+/// `..`, say): it only has to be exact on what it accepts.
 ///
 /// One pass over the bytes before the first `/`: a table lookup and a branch per byte
 /// skips ordinary bytes; the separators found on the way split the JID (RFC 3920 §3.1),
