@@ -12,7 +12,8 @@ pub(crate) const SPECIAL: u8 = 3;
 pub(crate) const HIGH: u8 = 4;
 /// A control character the Char production excludes.
 pub(crate) const BAD: u8 = 5;
-/// Tab, line feed or carriage return inside an attribute value (normalized to a space).
+/// Tab, line feed or carriage return inside an attribute value (normalized to a space),
+/// or a carriage return in character data (a line end to normalize).
 pub(crate) const WS: u8 = 6;
 
 const fn class_table(attr: bool) -> [u8; 256] {
@@ -22,7 +23,8 @@ const fn class_table(attr: bool) -> [u8; 256] {
         t[i] = if i >= 0x80 {
             HIGH
         } else if i == 0x09 || i == 0x0a || i == 0x0d {
-            if attr { WS } else { PLAIN }
+            // In character data only the carriage return changes (XML 1.0 §2.11).
+            if attr || i == 0x0d { WS } else { PLAIN }
         } else if i < 0x20 {
             BAD
         } else if i == b'<' as usize {

@@ -1011,7 +1011,7 @@ pub(crate) fn build_element<'a>(
     offset: u64,
     ctx: NsContext<'a>,
     limits: Limits,
-    (elements, attributes): (u32, u32),
+    (elements, attributes, expand): (u32, u32, bool),
 ) -> Result<Element<'a>, Error> {
     let s = std::str::from_utf8(b)
         .map_err(|e| Error::new(ErrorKind::InvalidUtf8, offset + e.valid_up_to() as u64))?;
@@ -1057,7 +1057,12 @@ pub(crate) fn build_element<'a>(
                 (s.get(start..end).unwrap_or(""), end + 3)
             } else {
                 // Most text needs no expanding: one search finds its end and tells.
-                let (j, plain) = match memchr::memchr3(b'<', b'&', b'\r', &b[i..]) {
+                let found = if expand {
+                    memchr::memchr3(b'<', b'&', b'\r', &b[i..])
+                } else {
+                    memchr::memchr(b'<', &b[i..])
+                };
+                let (j, plain) = match found {
                     Some(p) if b.get(i + p) == Some(&b'<') => (i + p, true),
                     Some(p) => (
                         memchr::memchr(b'<', &b[i + p..]).map_or(b.len(), |q| i + p + q),
@@ -1166,17 +1171,23 @@ pub(crate) fn build_element<'a>(
             let stop = if q == b'"' { 1 } else { 2 } | 4;
             let mut vend = k;
             let mut plain = true;
-            loop {
-                let p = b
-                    .get(vend..)
-                    .and_then(|r| r.iter().position(|&c| VALUE[usize::from(c)] & stop != 0))
+            if !expand {
+                vend = memchr::memchr(q, b.get(k..).unwrap_or(&[]))
+                    .map(|p| k + p)
                     .ok_or_else(|| broken(offset, k))?;
-                vend += p;
-                if b.get(vend) == Some(&q) {
-                    break;
+            } else {
+                loop {
+                    let p = b
+                        .get(vend..)
+                        .and_then(|r| r.iter().position(|&c| VALUE[usize::from(c)] & stop != 0))
+                        .ok_or_else(|| broken(offset, k))?;
+                    vend += p;
+                    if b.get(vend) == Some(&q) {
+                        break;
+                    }
+                    plain = false;
+                    vend += 1;
                 }
-                plain = false;
-                vend += 1;
             }
             let pair = (aname, s.get(k..vend).unwrap_or(""), plain);
             if raw_len < raw_small.len() {

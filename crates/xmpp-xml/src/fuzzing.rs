@@ -60,6 +60,12 @@ pub fn observe(data: &[u8], chunks: &[usize], document: bool) -> Vec<Seen> {
                         Ok(el) => el,
                         Err(e) => panic!("validated stanza does not build: {e}"),
                     };
+                    // The builder's fast path (nothing to expand, as the scanner saw it)
+                    // gives the same tree as its general path.
+                    match s.general_element() {
+                        Ok(general) => assert_eq!(el, general, "fast and general trees differ"),
+                        Err(e) => panic!("validated stanza does not build: {e}"),
+                    }
                     check_written(&el);
                     seen.push(Seen::Stanza(s.offset(), s.bytes().to_vec()));
                 }

@@ -184,6 +184,9 @@ pub(crate) struct Scanner {
     /// so that its tree can be allocated at its size.
     pub(crate) unit_elements: u32,
     pub(crate) unit_attrs: u32,
+    /// Whether the current top-level element has anything that changes when read: a
+    /// reference, a CDATA section, a carriage return, white space in an attribute value.
+    pub(crate) unit_expand: bool,
     pub(crate) stanza_ns: String,
     pub(crate) header: Option<StreamHeader>,
     restart_armed: bool,
@@ -240,6 +243,7 @@ impl Scanner {
             top_attrs: Vec::with_capacity(16),
             unit_elements: 0,
             unit_attrs: 0,
+            unit_expand: false,
             stanza_ns: String::with_capacity(32),
             header: None,
             restart_armed: false,
@@ -552,9 +556,16 @@ impl Scanner {
                             break;
                         }
                         AMP => match self.scan_ref(b, i, end)? {
-                            Some(n) => i = n,
+                            Some(n) => {
+                                self.unit_expand = true;
+                                i = n;
+                            }
                             None => return self.need_more(i, len, end),
                         },
+                        WS => {
+                            self.unit_expand = true;
+                            i += 1;
+                        }
                         SPECIAL => {
                             // `]]>` is not allowed in character data (XML 1.0 §2.4).
                             if i + 2 >= end {
@@ -585,7 +596,7 @@ impl Scanner {
                 St::CData => loop {
                     let Some(k) = b[i..end]
                         .iter()
-                        .position(|&c| !matches!(TEXT[c as usize], PLAIN | LT | AMP))
+                        .position(|&c| !matches!(TEXT[c as usize], PLAIN | LT | AMP | WS))
                     else {
                         return self.need_more(end, len, end);
                     };
@@ -664,6 +675,7 @@ impl Scanner {
                         b'!' => match self.bang(b, t, end, place)? {
                             Some(n) => {
                                 i = n;
+                                self.unit_expand = true;
                                 self.st = St::CData;
                             }
                             None => return self.need_more(t, len, end),
@@ -675,6 +687,7 @@ impl Scanner {
                                 Place::Prolog | Place::Top => {
                                     self.restart_armed = false;
                                     self.in_unit = true;
+                                    self.unit_expand = false;
                                     self.stanza_start = t;
                                     end = self.scan_end(len);
                                 }
@@ -816,10 +829,16 @@ impl Scanner {
                             }
                             i += 1;
                         }
-                        WS => i += 1,
+                        WS => {
+                            self.unit_expand = true;
+                            i += 1;
+                        }
                         LT => fail!(self, ErrorKind::LtInAttributeValue, i),
                         AMP => match self.scan_ref(b, i, end)? {
-                            Some(n) => i = n,
+                            Some(n) => {
+                                self.unit_expand = true;
+                                i = n;
+                            }
                             None => return self.need_more(i, len, end),
                         },
                         HIGH => match decode(&b[i..end]) {
@@ -1554,7 +1573,7 @@ impl Parser {
                         arena: &s.arena,
                     },
                     s.limits,
-                    (s.unit_elements, s.unit_attrs),
+                    (s.unit_elements, s.unit_attrs, s.unit_expand),
                 ))
             }
         }))

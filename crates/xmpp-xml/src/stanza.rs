@@ -138,8 +138,9 @@ pub struct Stanza<'a> {
     attrs: &'a [AttrSpan],
     ctx: NsContext<'a>,
     limits: Limits,
-    /// Elements and attributes in the stanza, declarations included.
-    sizes: (u32, u32),
+    /// Elements and attributes in the stanza (declarations included), and whether
+    /// anything in it needs expanding.
+    sizes: (u32, u32, bool),
 }
 
 impl<'a> Stanza<'a> {
@@ -153,7 +154,7 @@ impl<'a> Stanza<'a> {
         attrs: &'a [AttrSpan],
         ctx: NsContext<'a>,
         limits: Limits,
-        sizes: (u32, u32),
+        sizes: (u32, u32, bool),
     ) -> Self {
         Stanza {
             bytes,
@@ -238,5 +239,12 @@ impl<'a> Stanza<'a> {
     /// bytes where nothing needed expanding; [`Element::into_owned`] detaches it.
     pub fn to_element(&self) -> Result<Element<'a>, Error> {
         build_element(self.bytes, self.offset, self.ctx, self.limits, self.sizes)
+    }
+
+    /// The tree built as if something in the stanza needed expanding (the general path of
+    /// the builder), for the fuzz targets to compare with [`Stanza::to_element`].
+    pub(crate) fn general_element(&self) -> Result<Element<'a>, Error> {
+        let (e, a, _) = self.sizes;
+        build_element(self.bytes, self.offset, self.ctx, self.limits, (e, a, true))
     }
 }

@@ -128,3 +128,41 @@ fn large_tags_and_deep_nesting() {
         Some(el)
     );
 }
+
+/// Each thing that changes when read, alone in a stanza, is still expanded: the scanner
+/// tells the builder when a stanza has none of them (XML 1.0 §2.11, §3.3.3, §4.6).
+#[test]
+fn lone_expansions() {
+    let el = parsed("<message id='a&amp;b'><body>x</body></message>");
+    assert_eq!(el.attr("id"), Some("a&b"));
+    let el = parsed("<message id='a\tb\nc'><body>x</body></message>");
+    assert_eq!(el.attr("id"), Some("a b c"));
+    let el = parsed("<message><body>a\r\nb\rc</body></message>");
+    assert_eq!(
+        el.child("jabber:client", "body")
+            .map(|b| b.text())
+            .as_deref(),
+        Some("a\nb\nc")
+    );
+    let el = parsed("<message><body>&#x41;&lt;</body></message>");
+    assert_eq!(
+        el.child("jabber:client", "body")
+            .map(|b| b.text())
+            .as_deref(),
+        Some("A<")
+    );
+    let el = parsed("<message><body><![CDATA[a\r\nb&amp;]]></body></message>");
+    assert_eq!(
+        el.child("jabber:client", "body")
+            .map(|b| b.text())
+            .as_deref(),
+        Some("a\nb&amp;")
+    );
+    let el = parsed("<message id='plain'><body>a\tb\nc</body></message>");
+    assert_eq!(
+        el.child("jabber:client", "body")
+            .map(|b| b.text())
+            .as_deref(),
+        Some("a\tb\nc")
+    );
+}
