@@ -60,7 +60,7 @@
 //! with callgrind (`benches/scripts/callgrind.sh`), validated framing takes 27
 //! instructions per byte, against 62 for quick-xml's `NsReader` reading every event with
 //! namespaces and unescaping, 42 for xmlparser's tokenizer (no checks beyond syntax), 80
-//! for expat and 149 for rxml. Building the full tree of every stanza as well takes 49.
+//! for expat and 149 for rxml. Building the full tree of every stanza as well takes 47.
 //! A tree is stored flat ([`Element`]: one vector of nodes in document order, one of
 //! attributes, both allocated at the size the scanner counted) and its strings borrow the
 //! stanza's bytes (`Cow` strings), so a tree costs two allocations plus the rare expanded
