@@ -20,7 +20,7 @@ pub enum StreamErrorCondition {
     HostGone,
     /// `host-unknown`.
     HostUnknown,
-    /// `improper-addressing`.
+    /// `improper-addressing`: a stanza between servers without `to` or `from` (§11.2.2).
     ImproperAddressing,
     /// `internal-server-error`.
     InternalServerError,
@@ -164,6 +164,17 @@ pub enum ErrorKind {
     InvalidLanguageTag,
     /// A first-level child that no XMPP stream carries.
     UnsupportedTopLevel,
+    /// A first-level element in no namespace (`xmlns=''`), RFC 3920 §4.7.3.
+    UnqualifiedTopLevel,
+    /// A first-level element in `jabber:client` within a `jabber:server` stream or the
+    /// reverse: the default namespace defines the first-level children (RFC 3920 §11.2.2).
+    ForeignContentNamespace,
+    /// An element of `jabber:client` or `jabber:server` written with a prefix
+    /// (RFC 3920 §11.2.2: an implementation MUST NOT generate one).
+    PrefixedContentNamespace,
+    /// A stanza within `jabber:server` without a non-empty `to` or `from`
+    /// (RFC 3920 §4.7.3, §11.2.2: both are REQUIRED there).
+    MissingAddress,
     /// More stanza bytes than [`crate::Limits::max_stanza_bytes`].
     StanzaTooLarge,
     /// Deeper nesting than [`crate::Limits::max_depth`].
@@ -227,6 +238,16 @@ impl fmt::Display for ErrorKind {
             Version => f.write_str("unsupported or malformed stream version"),
             InvalidLanguageTag => f.write_str("xml:lang value is not an RFC 3066 language tag"),
             UnsupportedTopLevel => f.write_str("unsupported first-level element"),
+            UnqualifiedTopLevel => f.write_str("first-level element in no namespace"),
+            ForeignContentNamespace => f.write_str(
+                "first-level element in a content namespace other than the stream's default",
+            ),
+            PrefixedContentNamespace => {
+                f.write_str("jabber:client and jabber:server elements must not be prefixed")
+            }
+            MissingAddress => {
+                f.write_str("stanza between servers without a non-empty 'to' and 'from'")
+            }
             StanzaTooLarge => f.write_str("stanza exceeds the size limit"),
             TooDeep => f.write_str("elements nested deeper than the limit"),
             TooManyAttributes => f.write_str("more attributes than the limit"),
@@ -248,9 +269,14 @@ impl ErrorKind {
             Encoding => C::UnsupportedEncoding,
             NotStreamElement | TextAtTopLevel => C::BadFormat,
             StreamNamespace | DefaultNamespace | DialbackNamespace => C::InvalidNamespace,
-            StreamPrefix | UnboundPrefix | DialbackPrefix => C::BadNamespacePrefix,
+            StreamPrefix | UnboundPrefix | DialbackPrefix | PrefixedContentNamespace => {
+                C::BadNamespacePrefix
+            }
             Version => C::UnsupportedVersion,
-            UnsupportedTopLevel => C::UnsupportedStanzaType,
+            UnsupportedTopLevel | UnqualifiedTopLevel | ForeignContentNamespace => {
+                C::UnsupportedStanzaType
+            }
+            MissingAddress => C::ImproperAddressing,
             // Well-formed, but invalid against the protocol's definition of the attribute.
             InvalidLanguageTag => C::InvalidXml,
             StanzaTooLarge | TooDeep | TooManyAttributes | NameTooLong | ReferenceTooLong => {

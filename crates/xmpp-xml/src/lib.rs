@@ -37,8 +37,27 @@
 //! processing instructions, document type declarations and entity references other than
 //! the five predefined ones are refused with `restricted-xml`. The stream header is checked
 //! (RFC 3920 §4.4, §11.2): `stream` in `http://etherx.jabber.org/streams` with a prefix, a
-//! default namespace of `jabber:client` or `jabber:server`, a supported `version`. Each
-//! violation is an [`Error`] carrying the RFC 3920 §4.7.3 condition
+//! default namespace of `jabber:client` or `jabber:server`, a supported `version`.
+//! First-level elements and namespaces (RFC 3920 §4.7.3, §11.2), for a receiving server
+//! and a client alike:
+//!
+//! - a first-level element in no namespace (`<message xmlns=''/>`), or in `jabber:client`
+//!   within a `jabber:server` stream or the reverse (the default namespace defines the
+//!   first-level children, §11.2.2), or a `jabber:client` / `jabber:server` element other
+//!   than `message`, `presence` and `iq`, is `unsupported-stanza-type` (§4.7.3); elements
+//!   of other namespaces are accepted at the first level, since servers support extensions
+//!   (stream management, compression) that define their own;
+//! - an element of `jabber:client` or `jabber:server` written with a prefix, at any depth
+//!   (`<c:message xmlns:c='jabber:client'/>`; §11.2.2: an implementation MUST NOT generate
+//!   one), is `bad-namespace-prefix` (§4.7.3); so is a streams or dialback element without
+//!   its prefix (§11.2.1, §11.2.3);
+//! - within a `jabber:server` stream, a `message`, `presence` or `iq` without a non-empty
+//!   `to` and `from` is `improper-addressing` (§4.7.3; both REQUIRED there, §11.2.2); within
+//!   `jabber:client` both are optional.
+//!
+//! These are rules of the stream, not of one side's role, so they are always on: the only
+//! receiver of a `jabber:server` stream is a server. Each violation is an [`Error`]
+//! carrying the RFC 3920 §4.7.3 condition
 //! ([`Error::condition`]) and the byte offset in the transport ([`Error::offset`]).
 //! [`Limits`] bound stanza size, depth, attributes and name length; they are enforced while
 //! scanning, before memory grows, and nothing recurses on the input's depth.

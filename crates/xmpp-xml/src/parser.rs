@@ -189,6 +189,8 @@ pub(crate) struct Scanner {
     pub(crate) unit_expand: bool,
     pub(crate) stanza_ns: String,
     pub(crate) header: Option<StreamHeader>,
+    /// The current stream's default namespace is `jabber:server` (else `jabber:client`).
+    server_stream: bool,
     restart_armed: bool,
     error: Option<Error>,
 }
@@ -246,6 +248,7 @@ impl Scanner {
             unit_expand: false,
             stanza_ns: String::with_capacity(32),
             header: None,
+            server_stream: false,
             restart_armed: false,
             error: None,
         }
@@ -1121,6 +1124,14 @@ impl Scanner {
             None if colon == 0 => (0, 0),
             None => fail!(self, ErrorKind::UnboundPrefix, t),
         };
+        // RFC 3920 §11.2.2: elements of jabber:client and jabber:server are never prefixed,
+        // at any depth. Only prefixed names (rare) pay for the comparison.
+        if colon != 0 && !self.document {
+            let u = self.arena_str(ns);
+            if u == CLIENT_NS.as_bytes() || u == SERVER_NS.as_bytes() {
+                fail!(self, ErrorKind::PrefixedContentNamespace, t);
+            }
+        }
         // Prefixed attributes: bound, and unique after expansion (Namespaces in XML §6.3).
         if prefixed > 0 {
             self.resolved.clear();
@@ -1184,7 +1195,7 @@ impl Scanner {
             Place::Prolog | Place::Top => {
                 if !self.document {
                     self.top_colon_pending = colon as u32;
-                    self.check_top_level(ns, local, t)?;
+                    self.check_top_level(b, ns, local, t)?;
                 }
                 self.phase = Phase::Body;
                 self.top_name_len = qname.len() as u32;
@@ -1267,11 +1278,32 @@ impl Scanner {
         Ok(None)
     }
 
-    /// RFC 3920 §11.2: the first-level children an XMPP stream carries.
-    fn check_top_level(&mut self, ns: (u32, u32), local: &[u8], t: usize) -> Result<(), Error> {
+    /// RFC 3920 §11.2: the first-level children an XMPP stream carries (§4.7.3
+    /// `unsupported-stanza-type` for the others), and the addresses stanzas between
+    /// servers carry (§4.7.3 `improper-addressing`, §11.2.2).
+    fn check_top_level(
+        &mut self,
+        b: &[u8],
+        ns: (u32, u32),
+        local: &[u8],
+        t: usize,
+    ) -> Result<(), Error> {
         let nsb = self.arena_str(ns);
-        let ok = if nsb == CLIENT_NS.as_bytes() || nsb == SERVER_NS.as_bytes() {
-            matches!(local, b"message" | b"presence" | b"iq")
+        let client = nsb == CLIENT_NS.as_bytes();
+        let ok = if client || nsb == SERVER_NS.as_bytes() {
+            // §11.2.2: the default namespace defines the allowed first-level children, and
+            // it is the same for both directions; the other one is not this stream's.
+            if client == self.server_stream {
+                fail!(self, ErrorKind::ForeignContentNamespace, t);
+            }
+            let stanza = matches!(local, b"message" | b"presence" | b"iq");
+            if stanza && !client && !self.has_addresses(b, t) {
+                fail!(self, ErrorKind::MissingAddress, t);
+            }
+            stanza
+        } else if nsb.is_empty() {
+            // In no namespace (`xmlns=''`): nothing any XMPP stream defines or extends.
+            fail!(self, ErrorKind::UnqualifiedTopLevel, t);
         } else if nsb == STREAMS_NS.as_bytes() {
             // RFC 3920 §11.2.1: always qualified by the streams prefix.
             if self.top_colon_pending == 0 {
@@ -1290,6 +1322,25 @@ impl Scanner {
             fail!(self, ErrorKind::UnsupportedTopLevel, t);
         }
         Ok(())
+    }
+
+    /// Whether the start tag at `t` has non-empty unprefixed `to` and `from` attributes
+    /// (RFC 3920 §9.1.1, §9.1.2, §11.2.2: both REQUIRED on stanzas within jabber:server).
+    /// A raw value is empty exactly when its normalized value is.
+    fn has_addresses(&self, b: &[u8], t: usize) -> bool {
+        let (mut to, mut from) = (false, false);
+        for a in &self.attrs {
+            if a.colon != 0 || a.value_len == 0 {
+                continue;
+            }
+            let s = t + a.name as usize;
+            match b.get(s..s + a.name_len as usize) {
+                Some(b"to") => to = true,
+                Some(b"from") => from = true,
+                _ => {}
+            }
+        }
+        to && from
     }
 
     /// RFC 3920 §4.4, §11.2.1, §11.2.2: the stream header.
@@ -1315,6 +1366,7 @@ impl Scanner {
             Some(d) if d == CLIENT_NS.as_bytes() || d == SERVER_NS.as_bytes() => d,
             _ => fail!(self, ErrorKind::DefaultNamespace, t),
         };
+        self.server_stream = default_ns == SERVER_NS.as_bytes();
         let mut header = StreamHeader::empty();
         header.set_qname(&b[t + 1..self.name_end], colon);
         header.default_namespace = String::from_utf8(default_ns).unwrap_or_default();

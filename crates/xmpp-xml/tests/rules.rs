@@ -382,6 +382,92 @@ fn top_level_elements() {
     assert_eq!(bad("<message/>x"), (C::BadFormat, 10));
 }
 
+// RFC 3920 §4.7.3 (unsupported-stanza-type), §11.2.2: a first-level element in no
+// namespace, or in the content namespace of the other kind of stream, is not one the
+// receiver supports; extension namespaces stay allowed at the first level.
+#[test]
+fn top_level_namespaces() {
+    good(
+        "<enable xmlns='urn:xmpp:sm:3'/><r xmlns='urn:xmpp:sm:3'/><message xmlns='jabber:client'/>",
+    );
+    assert_eq!(bad("<message xmlns=''/>"), (C::UnsupportedStanzaType, 0));
+    assert_eq!(
+        bad("<message/><foo xmlns=''>x</foo>"),
+        (C::UnsupportedStanzaType, 10)
+    );
+    assert_eq!(
+        bad("<message xmlns='jabber:server'/>"),
+        (C::UnsupportedStanzaType, 0)
+    );
+    // No namespace below the first level is the sender's business.
+    good("<message><x xmlns=''/></message>");
+    let server =
+        "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'>";
+    assert_eq!(
+        run(format!("{server}<message xmlns='jabber:client' to='a' from='b'/>").as_bytes()),
+        Err((C::UnsupportedStanzaType, server.len() as u64))
+    );
+}
+
+// RFC 3920 §11.2.2: no prefix on elements of jabber:client or jabber:server, at any depth
+// (§4.7.3 bad-namespace-prefix). Other content namespaces may be prefixed (a SHOULD NOT).
+#[test]
+fn content_namespace_prefix() {
+    assert_eq!(
+        bad("<c:message xmlns:c='jabber:client'/>"),
+        (C::BadNamespacePrefix, 0)
+    );
+    assert_eq!(
+        bad("<message><c:body xmlns:c='jabber:client'>x</c:body></message>"),
+        (C::BadNamespacePrefix, 9)
+    );
+    assert_eq!(
+        bad("<message xmlns:s='jabber:server'><x xmlns='urn:a'><s:y/></x></message>"),
+        (C::BadNamespacePrefix, 50)
+    );
+    assert_eq!(
+        bad("<s:message xmlns:s='jabber:server' to='a' from='b'/>"),
+        (C::BadNamespacePrefix, 0)
+    );
+    good("<message><x:y xmlns:x='urn:example'/></message>");
+    // A prefix bound to jabber:client on an attribute only is no prefixed element.
+    good("<message xmlns:c='jabber:client' c:hint='1'><body>x</body></message>");
+    let server =
+        "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'>";
+    assert_eq!(
+        run(format!(
+            "{server}<message to='a' from='b'><j:body xmlns:j='jabber:server'/></message>"
+        )
+        .as_bytes()),
+        Err((C::BadNamespacePrefix, server.len() as u64 + 25))
+    );
+}
+
+// RFC 3920 §4.7.3 (improper-addressing), §11.2.2: within jabber:server every stanza has a
+// non-empty 'to' and 'from'; within jabber:client both are optional.
+#[test]
+fn server_stanza_addresses() {
+    let server = "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' xmlns:db='jabber:server:dialback'>";
+    let s2s = |stanzas: &str| run(format!("{server}{stanzas}").as_bytes());
+    let at = |off: usize| Err((C::ImproperAddressing, (server.len() + off) as u64));
+    assert!(
+        s2s("<message to='a@b' from='c@d'><body>x</body></message><presence from='c@d' to='b'/><iq to='b' type='get' id='1' from='d'/>")
+            .is_ok()
+    );
+    // Dialback elements are no stanzas.
+    assert!(s2s("<db:result to='b' from='d'>key</db:result><db:verify id='1'/>").is_ok());
+    assert_eq!(s2s("<message to='a@b'/>"), at(0));
+    assert_eq!(s2s("<message from='a@b'><body/></message>"), at(0));
+    assert_eq!(s2s("<presence/>"), at(0));
+    assert_eq!(s2s("<iq type='get' id='1' to='b' from=''/>"), at(0));
+    assert_eq!(s2s("<message to='' from='a'/>"), at(0));
+    // Prefixed 'to'/'from' are other attributes.
+    assert_eq!(s2s("<message xmlns:x='urn:x' x:to='a' x:from='b'/>"), at(0));
+    assert_eq!(s2s("<message to='a' from='b'/> <iq/>"), at(27));
+    // Client streams: both optional.
+    good("<message/><presence/><iq type='get' id='1'/>");
+}
+
 // XML 1.0 §2.1: after the stream's end only white space may follow.
 #[test]
 fn stream_close() {
