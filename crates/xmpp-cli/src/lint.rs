@@ -4,6 +4,12 @@
 //! `error: CONDITION at byte OFFSET: detail` (exit 1), CONDITION being an RFC 3920 §4.7.3
 //! stream error condition. Lines before it describe the stream (header, restarts, an
 //! unclosed end). The input is read in chunks; memory stays bounded by the parser limits.
+//!
+//! Every check is the parser's (`xmpp_xml::Parser`), which any receiver uses, client or
+//! server: well-formedness, restricted XML, the stream header, first-level elements
+//! (`unsupported-stanza-type` for elements in no namespace), unprefixed `jabber:client` /
+//! `jabber:server` elements (`bad-namespace-prefix`), and `to` and `from` on stanzas
+//! within `jabber:server` (`improper-addressing`), RFC 3920 §4.7.3, §11.
 
 use std::fs::File;
 use std::io::{self, Read, Write};

@@ -224,3 +224,89 @@ fn bad_language_tag_is_invalid_xml() {
     assert_eq!(last_line(&ok), "ok: 1 top-level elements");
     assert_eq!(ok.status.code(), Some(0));
 }
+
+const SERVER_HEADER: &str = "<stream:stream xmlns='jabber:server' \
+    xmlns:stream='http://etherx.jabber.org/streams' xmlns:db='jabber:server:dialback' \
+    to='example.com' from='example.net' version='1.0'>";
+
+fn assert_error(header: &str, stanzas: &str, at: usize, tail: &str) {
+    let out = lint_stdin(format!("{header}{stanzas}").as_bytes());
+    let off = header.len() + at;
+    assert_eq!(
+        last_line(&out),
+        format!("error: {tail}").replace("OFF", &off.to_string())
+    );
+    assert_eq!(out.status.code(), Some(1));
+}
+
+fn assert_ok(header: &str, stanzas: &str, n: usize) {
+    let out = lint_stdin(format!("{header}{stanzas}</stream:stream>").as_bytes());
+    assert_eq!(last_line(&out), format!("ok: {n} top-level elements"));
+    assert_eq!(out.status.code(), Some(0));
+}
+
+// RFC 3920 §4.7.3: a first-level element in no namespace is unsupported; extension
+// namespaces are supported at the first level.
+#[test]
+fn first_level_element_in_no_namespace() {
+    assert_error(
+        HEADER,
+        "<message/><message xmlns=''><body>hi</body></message>",
+        10,
+        "unsupported-stanza-type at byte OFF: first-level element in no namespace",
+    );
+    assert_error(
+        HEADER,
+        "<message xmlns='jabber:server' to='a' from='b'/>",
+        0,
+        "unsupported-stanza-type at byte OFF: first-level element in a content namespace other than the stream's default",
+    );
+    assert_ok(
+        HEADER,
+        "<enable xmlns='urn:xmpp:sm:3'/><r xmlns='urn:xmpp:sm:3'/><message/>",
+        3,
+    );
+}
+
+// RFC 3920 §11.2.2, §4.7.3: jabber:client and jabber:server elements carry no prefix.
+#[test]
+fn prefixed_content_namespace() {
+    assert_error(
+        HEADER,
+        "<c:message xmlns:c='jabber:client'/>",
+        0,
+        "bad-namespace-prefix at byte OFF: jabber:client and jabber:server elements must not be prefixed",
+    );
+    assert_error(
+        HEADER,
+        "<message><c:body xmlns:c='jabber:client'>hi</c:body></message>",
+        9,
+        "bad-namespace-prefix at byte OFF: jabber:client and jabber:server elements must not be prefixed",
+    );
+    assert_ok(HEADER, "<message><x:y xmlns:x='urn:example'/></message>", 1);
+}
+
+// RFC 3920 §4.7.3, §11.2.2: 'to' and 'from' are required on stanzas between servers,
+// optional from clients.
+#[test]
+fn improper_addressing_between_servers() {
+    assert_ok(
+        SERVER_HEADER,
+        "<db:result to='example.com' from='example.net'>key</db:result>\
+         <message to='juliet@example.com' from='romeo@example.net'><body>hi</body></message>",
+        2,
+    );
+    assert_error(
+        SERVER_HEADER,
+        "<message to='juliet@example.com'><body>hi</body></message>",
+        0,
+        "improper-addressing at byte OFF: stanza between servers without a non-empty 'to' and 'from'",
+    );
+    assert_error(
+        SERVER_HEADER,
+        "<iq to='example.com' from='' type='get' id='1'/>",
+        0,
+        "improper-addressing at byte OFF: stanza between servers without a non-empty 'to' and 'from'",
+    );
+    assert_ok(HEADER, "<message><body>hi</body></message><presence/>", 2);
+}
