@@ -207,14 +207,97 @@ fn default_namespaces_both() -> Outcome {
     )
 }
 
-fn writer_no_prefix_default() -> Outcome {
+/// RFC 3920 §11.2.2: jabber:client and jabber:server elements are never prefixed. The
+/// writer generates none, and a receiver refuses them with bad-namespace-prefix (§4.7.3),
+/// on a stanza and below it.
+fn content_ns_unprefixed() -> Outcome {
     written(&message_with_text("x"), |t| {
         if t.starts_with("<message id='x'><body>") {
             Ok(())
         } else {
             Err(format!("prefix or declaration in {t:?}"))
         }
-    })
+    })?;
+    refused(
+        &format!("{HEADER}<c:message xmlns:c='jabber:client'/>"),
+        C::BadNamespacePrefix,
+    )?;
+    refused(
+        &format!("{HEADER}<message><s:body xmlns:s='jabber:server'>x</s:body></message>"),
+        C::BadNamespacePrefix,
+    )?;
+    accepted(&format!(
+        "{HEADER}<message><x:y xmlns:x='urn:example'/></message>"
+    ))
+}
+
+/// RFC 3920 §11.2.2: within jabber:client a stanza may omit 'to' and 'from'.
+fn client_addresses_optional() -> Outcome {
+    accepted(&format!(
+        "{HEADER}<message><body>x</body></message><presence/><iq type='get' id='1'/>\
+         <message to='juliet@example.com'/><presence from='romeo@example.net/orchard'/>"
+    ))
+}
+
+/// RFC 3920 §11.2.2, §8.3, §4.7.3: within jabber:server a stanza has a non-empty 'to' and
+/// 'from'; one missing either is an improper-addressing stream error.
+fn server_addresses_required() -> Outcome {
+    accepted(&format!(
+        "{S2S}<message to='juliet@example.com' from='romeo@example.net'/>\
+         <presence to='example.com' from='example.net'/>\
+         <iq to='example.com' from='example.net' type='get' id='1'/>"
+    ))?;
+    for stanza in [
+        "<message to='juliet@example.com'/>",
+        "<presence from='romeo@example.net'/>",
+        "<iq type='get' id='1'/>",
+        "<message to='' from='romeo@example.net'/>",
+    ] {
+        refused(&format!("{S2S}{stanza}"), C::ImproperAddressing)?;
+    }
+    Ok(())
+}
+
+/// A server-to-server stanza lacking `attr` (absent or empty) is refused with
+/// improper-addressing, and the stream stays failed: nothing after it is read.
+fn server_stanza_lacking(attr: &str, other: &str) -> Outcome {
+    for stanza in [
+        format!("<message {other}='example.net'><body>x</body></message>"),
+        format!("<iq {attr}='' {other}='example.net' type='get' id='1'/>"),
+    ] {
+        let mut p = Parser::new();
+        p.feed(format!("{S2S}{stanza}<presence to='a' from='b'/>").as_bytes());
+        let mut first = None;
+        for _ in 0..4 {
+            match p.next_event() {
+                Ok(Some(Event::Stanza(s))) => {
+                    return Err(format!("{stanza:?}: read {:?}", s.name()));
+                }
+                Ok(Some(_)) => {}
+                Ok(None) => return Err(format!("{stanza:?} accepted")),
+                Err(e) if e.condition() != C::ImproperAddressing => {
+                    return Err(format!("{stanza:?}: got {e}, expected improper-addressing"));
+                }
+                Err(e) => {
+                    if first.is_some_and(|f| f != e) {
+                        return Err(format!("{stanza:?}: the error changed to {e}"));
+                    }
+                    first = Some(e);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// RFC 3920 §9.1.1: a server-to-server stanza without 'to' is improper-addressing.
+fn server_missing_to() -> Outcome {
+    server_stanza_lacking("to", "from")
+}
+
+/// RFC 3920 §9.1.2: a server-to-server stanza without 'from' is improper-addressing.
+fn server_missing_from() -> Outcome {
+    server_stanza_lacking("from", "to")
 }
 
 fn writer_unprefixed_content() -> Outcome {
@@ -574,8 +657,24 @@ pub const CHECKS: &[Check] = &[
         run: default_namespaces_both,
     },
     Check {
-        name: "xml.writer_no_prefix_default",
-        run: writer_no_prefix_default,
+        name: "xml.content_ns_unprefixed",
+        run: content_ns_unprefixed,
+    },
+    Check {
+        name: "xml.client_addresses_optional",
+        run: client_addresses_optional,
+    },
+    Check {
+        name: "xml.server_addresses_required",
+        run: server_addresses_required,
+    },
+    Check {
+        name: "xml.server_missing_to",
+        run: server_missing_to,
+    },
+    Check {
+        name: "xml.server_missing_from",
+        run: server_missing_from,
     },
     Check {
         name: "xml.writer_unprefixed_content",
