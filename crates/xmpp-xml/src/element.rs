@@ -807,7 +807,7 @@ fn open_tag<'e>(
     Ok(scope)
 }
 
-/// Escapes text (`attr == false`) or an attribute value for single quotes, refusing
+/// Escapes text (`attr == false`) or an attribute value, refusing
 /// characters outside the Char production.
 fn escape(s: &str, attr: bool, out: &mut Vec<u8>) -> Result<(), WriteError> {
     let bytes = s.as_bytes();
@@ -818,8 +818,10 @@ fn escape(s: &str, attr: bool, out: &mut Vec<u8>) -> Result<(), WriteError> {
             '<' => b"&lt;",
             '>' => b"&gt;",
             '\r' => b"&#xD;",
-            '\'' if attr => b"&apos;",
-            '"' if attr => b"&quot;",
+            // RFC 3920 §11.1: every character that has a predefined entity is escaped, in
+            // character data as well as in attribute values.
+            '\'' => b"&apos;",
+            '"' => b"&quot;",
             '\n' if attr => b"&#xA;",
             '\t' if attr => b"&#x9;",
             _ => {
@@ -1288,5 +1290,25 @@ fn cow_unescaped(v: &str, attr: bool) -> Cow<'_, str> {
         Cow::Owned(u)
     } else {
         Cow::Borrowed(v)
+    }
+}
+
+#[cfg(test)]
+mod escape_tests {
+    use super::Element;
+
+    /// RFC 3920 §11.1: the five characters with predefined entities are escaped in character
+    /// data and in attribute values.
+    #[test]
+    fn predefined_entity_characters_escaped_everywhere() {
+        let el = Element::new("jabber:client", "body")
+            .with_attr("a", "<>&'\"")
+            .with_text("<>&'\"");
+        let mut out = Vec::new();
+        el.write_in(&mut out, "jabber:client").unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "<body a='&lt;&gt;&amp;&apos;&quot;'>&lt;&gt;&amp;&apos;&quot;</body>"
+        );
     }
 }
