@@ -91,15 +91,42 @@ fn part_length_limit() -> Outcome {
             )
         },
     )?;
-    refused(&format!("{domain}.a"), "domain over 1023 bytes", |e| {
+    // 15 labels of 63, one of 62 and one of 1 with 16 dots: exactly 1024 bytes.
+    let over = format!(
+        "{}.{}.a",
+        vec![label.as_str(); 15].join("."),
+        "d".repeat(62)
+    );
+    if over.len() != 1024 {
+        return Err(format!("test domain is {} bytes, want 1024", over.len()));
+    }
+    refused(&over, "domain of 1024 bytes", |e| {
         matches!(
             e,
             Error::TooLong {
                 part: Part::Domain,
-                ..
+                len: 1024
             }
         )
-    })
+    })?;
+    // The bound is in bytes, not characters: 512 two-byte characters are 1024 bytes.
+    refused(
+        &format!("example.com/{}", "\u{E9}".repeat(512)),
+        "resource of 512 characters but 1024 bytes",
+        |e| {
+            matches!(
+                e,
+                Error::TooLong {
+                    part: Part::Resource,
+                    len: 1024
+                }
+            )
+        },
+    )?;
+    canonical(
+        &format!("example.com/{}x", "\u{E9}".repeat(511)),
+        &format!("example.com/{}x", "\u{E9}".repeat(511)),
+    )
 }
 
 /// RFC 3920 §3.1: the limit applies to the prepared parts.
@@ -434,28 +461,64 @@ fn nfkc_unicode_3_2() -> Outcome {
     Ok(())
 }
 
+/// One code point of each prohibition table of RFC 3454 that a Rust string can hold (Table
+/// C.5, surrogates, cannot occur in one), with the table's name; none of them is changed by
+/// the mapping or normalization steps, so the error must name that very character.
+const PROHIBITED_SAMPLES: &[(&str, char)] = &[
+    ("C.1.2", '\u{1680}'),
+    ("C.1.2", '\u{2028}'),
+    ("C.2.1", '\u{1}'),
+    ("C.2.1", '\u{7F}'),
+    ("C.2.2", '\u{85}'),
+    ("C.2.2", '\u{6DD}'),
+    ("C.2.2", '\u{1D173}'),
+    ("C.3", '\u{E000}'),
+    ("C.3", '\u{F0000}'),
+    ("C.4", '\u{FDD0}'),
+    ("C.4", '\u{FFFF}'),
+    ("C.4", '\u{10FFFE}'),
+    ("C.6", '\u{FFF9}'),
+    ("C.6", '\u{FFFD}'),
+    ("C.7", '\u{2FF0}'),
+    ("C.7", '\u{2FFB}'),
+    ("C.8", '\u{200E}'),
+    ("C.8", '\u{202A}'),
+    ("C.8", '\u{206F}'),
+    ("C.9", '\u{E0001}'),
+    ("C.9", '\u{E007F}'),
+];
+
+/// `prep("a" + ch + "b")` must fail with `Prohibited { part, ch }`.
+fn prohibited_in(
+    prep: fn(&str) -> Result<std::borrow::Cow<'_, str>, Error>,
+    what: &str,
+    part: Part,
+    table: &str,
+    ch: char,
+) -> Outcome {
+    let input = format!("a{ch}b");
+    match prep(&input) {
+        Err(Error::Prohibited { part: p, ch: c }) if p == part && c == ch => Ok(()),
+        other => Err(format!(
+            "{what}({input:?}) with U+{:04X} (Table {table}) gave {other:?}, want Prohibited",
+            u32::from(ch)
+        )),
+    }
+}
+
 /// RFC 3920 A.5: Nodeprep prohibits Tables C.1.1 to C.9.
 fn nodeprep_prohibited_tables() -> Outcome {
-    for ch in [
-        ' ',
-        '\u{A0}',
-        '\u{1680}',
-        '\u{1}',
-        '\u{85}',
-        '\u{E000}',
-        '\u{FDD0}',
-        '\u{FFFD}',
-        '\u{2FF0}',
-        '\u{200E}',
-        '\u{202A}',
-        '\u{E0001}',
-    ] {
-        let input = format!("a{ch}b");
-        if nodeprep(&input).is_ok() {
-            return Err(format!("nodeprep accepted U+{:04X}", u32::from(ch)));
-        }
+    prohibited_in(nodeprep, "nodeprep", Part::Node, "C.1.1", ' ')?;
+    for &(table, ch) in PROHIBITED_SAMPLES {
+        prohibited_in(nodeprep, "nodeprep", Part::Node, table, ch)?;
     }
-    Ok(())
+    // U+00A0 (C.1.2) becomes U+0020 under NFKC, which C.1.1 prohibits.
+    match nodeprep("a\u{A0}b") {
+        Err(Error::Prohibited {
+            part: Part::Node, ..
+        }) => Ok(()),
+        other => Err(format!("nodeprep(\"a\\u{{A0}}b\") gave {other:?}")),
+    }
 }
 
 /// RFC 3920 A.5: Nodeprep also prohibits " & ' / : < > @.
@@ -480,26 +543,25 @@ fn nodeprep_prohibited_ascii() -> Outcome {
 
 /// RFC 3920 B.5: Resourceprep prohibits C.1.2 to C.9, but not the ASCII space (C.1.1).
 fn resourceprep_prohibited() -> Outcome {
-    for ch in [
-        '\u{1680}',
-        '\u{1}',
-        '\u{7F}',
-        '\u{85}',
-        '\u{E000}',
-        '\u{FDD0}',
-        '\u{FFFD}',
-        '\u{2FF0}',
-        '\u{200E}',
-        '\u{202A}',
-        '\u{E0001}',
-    ] {
-        let input = format!("a{ch}b");
-        if resourceprep(&input).is_ok() {
-            return Err(format!("resourceprep accepted U+{:04X}", u32::from(ch)));
-        }
+    for &(table, ch) in PROHIBITED_SAMPLES {
+        prohibited_in(resourceprep, "resourceprep", Part::Resource, table, ch)?;
     }
-    for ok in ["a b", "a@b", "a/b", "\"&'<>:"] {
-        resourceprep(ok).map_err(|e| format!("resourceprep refused {ok:?}: {e}"))?;
+    for (ok, want) in [
+        ("a b", "a b"),
+        ("a@b", "a@b"),
+        ("a/b", "a/b"),
+        ("\"&'<>:", "\"&'<>:"),
+        // U+00A0 is C.1.2 but NFKC turns it into the allowed ASCII space first.
+        ("a\u{A0}b", "a b"),
+    ] {
+        match resourceprep(ok) {
+            Ok(got) if got == want => {}
+            other => {
+                return Err(format!(
+                    "resourceprep({ok:?}) gave {other:?}, want {want:?}"
+                ));
+            }
+        }
     }
     Ok(())
 }

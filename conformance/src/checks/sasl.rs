@@ -32,6 +32,18 @@ fn fail(what: &str, e: Error) -> String {
     format!("{what}: {e}")
 }
 
+/// Decoding `text` must fail with an incorrect-encoding condition.
+fn bad_base64(text: &str, why: &str) -> Outcome {
+    let shown: String = text.chars().take(24).collect();
+    match decode_payload(text) {
+        Err(e) if e.condition() == Condition::IncorrectEncoding => Ok(()),
+        Err(e) => Err(format!(
+            "{shown:?} ({why}) refused as {e}, want incorrect-encoding"
+        )),
+        Ok(v) => Err(format!("{shown:?} ({why}) accepted as {v:?}")),
+    }
+}
+
 /// RFC 3920 §6.1, §14.9.4: SASL payloads are RFC 3548 §3 base64 (RFC 4648 §10 vectors), with
 /// the standard alphabet and padding.
 fn base64_rfc3548() -> Outcome {
@@ -102,9 +114,17 @@ fn base64_rejects_non_alphabet() -> Outcome {
         "Zm9v\u{e9}",
         "Zm\0v",
     ] {
-        if decode_payload(bad).is_ok() {
-            return Err(format!("{bad:?} accepted"));
-        }
+        bad_base64(bad, "character outside the alphabet")?;
+    }
+    // The same characters inside an otherwise valid payload are not skipped either: a
+    // decoder that dropped them would read "Zm9v" as "foo".
+    for (i, c) in ['\n', '\r', ' ', '.', '*', '-', '_']
+        .into_iter()
+        .enumerate()
+    {
+        let mut text = "Zm9vYmFy".to_owned();
+        text.insert(1 + i % 7, c);
+        bad_base64(&text, "one stray character")?;
     }
     Ok(())
 }
@@ -120,12 +140,30 @@ fn base64_malformed_safe() -> Outcome {
         "\\x00".to_owned(),
     ];
     for input in &inputs {
-        let outcome = std::panic::catch_unwind(|| decode_payload(input));
-        if outcome.is_err() {
-            return Err(format!(
-                "decoding {:?} panicked",
-                &input[..input.len().min(16)]
-            ));
+        let shown: String = input.chars().take(16).collect();
+        match std::panic::catch_unwind(|| decode_payload(input)) {
+            Err(_) => return Err(format!("decoding {shown:?} panicked")),
+            Ok(Err(e)) if e.condition() == Condition::IncorrectEncoding => {}
+            Ok(other) => {
+                return Err(format!(
+                    "{shown:?} gave {other:?}, want an incorrect-encoding error"
+                ));
+            }
+        }
+    }
+    // Inside mechanisms, malformed base64 is an error of the exchange, not a crash.
+    for salt in ["=", "A", "QSX*", "QSXCR+Q6sek8bf9=="] {
+        let mut client = ScramClient::new(ScramHash::Sha1, "user", "pencil")
+            .map_err(|e| fail("client", e))?
+            .with_nonce_source(Box::new(FixedNonce("abc".into())));
+        client.initial_response().map_err(|e| fail("client", e))?;
+        let msg = format!("r=abcdef,s={salt},i=4096");
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(move || {
+            client.step(msg.as_bytes()).map(|_| ())
+        })) {
+            Err(_) => return Err(format!("SCRAM salt {salt:?} panicked")),
+            Ok(Err(_)) => {}
+            Ok(Ok(())) => return Err(format!("SCRAM salt {salt:?} accepted")),
         }
     }
     Ok(())
@@ -133,9 +171,16 @@ fn base64_malformed_safe() -> Outcome {
 
 /// RFC 3920 §14.9: a pad character anywhere but at the end is rejected.
 fn base64_rejects_inner_pad() -> Outcome {
-    for bad in ["=AAA", "BBBB=CCC", "Zg==Zg==", "Z=g=", "Zm=v"] {
-        if decode_payload(bad).is_ok() {
-            return Err(format!("{bad:?} accepted"));
+    for bad in [
+        "=AAA", "BBBB=CCC", "Zg==Zg==", "Z=g=", "Zm=v", "Zm9v=", "Zm9v====", "Zg=", "Zg===",
+    ] {
+        bad_base64(bad, "pad character not at the end")?;
+    }
+    // Padding at the end is fine.
+    for (text, raw) in [("Zg==", &b"f"[..]), ("Zm8=", &b"fo"[..])] {
+        match decode_payload(text) {
+            Ok(Some(v)) if v == raw => {}
+            other => return Err(format!("{text:?} gave {other:?}")),
         }
     }
     Ok(())
@@ -305,12 +350,23 @@ fn digest_md5_implemented() -> Outcome {
     server_vectors()
 }
 
-/// RFC 3920 §6.2: PLAIN (usable only under TLS) is not offered before TLS.
+/// RFC 3920 §6.2: PLAIN (usable only under TLS) is not offered before TLS, whatever else
+/// the server is configured to offer.
 fn plain_not_offered_before_tls() -> Outcome {
-    let before = offer(&ServerPolicy::new(false, false));
-    if before.contains(&Mechanism::Plain) {
-        return Err(format!("offered before TLS: {before:?}"));
+    if !Mechanism::Plain.needs_tls() {
+        return Err("PLAIN is not marked as needing TLS".into());
     }
+    for bits in 0..8u8 {
+        let mut policy = ServerPolicy::new(false, false);
+        policy.client_certificate = bits & 1 != 0;
+        policy.digest_md5 = bits & 2 != 0;
+        policy.anonymous = bits & 4 != 0;
+        let offered = offer(&policy);
+        if let Some(m) = offered.iter().find(|m| m.needs_tls()) {
+            return Err(format!("{} offered before TLS under {policy:?}", m.name()));
+        }
+    }
+    let before = offer(&ServerPolicy::new(false, false));
     if before.is_empty() {
         return Err("nothing offered before TLS".into());
     }
