@@ -103,18 +103,20 @@ fn writer_no_entity_refs() -> Outcome {
     })
 }
 
+/// RFC 3920 §11.1: each of the five characters with a predefined entity is escaped, in
+/// character data and in attribute values alike.
 fn writer_escapes() -> Outcome {
+    let escaped = "a&lt;b&gt;c&amp;d&apos;e&quot;f";
     written(&message_with_text("a<b>c&d'e\"f"), |t| {
-        let body = t
-            .split("<body>")
-            .nth(1)
-            .and_then(|r| r.split("</body>").next())
-            .unwrap_or("");
-        if body.contains(['<', '>']) || body.contains("&d") {
-            return Err(format!("unescaped character data in {t:?}"));
+        if !t.contains(&format!("<body>{escaped}</body>")) {
+            return Err(format!(
+                "character data a<b>c&d'e\"f written as {t:?}, want {escaped:?}"
+            ));
         }
-        if !t.contains("id='a&lt;b&gt;c&amp;d&apos;e&quot;f'") {
-            return Err(format!("attribute value not escaped in {t:?}"));
+        if !t.contains(&format!("id='{escaped}'")) {
+            return Err(format!(
+                "attribute value a<b>c&d'e\"f written as {t:?}, want {escaped:?}"
+            ));
         }
         Ok(())
     })
@@ -128,10 +130,36 @@ fn restricted_received() -> Outcome {
     ] {
         refused(&format!("{HEADER}{doc}"), C::RestrictedXml).map_err(|e| format!("{what}: {e}"))?;
     }
-    refused(
-        &format!("<!DOCTYPE stream:stream>{HEADER}"),
-        C::RestrictedXml,
-    )
+    for (doc, what) in [
+        ("<!DOCTYPE stream:stream>", "document type declaration"),
+        (
+            "<!DOCTYPE stream:stream SYSTEM 'http://example.com/x.dtd'>",
+            "external DTD",
+        ),
+        (
+            "<!DOCTYPE stream:stream [<!ENTITY e 'x'>]>",
+            "internal DTD subset",
+        ),
+        ("<?pi x?>", "processing instruction before the header"),
+        ("<!-- c -->", "comment before the header"),
+    ] {
+        refused(&format!("{doc}{HEADER}"), C::RestrictedXml).map_err(|e| format!("{what}: {e}"))?;
+    }
+    for (doc, what) in [
+        ("<!-- c --><message/>", "comment between stanzas"),
+        ("<?pi?><message/>", "processing instruction between stanzas"),
+        (
+            "<message id='&ent;'/>",
+            "entity reference in an attribute value",
+        ),
+        ("<message>&nbsp;</message>", "HTML entity reference"),
+    ] {
+        refused(&format!("{HEADER}{doc}"), C::RestrictedXml).map_err(|e| format!("{what}: {e}"))?;
+    }
+    // The five predefined entities and character references are ordinary XML.
+    accepted(&format!(
+        "{HEADER}<message id='&lt;&amp;&#65;'>&gt;&apos;&quot;&#x42;</message>"
+    ))
 }
 
 fn header_requires_streams_ns() -> Outcome {
@@ -143,11 +171,20 @@ fn header_requires_streams_ns() -> Outcome {
     accepted(HEADER)
 }
 
+/// RFC 3920 §11.2.1: the streams namespace is exactly http://etherx.jabber.org/streams.
 fn streams_namespace_name() -> Outcome {
-    refused(
-        "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/stream'>",
-        C::InvalidNamespace,
-    )?;
+    for near in [
+        "http://etherx.jabber.org/stream",
+        "http://etherx.jabber.org/streams/",
+        "https://etherx.jabber.org/streams",
+        "http://etherx.jabber.org/Streams",
+    ] {
+        refused(
+            &format!("<stream:stream xmlns='jabber:client' xmlns:stream='{near}'>"),
+            C::InvalidNamespace,
+        )
+        .map_err(|e| format!("streams namespace {near:?}: {e}"))?;
+    }
     accepted(HEADER)
 }
 
@@ -184,11 +221,18 @@ fn writer_stream_prefix() -> Outcome {
     }
 }
 
+/// RFC 3920 §11.2.2: a header without a default namespace declaration is refused.
 fn header_requires_default_ns() -> Outcome {
     refused(
         "<stream:stream xmlns:stream='http://etherx.jabber.org/streams'>",
         C::InvalidNamespace,
-    )
+    )?;
+    refused(
+        "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>\
+         <message xmlns='jabber:client'/>",
+        C::InvalidNamespace,
+    )?;
+    accepted(HEADER)
 }
 
 fn default_namespaces_both() -> Outcome {
@@ -290,11 +334,6 @@ fn server_stanza_lacking(attr: &str, other: &str) -> Outcome {
     Ok(())
 }
 
-/// RFC 3920 §9.1.1: a server-to-server stanza without 'to' is improper-addressing.
-fn server_missing_to() -> Outcome {
-    server_stanza_lacking("to", "from")
-}
-
 /// RFC 3920 §9.1.2: a server-to-server stanza without 'from' is improper-addressing.
 fn server_missing_from() -> Outcome {
     server_stanza_lacking("from", "to")
@@ -325,12 +364,28 @@ fn dialback_namespace() -> Outcome {
     }
 }
 
+/// RFC 3920 §11.2.3: the dialback namespace is exactly jabber:server:dialback: `db` bound
+/// to any other name is refused, and elements read under it carry exactly that name.
 fn dialback_namespace_name() -> Outcome {
-    refused(
-        "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' \
-         xmlns='jabber:server' xmlns:db='jabber:server:dialbackx'>",
-        C::InvalidNamespace,
-    )
+    for other in [
+        "jabber:server:dialbackx",
+        "jabber:server:Dialback",
+        "jabber:dialback",
+    ] {
+        refused(
+            &format!(
+                "<stream:stream xmlns:stream='{STREAMS}' xmlns='jabber:server' xmlns:db='{other}'>"
+            ),
+            C::InvalidNamespace,
+        )
+        .map_err(|e| format!("db bound to {other}: {e}"))?;
+    }
+    let els = parse(format!("{S2S}<db:verify to='a' from='b' id='1'>k</db:verify>").as_bytes())
+        .map_err(|e| e.to_string())?;
+    match els.first() {
+        Some(e) if e.namespace() == "jabber:server:dialback" => Ok(()),
+        other => Err(format!("db:verify read as {other:?}")),
+    }
 }
 
 fn dialback_prefixed() -> Outcome {
@@ -348,6 +403,15 @@ fn not_well_formed_refused() -> Outcome {
         "<message><p:x/></message>",
         "<message>\u{1}</message>",
         "<message xmlns:p='u' xmlns:q='u' p:a='1' q:a='2'/>",
+        "<message id='a<b'/>",
+        "<message id='1/><body a='x'/>",
+        "<message id=1/>",
+        "<message>a & b</message>",
+        "<message>&#0;</message>",
+        "<message>&#xD800;</message>",
+        "<1message/>",
+        "<message></Message>",
+        "</message>",
     ] {
         match parse(format!("{HEADER}{doc}").as_bytes()) {
             Ok(_) => return Err(format!("accepted {doc:?}")),
@@ -355,7 +419,13 @@ fn not_well_formed_refused() -> Outcome {
             Err(e) => return Err(format!("{doc:?}: unexpected {e}")),
         }
     }
-    Ok(())
+    match parse(format!("{HEADER}<message/></stream:streamx>").as_bytes()) {
+        Err(e) if e.condition() == C::XmlNotWellFormed => {}
+        other => return Err(format!("mismatched closing stream tag gave {other:?}")),
+    }
+    accepted(&format!(
+        "{HEADER}<message id='1'><body>a &amp; b</body></message>"
+    ))
 }
 
 fn xml_declaration_written() -> Outcome {
@@ -409,15 +479,75 @@ fn other_encodings_refused() -> Outcome {
         &format!("<?xml version='1.0' encoding='ISO-8859-1'?>{HEADER}"),
         C::UnsupportedEncoding,
     )?;
-    match parse(b"\xff\xfe<\x00s\x00") {
-        Err(e) if e.condition() == C::UnsupportedEncoding => Ok(()),
-        other => Err(format!("UTF-16 gave {other:?}")),
+    refused(
+        &format!("<?xml version='1.0' encoding='UTF-16'?>{HEADER}"),
+        C::UnsupportedEncoding,
+    )?;
+    for (bytes, what) in [
+        (&b"\xff\xfe<\x00s\x00"[..], "UTF-16LE"),
+        (&b"\xfe\xff\x00<\x00s"[..], "UTF-16BE"),
+        (&b"\x00\x00\xfe\xff\x00\x00\x00<"[..], "UTF-32BE"),
+    ] {
+        match parse(bytes) {
+            Err(e) if e.condition() == C::UnsupportedEncoding => {}
+            other => return Err(format!("{what} byte order mark gave {other:?}")),
+        }
     }
+    // What this side sends declares no other encoding and is UTF-8.
+    let mut out = Vec::new();
+    xmpp_xml::write_xml_declaration(&mut out);
+    let mut el = message_with_text("\u{e9}\u{4e2d}\u{1f600}")
+        .to_xml()
+        .map_err(|e| e.to_string())?;
+    el.insert_str(0, &String::from_utf8_lossy(&out));
+    if el.contains("encoding=") && !el.contains("encoding='UTF-8'") {
+        return Err(format!("declaration names another encoding: {el:?}"));
+    }
+    if !el.contains("\u{e9}\u{4e2d}\u{1f600}") {
+        return Err(format!("non-ASCII text not sent as UTF-8: {el:?}"));
+    }
+    Ok(())
 }
 
+/// RFC 3920 §4.1: a client opens with a stream header, possibly after a text declaration.
+/// What the writer produces for this is an opening tag only (the stream stays open), read
+/// back as the header with its attributes; a receiver reads both forms; a stanza in place
+/// of the header opens no stream.
 fn header_opens_after_declaration() -> Outcome {
+    for with_declaration in [false, true] {
+        let mut out = Vec::new();
+        if with_declaration {
+            xmpp_xml::write_xml_declaration(&mut out);
+        }
+        xmpp_xml::write_stream_open(
+            &mut out,
+            "jabber:client",
+            &[("to", "example.com"), ("version", "1.0")],
+        )
+        .map_err(|e| e.to_string())?;
+        let text = String::from_utf8_lossy(&out).into_owned();
+        let tag = text.strip_prefix("<?xml version='1.0'?>").unwrap_or(&text);
+        if !tag.starts_with("<stream:stream ") || tag.ends_with("/>") || tag.contains("</") {
+            return Err(format!("opening written as {text:?}"));
+        }
+        let mut p = Parser::new();
+        p.feed(&out);
+        match p.next_event() {
+            Ok(Some(Event::StreamOpen(h)))
+                if h.attr("to") == Some("example.com") && h.version() == Some((1, 0)) => {}
+            other => return Err(format!("{text:?} read as {other:?}")),
+        }
+        let after = p.next_event().map(|ev| ev.map(|e| format!("{e:?}")));
+        if after != Ok(None) || p.is_closed() {
+            return Err(format!("{text:?}: after the header {after:?}"));
+        }
+    }
     accepted(&format!("<?xml version='1.0'?>{HEADER}"))?;
-    accepted(HEADER)
+    accepted(HEADER)?;
+    if parse(b"<message xmlns='jabber:client'/>").is_ok() {
+        return Err("a stanza without a stream header was accepted".into());
+    }
+    Ok(())
 }
 
 fn version_integers() -> Outcome {
@@ -442,14 +572,28 @@ fn version_integers() -> Outcome {
     )
 }
 
+/// RFC 3920 §4.4.1: a header without 'version' means 0.0; one with it means what it says.
 fn version_absent_is_zero() -> Outcome {
-    let input = format!("<stream:stream xmlns='jabber:client' xmlns:stream='{STREAMS}'>");
-    let mut p = Parser::new();
-    p.feed(input.as_bytes());
-    match p.next_event() {
-        Ok(Some(Event::StreamOpen(h))) if h.effective_version() == (0, 0) => Ok(()),
-        other => Err(format!("{other:?}")),
+    for (attr, want) in [
+        ("", (0, 0)),
+        (" version='1.0'", (1, 0)),
+        (" version='1.5'", (1, 5)),
+    ] {
+        let input = format!("<stream:stream xmlns='jabber:client' xmlns:stream='{STREAMS}'{attr}>");
+        let mut p = Parser::new();
+        p.feed(input.as_bytes());
+        match p.next_event() {
+            Ok(Some(Event::StreamOpen(h))) if h.effective_version() == want => {}
+            Ok(Some(Event::StreamOpen(h))) => {
+                return Err(format!(
+                    "header with{attr:?} taken as version {:?}, want {want:?}",
+                    h.effective_version()
+                ));
+            }
+            other => return Err(format!("header with{attr:?}: {other:?}")),
+        }
     }
+    Ok(())
 }
 
 fn header_namespaces() -> Outcome {
@@ -549,24 +693,6 @@ fn lang_rfc3066() -> Outcome {
     Ok(())
 }
 
-/// RFC 3920 §11.2.1: accepting only `stream:` is permitted, not required; this
-/// implementation reads any prefix bound to the streams namespace, consistently for the
-/// header, its features and error children and the closing tag.
-fn stream_prefix_other_accepted() -> Outcome {
-    let s = format!(
-        "<s:stream xmlns='jabber:client' xmlns:s='{STREAMS}' version='1.0'>\
-         <s:features/><s:error/></s:stream>"
-    );
-    let els = parse(s.as_bytes()).map_err(|e| format!("s: prefix refused: {e}"))?;
-    if els.len() != 2 || els.iter().any(|e| e.namespace() != STREAMS) {
-        return Err(format!("s: prefixed children read as {els:?}"));
-    }
-    refused(
-        &format!("<s:stream xmlns='jabber:client' xmlns:s='{STREAMS}'></stream:stream>"),
-        C::XmlNotWellFormed,
-    )
-}
-
 /// RFC 3920 §11.2.3: the writer generates the `db` prefix for dialback elements.
 fn writer_dialback_prefix() -> Outcome {
     let el = Element::new("jabber:server:dialback", "result")
@@ -589,21 +715,70 @@ fn writer_dialback_prefix() -> Outcome {
     Ok(())
 }
 
-/// RFC 3920 §11.2.3: accepting only `db:` is permitted, not required; any prefix bound to
-/// the dialback namespace is read, and an unprefixed dialback element is still refused.
-fn dialback_prefix_other_accepted() -> Outcome {
-    let s = "<stream:stream xmlns:stream='http://etherx.jabber.org/streams' \
-        xmlns='jabber:server' xmlns:d='jabber:server:dialback'>\
-        <d:verify to='a' from='b' id='1'>k</d:verify>";
-    let els = parse(s.as_bytes()).map_err(|e| format!("d: prefix refused: {e}"))?;
-    match els.first() {
-        Some(e) if e.is("jabber:server:dialback", "verify") => {}
-        other => return Err(format!("d:verify read as {other:?}")),
+/// RFC 3920 §4.1: a stanza may carry whatever children its payload needs: nested elements
+/// in any namespace, with attributes and text, read and written back unchanged.
+fn stanza_any_children() -> Outcome {
+    let payload = "<message to='juliet@example.com' type='chat'>\
+        <body xml:lang='en'>hi</body>\
+        <x xmlns='urn:example:a' k='v'><y><z>deep</z></y>text</x>\
+        <p:e xmlns:p='urn:example:b' p:k='w'/>\
+        <html xmlns='http://jabber.org/protocol/xhtml-im'>\
+        <body xmlns='http://www.w3.org/1999/xhtml'><p>hi</p></body></html></message>";
+    let els = parse(format!("{HEADER}{payload}").as_bytes())
+        .map_err(|e| format!("{payload:?} refused: {e}"))?;
+    let Some(msg) = els.first() else {
+        return Err(format!("{payload:?} read as nothing"));
+    };
+    let kids: Vec<(String, String)> = msg
+        .elements()
+        .map(|e| (e.namespace().to_owned(), e.name().to_owned()))
+        .collect();
+    let want = [
+        ("jabber:client", "body"),
+        ("urn:example:a", "x"),
+        ("urn:example:b", "e"),
+        ("http://jabber.org/protocol/xhtml-im", "html"),
+    ];
+    if kids.len() != want.len()
+        || kids
+            .iter()
+            .zip(want)
+            .any(|((ns, n), (wns, wn))| ns != wns || n != wn)
+    {
+        return Err(format!("children of {payload:?} read as {kids:?}"));
     }
-    refused(
-        &format!("{S2S}<verify xmlns='jabber:server:dialback'/>"),
-        C::BadNamespacePrefix,
-    )
+    let deep = msg
+        .child("urn:example:a", "x")
+        .and_then(|x| x.child("urn:example:a", "y"))
+        .and_then(|y| y.child("urn:example:a", "z"))
+        .map(|z| z.text().into_owned());
+    if deep.as_deref() != Some("deep") {
+        return Err(format!("nested x/y/z read as {deep:?}"));
+    }
+    written(msg, |_| Ok(()))
+}
+
+/// RFC 3920 §11.2.2: an implementation may support only jabber:client and jabber:server as
+/// default namespaces; this one refuses any other with invalid-namespace.
+fn only_client_server_default_ns() -> Outcome {
+    for ns in [
+        "jabber:component:accept",
+        "jabber:clients",
+        "urn:example",
+        "",
+    ] {
+        refused(
+            &format!("<stream:stream xmlns='{ns}' xmlns:stream='{STREAMS}'>"),
+            C::InvalidNamespace,
+        )
+        .map_err(|e| format!("default namespace {ns:?}: {e}"))?;
+    }
+    for ns in ["jabber:client", "jabber:server"] {
+        accepted(&format!(
+            "<stream:stream xmlns='{ns}' xmlns:stream='{STREAMS}'>"
+        ))?;
+    }
+    Ok(())
 }
 
 /// The checks of this group.
@@ -667,10 +842,6 @@ pub const CHECKS: &[Check] = &[
     Check {
         name: "xml.server_addresses_required",
         run: server_addresses_required,
-    },
-    Check {
-        name: "xml.server_missing_to",
-        run: server_missing_to,
     },
     Check {
         name: "xml.server_missing_from",
@@ -745,16 +916,16 @@ pub const CHECKS: &[Check] = &[
         run: lang_rfc3066,
     },
     Check {
-        name: "xml.stream_prefix_other_accepted",
-        run: stream_prefix_other_accepted,
-    },
-    Check {
         name: "xml.writer_dialback_prefix",
         run: writer_dialback_prefix,
     },
     Check {
-        name: "xml.dialback_prefix_other_accepted",
-        run: dialback_prefix_other_accepted,
+        name: "xml.stanza_any_children",
+        run: stanza_any_children,
+    },
+    Check {
+        name: "xml.only_client_server_default_ns",
+        run: only_client_server_default_ns,
     },
 ];
 
