@@ -298,9 +298,13 @@ fn domain_label_separators() -> Outcome {
             "user@b\u{FC}cher.example",
         )?;
     }
-    let d = DomainPart::new("b\u{FC}cher\u{3002}example").map_err(|e| e.to_string())?;
+    let d = DomainPart::new("b\u{FC}cher\u{3002}example")
+        .map_err(|e| format!("DomainPart b\u{FC}cher\u{3002}example refused: {e}"))?;
     if d.to_ascii() != "xn--bcher-kva.example" {
-        return Err(format!("ToASCII gave {:?}", d.to_ascii()));
+        return Err(format!(
+            "ToASCII of b\u{FC}cher\u{3002}example gave {:?}, want xn--bcher-kva.example",
+            d.to_ascii()
+        ));
     }
     Ok(())
 }

@@ -735,3 +735,13 @@ pub const CHECKS: &[Check] = &[
         run: failure_conditions,
     },
 ];
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_sasl_check_passes() {
+        for c in super::CHECKS {
+            assert_eq!((c.run)(), Ok(()), "{}", c.name);
+        }
+    }
+}

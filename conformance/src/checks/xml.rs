@@ -162,7 +162,35 @@ fn restricted_received() -> Outcome {
     ))
 }
 
+/// The header the writer produces for `default_ns` must declare both the streams namespace
+/// (bound to `stream`) and that default namespace, and read back with them.
+fn written_header_declares(default_ns: &str) -> Outcome {
+    let mut out = Vec::new();
+    xmpp_xml::write_stream_open(&mut out, default_ns, &[("to", "example.com")])
+        .map_err(|e| format!("writing a {default_ns} header: {e}"))?;
+    let text = String::from_utf8_lossy(&out).into_owned();
+    if !text.contains(&format!("xmlns:stream='{STREAMS}'"))
+        || !text.contains(&format!("xmlns='{default_ns}'"))
+    {
+        return Err(format!("header written as {text:?}"));
+    }
+    let mut p = Parser::new();
+    p.feed(&out);
+    match p.next_event() {
+        Ok(Some(Event::StreamOpen(h)))
+            if h.namespace() == STREAMS && h.default_namespace() == default_ns =>
+        {
+            Ok(())
+        }
+        other => Err(format!("written header {text:?} read as {other:?}")),
+    }
+}
+
+/// RFC 3920 §11.2.1: every header declares the streams namespace: written ones do, and a
+/// received one without it is refused.
 fn header_requires_streams_ns() -> Outcome {
+    written_header_declares("jabber:client")?;
+    written_header_declares("jabber:server")?;
     refused(
         "<stream:stream xmlns='jabber:client'>",
         C::BadNamespacePrefix,
@@ -201,13 +229,25 @@ fn stream_elements_prefixed() -> Outcome {
         &format!("{HEADER}<error xmlns='{STREAMS}'/>"),
         C::BadNamespacePrefix,
     )?;
-    accepted(&format!("{HEADER}<stream:features/><stream:error/>"))
+    accepted(&format!("{HEADER}<stream:features/><stream:error/>"))?;
+    // What this side writes carries the prefix too.
+    for name in ["features", "error"] {
+        let el = Element::new(STREAMS, name);
+        let mut out = Vec::new();
+        el.write_in(&mut out, "jabber:client")
+            .map_err(|e| format!("writing {name}: {e}"))?;
+        let text = String::from_utf8_lossy(&out).into_owned();
+        if !text.starts_with(&format!("<stream:{name}")) {
+            return Err(format!("streams-namespace {name} written as {text:?}"));
+        }
+    }
+    Ok(())
 }
 
 fn writer_stream_prefix() -> Outcome {
     let mut out = Vec::new();
     xmpp_xml::write_stream_open(&mut out, "jabber:client", &[("to", "example.com")])
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| format!("writing a jabber:client header: {e}"))?;
     xmpp_xml::write_stream_close(&mut out);
     let text = String::from_utf8_lossy(&out);
     if !text.starts_with("<stream:stream ") || !text.ends_with("</stream:stream>") {
@@ -357,7 +397,7 @@ const S2S: &str = "<stream:stream xmlns:stream='http://etherx.jabber.org/streams
 
 fn dialback_namespace() -> Outcome {
     let els = parse(format!("{S2S}<db:result to='a' from='b'>key</db:result>").as_bytes())
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| format!("db:result on a server stream refused: {e}"))?;
     match els.first() {
         Some(e) if e.is("jabber:server:dialback", "result") => Ok(()),
         other => Err(format!("dialback element read as {other:?}")),
@@ -381,18 +421,33 @@ fn dialback_namespace_name() -> Outcome {
         .map_err(|e| format!("db bound to {other}: {e}"))?;
     }
     let els = parse(format!("{S2S}<db:verify to='a' from='b' id='1'>k</db:verify>").as_bytes())
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| format!("db:verify on a server stream refused: {e}"))?;
     match els.first() {
         Some(e) if e.namespace() == "jabber:server:dialback" => Ok(()),
         other => Err(format!("db:verify read as {other:?}")),
     }
 }
 
+/// RFC 3920 §11.2.3: dialback elements are always prefixed: an unprefixed one (on the first
+/// level or below a stanza) is refused, and the writer never produces one.
 fn dialback_prefixed() -> Outcome {
     refused(
         &format!("{S2S}<result xmlns='jabber:server:dialback'/>"),
         C::BadNamespacePrefix,
-    )
+    )?;
+    for name in ["result", "verify"] {
+        let el = Element::new("jabber:server:dialback", name).with_attr("to", "a");
+        for ctx in ["jabber:server", "jabber:server:dialback"] {
+            let mut out = Vec::new();
+            el.write_in(&mut out, ctx)
+                .map_err(|e| format!("writing db:{name}: {e}"))?;
+            let text = String::from_utf8_lossy(&out).into_owned();
+            if !text.starts_with(&format!("<db:{name} ")) {
+                return Err(format!("dialback {name} in {ctx} written as {text:?}"));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn not_well_formed_refused() -> Outcome {
@@ -431,11 +486,17 @@ fn not_well_formed_refused() -> Outcome {
 fn xml_declaration_written() -> Outcome {
     let mut out = Vec::new();
     xmpp_xml::write_xml_declaration(&mut out);
-    xmpp_xml::write_stream_open(&mut out, "jabber:client", &[]).map_err(|e| e.to_string())?;
+    xmpp_xml::write_stream_open(&mut out, "jabber:client", &[])
+        .map_err(|e| format!("writing a jabber:client header: {e}"))?;
     if !out.starts_with(b"<?xml version='1.0'?><stream:stream") {
         return Err("no text declaration before the header".to_owned());
     }
-    parse(&out).map(|_| ()).map_err(|e| e.to_string())
+    parse(&out).map(|_| ()).map_err(|e| {
+        format!(
+            "declaration and header {:?} refused: {e}",
+            String::from_utf8_lossy(&out)
+        )
+    })
 }
 
 fn xml_declaration_rules() -> Outcome {
@@ -458,7 +519,7 @@ fn utf8_supported() -> Outcome {
     let els = parse(
         format!("{HEADER}<message><body>\u{e9}\u{4e2d}\u{1f600}</body></message>").as_bytes(),
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| format!("UTF-8 body text refused: {e}"))?;
     let text = els
         .first()
         .and_then(|m| m.elements().next())
@@ -498,7 +559,7 @@ fn other_encodings_refused() -> Outcome {
     xmpp_xml::write_xml_declaration(&mut out);
     let mut el = message_with_text("\u{e9}\u{4e2d}\u{1f600}")
         .to_xml()
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| format!("writing a message with non-ASCII text: {e}"))?;
     el.insert_str(0, &String::from_utf8_lossy(&out));
     if el.contains("encoding=") && !el.contains("encoding='UTF-8'") {
         return Err(format!("declaration names another encoding: {el:?}"));
@@ -524,7 +585,7 @@ fn header_opens_after_declaration() -> Outcome {
             "jabber:client",
             &[("to", "example.com"), ("version", "1.0")],
         )
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| format!("writing a client header: {e}"))?;
         let text = String::from_utf8_lossy(&out).into_owned();
         let tag = text.strip_prefix("<?xml version='1.0'?>").unwrap_or(&text);
         if !tag.starts_with("<stream:stream ") || tag.ends_with("/>") || tag.contains("</") {
@@ -602,7 +663,7 @@ fn header_namespaces() -> Outcome {
     match p.next_event() {
         Ok(Some(Event::StreamOpen(h)))
             if h.namespace() == STREAMS && h.default_namespace() == "jabber:client" => {}
-        other => return Err(format!("{other:?}")),
+        other => return Err(format!("header {HEADER:?} read as {other:?}")),
     }
     header_requires_default_ns()?;
     header_requires_streams_ns()
@@ -615,10 +676,10 @@ fn stream_error_element() -> Outcome {
         )
         .as_bytes(),
     )
-    .map_err(|e| e.to_string())?;
+    .map_err(|e| format!("stream:error with a condition refused: {e}"))?;
     match els.first() {
         Some(e) if e.is(STREAMS, "error") => Ok(()),
-        other => Err(format!("{other:?}")),
+        other => Err(format!("stream:error read as {other:?}")),
     }
 }
 
@@ -701,14 +762,15 @@ fn writer_dialback_prefix() -> Outcome {
         .with_text("key");
     let mut out = Vec::new();
     el.write_in(&mut out, "jabber:server")
-        .map_err(|e| e.to_string())?;
+        .map_err(|e| format!("writing db:result: {e}"))?;
     let text = String::from_utf8_lossy(&out).into_owned();
     if !text.starts_with("<db:result xmlns:db='jabber:server:dialback'")
         || !text.ends_with("</db:result>")
     {
         return Err(format!("dialback element written as {text:?}"));
     }
-    let els = parse(format!("{S2S}{text}").as_bytes()).map_err(|e| e.to_string())?;
+    let els = parse(format!("{S2S}{text}").as_bytes())
+        .map_err(|e| format!("written {text:?} refused: {e}"))?;
     if els.first() != Some(&el) {
         return Err(format!("{text:?} reads back as {els:?}"));
     }
