@@ -535,12 +535,31 @@ fn nodeprep_prohibited_ascii() -> Outcome {
                 ch,
             })
         {
-            return Err(format!("nodeprep did not refuse {ch:?}"));
+            return Err(format!(
+                "nodeprep({input:?}) gave {:?}, want Prohibited {ch:?}",
+                nodeprep(&input)
+            ));
         }
     }
     // Also when normalization produces them (fullwidth forms).
-    if nodeprep("a\u{FF20}b").is_ok() {
-        return Err("nodeprep accepted U+FF20, which normalizes to '@'".into());
+    for (wide, ch) in [
+        ('\u{FF20}', '@'),
+        ('\u{FF0F}', '/'),
+        ('\u{FF1A}', ':'),
+        ('\u{FF06}', '&'),
+    ] {
+        let input = format!("a{wide}b");
+        match nodeprep(&input) {
+            Err(Error::Prohibited {
+                part: Part::Node,
+                ch: c,
+            }) if c == ch => {}
+            other => {
+                return Err(format!(
+                    "nodeprep({input:?}) gave {other:?}; NFKC makes it {ch:?}, which is prohibited"
+                ));
+            }
+        }
     }
     Ok(())
 }

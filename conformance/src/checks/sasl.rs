@@ -97,9 +97,37 @@ fn base64_verified() -> Outcome {
         .with_nonce_source(Box::new(FixedNonce("abc".into())));
     client.initial_response().map_err(|e| fail("client", e))?;
     match client.step(b"r=abcdef,s=QSX*R+Q6,i=4096") {
-        Err(Error::InvalidBase64 { .. }) => Ok(()),
-        other => Err(format!("bad salt base64 gave {other:?}")),
+        Err(Error::InvalidBase64 { .. }) => {}
+        other => return Err(format!("bad salt base64 gave {other:?}")),
     }
+    // And on the server side: the channel-binding and proof attributes of client-final.
+    for bad in [
+        SCRAM_CLIENT_FINAL.replace("c=biws", "c=bi*s"),
+        SCRAM_CLIENT_FINAL.replace("p=v0X8", "p=v0X*"),
+    ] {
+        let salt = decode_payload("QSXCR+Q6sek8bf92")
+            .map_err(|e| fail("salt", e))?
+            .unwrap_or_default();
+        let creds = StoredCredentials::derive(ScramHash::Sha1, "pencil", &salt, 4096)
+            .map_err(|e| fail("derive", e))?;
+        let mut server = ScramServer::new(ScramHash::Sha1, false, b"conformance")
+            .with_nonce_source(Box::new(FixedNonce("3rfcNHYJY1ZVvWVs7j".into())));
+        server
+            .step(Some(SCRAM_CLIENT_FIRST.as_bytes()))
+            .map_err(|e| fail("client-first", e))?;
+        server
+            .answer(Answer::ScramCredentials(Some(creds)))
+            .map_err(|e| fail("server-first", e))?;
+        match server.step(Some(bad.as_bytes())) {
+            Err(e) if e.condition() == Condition::IncorrectEncoding => {}
+            other => {
+                return Err(format!(
+                    "server given {bad:?}: {other:?}, want incorrect-encoding"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// RFC 3920 §14.9: characters outside the alphabet are rejected, not skipped.
