@@ -633,6 +633,35 @@ fn version_integers() -> Outcome {
     )
 }
 
+/// RFC 3920 §4.4.1: the receiver answers with the lower of the peer's version and its own,
+/// comparing major and minor numbers as integers; a higher version is not refused.
+fn response_version_lower() -> Outcome {
+    for (peer, ours, want) in [
+        ("2.0", (1, 0), (1, 0)),
+        ("1.0", (1, 5), (1, 0)),
+        ("1.10", (1, 9), (1, 9)),
+        ("1.9", (1, 10), (1, 9)),
+        ("10.0", (9, 99), (9, 99)),
+    ] {
+        let input = format!(
+            "<stream:stream xmlns='jabber:client' xmlns:stream='{STREAMS}' version='{peer}'>"
+        );
+        let mut p = Parser::new();
+        p.feed(input.as_bytes());
+        match p.next_event() {
+            Ok(Some(Event::StreamOpen(h))) if h.response_version(ours) == Some(want) => {}
+            Ok(Some(Event::StreamOpen(h))) => {
+                return Err(format!(
+                    "peer {peer}, ours {ours:?}: answered {:?}, want {want:?}",
+                    h.response_version(ours)
+                ));
+            }
+            other => return Err(format!("header with version {peer}: {other:?}")),
+        }
+    }
+    Ok(())
+}
+
 /// RFC 3920 §4.4.1: a header without 'version' means 0.0; one with it means what it says.
 fn version_absent_is_zero() -> Outcome {
     for (attr, want) in [
@@ -952,6 +981,10 @@ pub const CHECKS: &[Check] = &[
     Check {
         name: "xml.version_integers",
         run: version_integers,
+    },
+    Check {
+        name: "xml.response_version_lower",
+        run: response_version_lower,
     },
     Check {
         name: "xml.version_absent_is_zero",

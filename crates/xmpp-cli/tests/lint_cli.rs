@@ -89,7 +89,7 @@ fn conditions_from_rfc3920() {
             "unsupported-stanza-type",
         ),
         (
-            b"<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='2.0'>",
+            b"<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='2'>",
             "unsupported-version",
         ),
         (

@@ -52,7 +52,7 @@ pub enum StreamErrorCondition {
     UnsupportedEncoding,
     /// `unsupported-stanza-type`: a first-level child the receiver does not support.
     UnsupportedStanzaType,
-    /// `unsupported-version`: a `version` attribute with an unsupported major number.
+    /// `unsupported-version`: a `version` attribute that is not `major.minor`.
     UnsupportedVersion,
     /// `xml-not-well-formed`: XML 1.0 or Namespaces in XML well-formedness violated.
     XmlNotWellFormed,
@@ -158,7 +158,7 @@ pub enum ErrorKind {
     DialbackPrefix,
     /// No default namespace, or not `jabber:client` / `jabber:server` (RFC 3920 §11.2.2).
     DefaultNamespace,
-    /// A `version` attribute that is malformed or names an unsupported major version.
+    /// A `version` attribute that is not `major.minor` with decimal numbers (RFC 3920 §4.4.1).
     Version,
     /// An `xml:lang` value that is not an RFC 3066 language tag (RFC 3920 §4.4, §9.1.5).
     InvalidLanguageTag,
@@ -235,7 +235,7 @@ impl fmt::Display for ErrorKind {
             DefaultNamespace => {
                 f.write_str("default namespace must be jabber:client or jabber:server")
             }
-            Version => f.write_str("unsupported or malformed stream version"),
+            Version => f.write_str("stream version is not major.minor"),
             InvalidLanguageTag => f.write_str("xml:lang value is not an RFC 3066 language tag"),
             UnsupportedTopLevel => f.write_str("unsupported first-level element"),
             UnqualifiedTopLevel => f.write_str("first-level element in no namespace"),

@@ -37,7 +37,9 @@
 //! processing instructions, document type declarations and entity references other than
 //! the five predefined ones are refused with `restricted-xml`. The stream header is checked
 //! (RFC 3920 §4.4, §11.2): `stream` in `http://etherx.jabber.org/streams` with a prefix, a
-//! default namespace of `jabber:client` or `jabber:server`, a supported `version`.
+//! default namespace of `jabber:client` or `jabber:server`, a `version` of the form
+//! `major.minor` (a higher version than 1.0 is not an error: the receiver answers with the
+//! lower one, [`StreamHeader::response_version`], RFC 3920 §4.4.1).
 //! First-level elements and namespaces (RFC 3920 §4.7.3, §11.2), for a receiving server
 //! and a client alike:
 //!

@@ -1389,7 +1389,9 @@ impl Scanner {
         }
         if let Some(v) = header.attr("version") {
             match parse_version(v) {
-                Some((major, minor)) if major <= 1 => header.version = Some((major, minor)),
+                // A higher version is no error for the receiver: it answers with the lower
+                // of the two and the initiator decides (RFC 3920 §4.4.1 rules 2 and 3).
+                Some(version) => header.version = Some(version),
                 _ => {
                     let at = self
                         .attrs

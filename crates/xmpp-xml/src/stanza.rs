@@ -100,6 +100,24 @@ impl StreamHeader {
     pub fn effective_version(&self) -> (u32, u32) {
         self.version.unwrap_or((0, 0))
     }
+
+    /// The `version` to put on the response stream header for a receiver that supports
+    /// versions up to `supported` (RFC 3920 §4.4.1): the lower of the two, compared as
+    /// integers, or `None` when the peer's header had no `version`, since the reply then
+    /// carries none either.
+    ///
+    /// ```
+    /// # use xmpp_xml::{Event, Parser};
+    /// let mut p = Parser::new();
+    /// p.feed(b"<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='2.3'>");
+    /// let Some(Event::StreamOpen(header)) = p.next_event()? else { unreachable!() };
+    /// assert_eq!(header.response_version((1, 0)), Some((1, 0)));
+    /// assert_eq!(header.response_version((2, 10)), Some((2, 3)));
+    /// # Ok::<(), xmpp_xml::Error>(())
+    /// ```
+    pub fn response_version(&self, supported: (u32, u32)) -> Option<(u32, u32)> {
+        self.version.map(|peer| peer.min(supported))
+    }
 }
 
 /// The namespace bindings in scope at the stream level (`xml`, and the header's).

@@ -301,6 +301,12 @@ fn stream_header() {
         h(
             "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='2.0'>"
         ),
+        Ok(()) // RFC 3920 §4.4.1: answered with the lower version, not refused
+    );
+    assert_eq!(
+        h(
+            "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='2'>"
+        ),
         Err((C::UnsupportedVersion, 85))
     );
     assert_eq!(
