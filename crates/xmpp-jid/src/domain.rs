@@ -135,7 +135,9 @@ impl fmt::Write for StackText {
 fn prepare_ascii(input: &str) -> Result<Cow<'_, str>, Error> {
     let mut upper = false;
     for (index, label) in input.split('.').enumerate() {
-        check_ascii_label(label, index)?;
+        // The separators are checked before the length, as for a non-ASCII label: they
+        // are refused on the Nameprep output, before ToASCII measures it (RFC 3490 §4.1
+        // steps 2-3, then 8), so that both paths report the same error.
         for b in label.bytes() {
             match b {
                 b'A'..=b'Z' => upper = true,
@@ -150,6 +152,7 @@ fn prepare_ascii(input: &str) -> Result<Cow<'_, str>, Error> {
                 _ => {}
             }
         }
+        check_ascii_label(label, index)?;
     }
     Ok(if upper {
         Cow::Owned(input.to_ascii_lowercase())

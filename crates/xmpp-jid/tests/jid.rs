@@ -610,3 +610,30 @@ fn rfc3491_1_bidi_rule_per_label() {
         Some("\u{627}1\u{628}")
     );
 }
+
+// RFC 3490 §4.1: the separator check sits on the Nameprep output, before ToASCII
+// measures the label (step 8), for ASCII and non-ASCII labels alike. A label longer than
+// 63 octets that holds an '@' is reported for the '@' either way (found by
+// tests/oracle_diff.rs: the ASCII path used to report the length first).
+#[test]
+fn rfc3490_4_1_separator_before_label_length() {
+    let long = format!("{}@x", "r".repeat(70));
+    for domain in [long.clone(), format!("\u{E9}{long}")] {
+        assert_eq!(
+            DomainPart::new(&domain),
+            Err(Error::Prohibited {
+                part: Part::Domain,
+                ch: '@'
+            }),
+            "{domain}"
+        );
+        assert_eq!(
+            Jid::parse(&format!("n@{domain}")),
+            Err(Error::Prohibited {
+                part: Part::Domain,
+                ch: '@'
+            }),
+            "{domain}"
+        );
+    }
+}
