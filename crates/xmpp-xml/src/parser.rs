@@ -1673,10 +1673,19 @@ impl Parser {
                 pending_bytes: (self.buf.len() - self.s.pos.min(self.buf.len())) as u64,
             });
         }
+        let keep = self.s.keep_from().min(self.buf.len());
         if self.s.phase == Phase::Epilog {
+            // White space after the end is consumed as it arrives; what is left is the
+            // start of markup too short to classify (`<`, `<!-`, `<?`). Whatever it would
+            // have become, it is not well-formed or restricted (XML 1.0 §2.1 [1], [27]:
+            // only comments, PIs and white space follow the root; RFC 3920 §11.1).
+            if keep < self.buf.len() {
+                let e = Error::new(ErrorKind::ContentAfterEnd, self.s.base + keep as u64);
+                self.s.error = Some(e);
+                return Err(e);
+            }
             return Ok(Ending::Closed);
         }
-        let keep = self.s.keep_from().min(self.buf.len());
         let pending = (self.buf.len() - keep) as u64;
         if self.s.document {
             let kind = if self.s.phase == Phase::Prolog && !self.s.in_unit {

@@ -190,6 +190,23 @@ fn stream_structure() {
         Err(C::XmlNotWellFormed)
     );
     assert_eq!(in_stream("</stream:stream>junk"), Err(C::XmlNotWellFormed));
+    // XML 1.0 §2.1 [1], [27]: after the root only white space, comments and PIs. Markup
+    // cut short after the end (a lone `<`, `<!-`, `<?`) is no exception: the input ends
+    // with an unclosed token, which expat reports too, so `finish` refuses it.
+    for tail in ["<", "<!", "<!-", "<?", " \n<"] {
+        let input = format!("{HEADER}</stream:stream>{tail}");
+        let mut p = Parser::new();
+        p.feed(input.as_bytes());
+        while let Ok(Some(_)) = p.next_event() {}
+        let e = p.finish().expect_err(tail);
+        assert_eq!(e.condition(), C::XmlNotWellFormed, "{tail:?}");
+        assert_eq!(
+            e.offset() as usize,
+            input.rfind('<').unwrap_or(0),
+            "{tail:?}"
+        );
+    }
+    assert_eq!(in_stream("</stream:stream> \r\n\t"), Ok(0));
     assert_eq!(in_stream("hello"), Err(C::BadFormat));
     assert_eq!(in_stream("<![CDATA[x]]>"), Err(C::BadFormat));
     // RFC 3920 §11.1 restricts comments, PIs, DTDs and entities, not CDATA sections.

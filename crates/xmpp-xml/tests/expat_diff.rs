@@ -210,6 +210,12 @@ const DECLS: &[&str] = &[
     " xmlns:a=''",
     " id='1' id='2'",
     " xml:lang='en' xml:lang='en'",
+    " version='1.x'",
+    " version='01.10'",
+    " version=''",
+    " to='example.com' from='example.net'",
+    " xmlns:db='urn:x'",
+    " xmlns:stream='urn:x'",
 ];
 
 /// Stanzas written by hand at the edges of the rules, where the two parsers are most likely
@@ -290,6 +296,19 @@ const EDGES: &[&str] = &[
     "<message><x:body xmlns:x=''/></message>",
     "<message xmlns:p='u'><p:a xmlns:p='v'><p:b/></p:a></message>",
     "<message xmlns:p='u'><p:a></p:a><p:b xmlns:p=''/></message>",
+];
+
+/// Whole streams at the edges: what comes before the header and after the end.
+const EDGE_STREAMS: &[&str] = &[
+    "</stream:stream><",
+    "</stream:stream> <!-",
+    "</stream:stream><?",
+    "</stream:stream>\r\n",
+    "</stream:stream><!--c-->",
+    "<message/></stream:stream><a",
+    "<message/></stream:stream",
+    "<message/></stream:",
+    "<message/><",
 ];
 
 /// A splitmix64 generator: the inputs are the same on every run and machine.
@@ -467,19 +486,27 @@ fn inputs() -> Vec<Vec<u8>> {
         }
         out.push(s);
     }
-    out.into_iter()
-        .map(|s| {
-            // Now and then something before the stream header: an XML declaration, a byte
-            // order mark, or what RFC 3920 §11.1 forbids there (a DTD declaring an entity
-            // the stanza may then use, a comment, a processing instruction).
-            let prolog = if rng.below(12) == 0 {
-                *rng.pick(PROLOGS)
-            } else {
-                ""
-            };
-            [prolog.as_bytes(), HEADER.as_bytes(), &s, FOOTER.as_bytes()].concat()
-        })
-        .collect()
+    let mut all: Vec<Vec<u8>> = EDGE_STREAMS
+        .iter()
+        .map(|tail| [HEADER, tail].concat().into_bytes())
+        .collect();
+    all.extend(out.into_iter().map(|s| {
+        // Now and then something before the stream header: an XML declaration, a byte
+        // order mark, or what RFC 3920 §11.1 forbids there (a DTD declaring an entity
+        // the stanza may then use, a comment, a processing instruction).
+        let prolog = if rng.below(12) == 0 {
+            *rng.pick(PROLOGS)
+        } else {
+            ""
+        };
+        let mut doc = [prolog.as_bytes(), HEADER.as_bytes(), &s, FOOTER.as_bytes()].concat();
+        if rng.below(8) == 0 {
+            // The stream header and the prolog get the same treatment.
+            mutate(&mut rng, &mut doc);
+        }
+        doc
+    }));
+    all
 }
 
 /// What may come before the stream header, well-formed as XML.
@@ -493,6 +520,8 @@ const PROLOGS: &[&str] = &[
     "<!DOCTYPE stream:stream SYSTEM 'x.dtd'>",
     "<!--c-->",
     "<?xml version='1.0'?><?pi?>",
+    "<?xml version='1.0' encoding='ISO-8859-1'?>",
+    "<?xml version='1.0' encoding='us-ascii'?>",
 ];
 
 /// Our verdict: the stream through `Parser::new` to its end, or the first error.
@@ -520,6 +549,17 @@ struct El {
     local: String,
     prefix: String,
     depth: usize,
+    /// Attributes as (namespace, local name, value), for depths 1 and 2.
+    attrs: Vec<(String, String, String)>,
+}
+
+impl El {
+    fn attr(&self, local: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(ns, l, _)| ns.is_empty() && l == local)
+            .map(|(_, _, v)| v.as_str())
+    }
 }
 
 /// Expat's verdict and what it saw.
@@ -530,6 +570,23 @@ struct Oracle {
     elements: Vec<El>,
     langs: Vec<String>,
     text_at_top: bool,
+    /// Namespace declarations as (prefix, namespace, depth of the declaring element).
+    decls: Vec<(String, String, usize)>,
+    /// The encoding named by the XML declaration.
+    encoding: Option<String>,
+}
+
+impl Oracle {
+    fn stream(&self) -> Option<&El> {
+        self.elements.first().filter(|e| e.depth == 1)
+    }
+    /// The default namespace the stream element declares.
+    fn stream_default(&self) -> Option<&str> {
+        self.decls
+            .iter()
+            .find(|(p, _, d)| p.is_empty() && *d == 1)
+            .map(|(_, u, _)| u.as_str())
+    }
 }
 
 fn unhex(s: &str) -> String {
@@ -551,6 +608,8 @@ fn parse_oracle_line(line: &str) -> Oracle {
         elements: Vec::new(),
         langs: Vec::new(),
         text_at_top: false,
+        decls: Vec::new(),
+        encoding: None,
     };
     for fact in f {
         if let Some(h) = fact.strip_prefix("el:") {
@@ -561,7 +620,25 @@ fn parse_oracle_line(line: &str) -> Oracle {
                 local: p[1].to_owned(),
                 prefix: p[2].to_owned(),
                 depth: p[3].parse().expect("depth"),
+                attrs: Vec::new(),
             });
+        } else if let Some(h) = fact.strip_prefix("attr:") {
+            let v = unhex(h);
+            let p: Vec<&str> = v.split('\0').collect();
+            if let Some(el) = o.elements.last_mut() {
+                el.attrs
+                    .push((p[1].to_owned(), p[2].to_owned(), p[3..].join("\0")));
+            }
+        } else if let Some(h) = fact.strip_prefix("ns:") {
+            let v = unhex(h);
+            let p: Vec<&str> = v.split('\0').collect();
+            o.decls.push((
+                p[0].to_owned(),
+                p[1].to_owned(),
+                p[2].parse().expect("depth"),
+            ));
+        } else if let Some(h) = fact.strip_prefix("decl:") {
+            o.encoding = Some(unhex(h));
         } else if fact == "text1" {
             o.text_at_top = true;
         } else if let Some(h) = fact.strip_prefix("lang:") {
@@ -638,15 +715,22 @@ fn justified(kind: ErrorKind, o: &Oracle) -> bool {
         ErrorKind::EntityReference => o.flags.contains("entity") || o.flags.contains("dtd"),
         // RFC 3920 §4.7.3: first-level elements in no namespace.
         ErrorKind::UnqualifiedTopLevel => els.iter().any(|e| e.depth == 2 && e.ns.is_empty()),
-        // RFC 3920 §11.2.2: jabber:server content within a jabber:client stream.
-        ErrorKind::ForeignContentNamespace => els.iter().any(|e| e.depth == 2 && e.ns == SERVER_NS),
+        // RFC 3920 §11.2.2: jabber:server content within a jabber:client stream or the
+        // reverse.
+        ErrorKind::ForeignContentNamespace => els.iter().any(|e| {
+            e.depth == 2
+                && (e.ns == SERVER_NS || e.ns == CLIENT_NS)
+                && Some(e.ns.as_str()) != o.stream_default()
+        }),
         // RFC 3920 §4.7.3: only message, presence and iq in the content namespace.
         // Likewise for the streams (§4.6, §4.7) and dialback (§8.3) namespaces, whose
         // first-level elements are `features`, `error`, `result` and `verify`.
         ErrorKind::UnsupportedTopLevel => els.iter().any(|e| {
             e.depth == 2
                 && match e.ns.as_str() {
-                    CLIENT_NS => !matches!(e.local.as_str(), "message" | "presence" | "iq"),
+                    CLIENT_NS | SERVER_NS => {
+                        !matches!(e.local.as_str(), "message" | "presence" | "iq")
+                    }
                     STREAMS_NS => !matches!(e.local.as_str(), "features" | "error"),
                     DIALBACK_NS => !matches!(e.local.as_str(), "result" | "verify"),
                     _ => false,
@@ -663,11 +747,43 @@ fn justified(kind: ErrorKind, o: &Oracle) -> bool {
         ErrorKind::DialbackPrefix => els
             .iter()
             .any(|e| e.ns == DIALBACK_NS && e.prefix.is_empty()),
-        ErrorKind::DialbackNamespace => els.iter().any(|e| e.prefix == "db" && e.ns != DIALBACK_NS),
-        // RFC 3920 §11.2.1: the stream prefix bound elsewhere inside the stream.
-        ErrorKind::StreamNamespace => els
+        // RFC 3920 §11.2.1: the root is `stream` in the streams namespace.
+        ErrorKind::NotStreamElement => o
+            .stream()
+            .is_none_or(|e| e.ns != STREAMS_NS || e.local != "stream"),
+        ErrorKind::StreamNamespace => o
+            .stream()
+            .is_some_and(|e| e.local == "stream" && e.ns != STREAMS_NS),
+        // RFC 3920 §11.2.2: a default namespace of jabber:client or jabber:server.
+        ErrorKind::DefaultNamespace => !matches!(o.stream_default(), Some(CLIENT_NS | SERVER_NS)),
+        // RFC 3920 §4.4.1: version is two decimal integers separated by a period.
+        ErrorKind::Version => o.stream().and_then(|e| e.attr("version")).is_some_and(|v| {
+            let num = |p: Option<&str>| {
+                p.is_some_and(|p| !p.is_empty() && p.bytes().all(|c| c.is_ascii_digit()))
+            };
+            let mut parts = v.split('.');
+            !(num(parts.next()) && num(parts.next()) && parts.next().is_none())
+        }),
+        // RFC 3920 §8.3, §11.2.3: the db prefix names the dialback namespace.
+        ErrorKind::DialbackNamespace => o
+            .decls
             .iter()
-            .any(|e| e.prefix == "stream" && e.ns != STREAMS_NS),
+            .any(|(p, u, _)| p == "db" && u != DIALBACK_NS),
+        // RFC 3920 §11.5: UTF-8 only.
+        ErrorKind::Encoding => o
+            .encoding
+            .as_ref()
+            .is_some_and(|e| !e.eq_ignore_ascii_case("utf-8")),
+        // RFC 3920 §11.2.2: stanzas between servers carry non-empty 'to' and 'from'.
+        ErrorKind::MissingAddress => {
+            o.stream_default() == Some(SERVER_NS)
+                && els.iter().any(|e| {
+                    e.depth == 2
+                        && e.ns == SERVER_NS
+                        && (e.attr("to").unwrap_or("").is_empty()
+                            || e.attr("from").unwrap_or("").is_empty())
+                })
+        }
         // RFC 3920 §4 (definition of XML stanza): the stream element's children are
         // first-level elements; character data there cannot be processed (bad-format).
         ErrorKind::TextAtTopLevel => o.text_at_top,
@@ -780,7 +896,7 @@ fn agrees_with_expat() {
     }
     if std::env::var_os("EXPAT_DIFF_EDGES").is_some() {
         for (i, e) in EDGES.iter().enumerate() {
-            let k = STANZAS.len() + i;
+            let k = EDGE_STREAMS.len() + STANZAS.len() + i;
             println!(
                 "edge expat={} ours={:?}: {}",
                 oracle[k].ok,

@@ -13,7 +13,10 @@ stream, which expat accepts in a well-formed document -- or `-` when there are n
 `facts` describe what expat saw before any error, for the test to justify refusals by the
 XMPP rules of RFC 3920: `el:` then the hex of `namespace NUL local NUL prefix NUL depth`
 for every element (depth 1 is the stream), and `lang:` then the hex of each `xml:lang`
-value; `text1` when there is character data other than literal white space directly in
+value; `attr:` then the hex of `depth NUL namespace NUL local NUL value` for the
+attributes of the stream element and of first-level elements; `ns:` then the hex of
+`prefix NUL namespace NUL depth` for every namespace declaration; `decl:` then the hex of
+the encoding an XML declaration names; `text1` when there is character data other than literal white space directly in
 the stream element (depth 1).
 
 Namespace processing is on, so the checks of Namespaces in
@@ -56,6 +59,17 @@ def check(doc):
         for key, value in attrs.items():
             if key == XML_LANG:
                 facts.append("lang:" + value.encode("utf-8").hex())
+            if depth[0] <= 2:
+                a_ns, a_local, _ = split(key)
+                fact = "\0".join([str(depth[0]), a_ns, a_local, value])
+                facts.append("attr:" + fact.encode("utf-8").hex())
+
+    def ns_decl(prefix, uri):
+        fact = "\0".join([prefix or "", uri or "", str(depth[0] + 1)])
+        facts.append("ns:" + fact.encode("utf-8").hex())
+
+    def xml_decl(version, encoding, standalone):
+        facts.append("decl:" + (encoding or "").encode("utf-8").hex())
 
     def end(_name):
         depth[0] -= 1
@@ -96,6 +110,8 @@ def check(doc):
                 flags.add("entity")
 
     p.StartElementHandler = start
+    p.StartNamespaceDeclHandler = ns_decl
+    p.XmlDeclHandler = xml_decl
     p.CharacterDataHandler = text
     p.StartCdataSectionHandler = cdata
     p.EndElementHandler = end
@@ -110,6 +126,9 @@ def check(doc):
         verdict, detail = "ok", "-"
     except xml.parsers.expat.ExpatError as e:
         verdict, detail = "not-wf", xml.parsers.expat.ErrorString(e.code).replace(" ", "_")
+    except LookupError:
+        # An encoding declaration naming an encoding Python does not know.
+        verdict, detail = "not-wf", "unknown_encoding"
     return verdict, flags, detail, facts
 
 
