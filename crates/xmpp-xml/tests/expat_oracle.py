@@ -16,7 +16,7 @@ for every element (depth 1 is the stream), and `lang:` then the hex of each `xml
 value; `attr:` then the hex of `depth NUL namespace NUL local NUL value` for the
 attributes of the stream element and of first-level elements; `ns:` then the hex of
 `prefix NUL namespace NUL depth` for every namespace declaration; `decl:` then the hex of
-the encoding an XML declaration names; `text1` when there is character data other than literal white space directly in
+`version NUL encoding` of the XML declaration; `text1` when there is character data other than literal white space directly in
 the stream element (depth 1).
 
 Namespace processing is on, so the checks of Namespaces in
@@ -69,7 +69,8 @@ def check(doc):
         facts.append("ns:" + fact.encode("utf-8").hex())
 
     def xml_decl(version, encoding, standalone):
-        facts.append("decl:" + (encoding or "").encode("utf-8").hex())
+        fact = "\0".join([version or "", encoding or ""])
+        facts.append("decl:" + fact.encode("utf-8").hex())
 
     def end(_name):
         depth[0] -= 1
