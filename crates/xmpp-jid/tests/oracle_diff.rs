@@ -486,6 +486,20 @@ fn jid_parse_agrees_with_the_oracle() {
             _ => random_jid(&mut rng, &pools),
         });
     }
+    // ORACLE_EXHAUSTIVE=1: every code point of planes 0-2 and 14 alone as a node, a
+    // resource and a domain, before a combining acute, and between Hebrew letters (about
+    // a million inputs, about 15 s).
+    if std::env::var_os("ORACLE_EXHAUSTIVE").is_some() {
+        let planes = (0..0x3_0000).chain(0xE_0000..0xE_1000);
+        for c in planes.filter_map(char::from_u32) {
+            inputs.push(format!("{c}@x"));
+            inputs.push(format!("x/{c}"));
+            inputs.push(c.to_string());
+            // Composition with a following mark; bidi class between RTL letters.
+            inputs.push(format!("{c}\u{301}@x"));
+            inputs.push(format!("x/\u{5D0}{c}\u{5D0}"));
+        }
+    }
     let request: String = inputs.iter().map(|s| json(s) + "\n").collect();
     let Some(answers) = run_oracle(&[], request) else {
         return;
