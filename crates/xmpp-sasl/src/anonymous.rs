@@ -2,28 +2,13 @@
 //! address or an opaque token of at most 255 characters), which the server may log.
 
 use crate::Error;
-use crate::common::{Answer, Authenticated, ClientMechanism, ServerMechanism, ServerStep};
+use crate::common::{
+    Answer, Authenticated, ClientMechanism, OneMessage, ServerMechanism, ServerStep,
+};
 
 const NAME: &str = "ANONYMOUS";
 /// The longest trace information, in characters (RFC 4505 §3).
 pub const MAX_TRACE_CHARS: usize = 255;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum State {
-    Start,
-    Sent,
-    Done,
-    Failed,
-}
-
-fn state_label(state: State) -> &'static str {
-    match state {
-        State::Start => "start",
-        State::Sent => "sent",
-        State::Done => "done",
-        State::Failed => "failed",
-    }
-}
 
 /// Checks trace information against RFC 4505: at most 255 characters (§2 `token`), prepared
 /// with the `trace` stringprep profile (§3: no mapping or normalization; the characters of
@@ -70,7 +55,7 @@ fn check_trace(trace: &str) -> Result<(), Error> {
 #[derive(Debug)]
 pub struct AnonymousClient {
     trace: String,
-    state: State,
+    state: OneMessage,
 }
 
 impl AnonymousClient {
@@ -80,25 +65,8 @@ impl AnonymousClient {
         check_trace(trace)?;
         Ok(AnonymousClient {
             trace: trace.to_owned(),
-            state: State::Start,
+            state: OneMessage::Start,
         })
-    }
-
-    fn message(&mut self) -> Vec<u8> {
-        self.state = State::Sent;
-        self.trace.clone().into_bytes()
-    }
-
-    fn wrong(&mut self, call: &'static str) -> Error {
-        let e = Error::WrongState {
-            mechanism: NAME,
-            call,
-            state: state_label(self.state),
-        };
-        if self.state != State::Done {
-            self.state = State::Failed;
-        }
-        e
     }
 }
 
@@ -108,31 +76,19 @@ impl ClientMechanism for AnonymousClient {
     }
 
     fn initial_response(&mut self) -> Result<Option<Vec<u8>>, Error> {
-        match self.state {
-            State::Start => Ok(Some(self.message())),
-            _ => Err(self.wrong("initial_response")),
-        }
+        self.state.initial_response(NAME, self.trace.as_bytes())
     }
 
     fn step(&mut self, challenge: &[u8]) -> Result<Vec<u8>, Error> {
-        match self.state {
-            State::Start if challenge.is_empty() => Ok(self.message()),
-            _ => Err(self.wrong("step")),
-        }
+        self.state.step(NAME, challenge, self.trace.as_bytes())
     }
 
     fn success(&mut self, _additional_data: Option<&[u8]>) -> Result<(), Error> {
-        match self.state {
-            State::Sent => {
-                self.state = State::Done;
-                Ok(())
-            }
-            _ => Err(self.wrong("success")),
-        }
+        self.state.success(NAME)
     }
 
     fn abort(&mut self) {
-        self.state = State::Failed;
+        self.state = OneMessage::Failed;
     }
 }
 
@@ -140,7 +96,7 @@ impl ClientMechanism for AnonymousClient {
 /// `authcid` of [`Authenticated`] (possibly empty).
 #[derive(Debug)]
 pub struct AnonymousServer {
-    state: State,
+    state: OneMessage,
 }
 
 impl Default for AnonymousServer {
@@ -153,20 +109,8 @@ impl AnonymousServer {
     /// A fresh exchange.
     pub fn new() -> Self {
         AnonymousServer {
-            state: State::Start,
+            state: OneMessage::Start,
         }
-    }
-
-    fn wrong(&mut self, call: &'static str) -> Error {
-        let e = Error::WrongState {
-            mechanism: NAME,
-            call,
-            state: state_label(self.state),
-        };
-        if self.state != State::Done {
-            self.state = State::Failed;
-        }
-        e
     }
 }
 
@@ -176,44 +120,29 @@ impl ServerMechanism for AnonymousServer {
     }
 
     fn step(&mut self, response: Option<&[u8]>) -> Result<ServerStep, Error> {
-        match (self.state, response) {
-            (State::Start, None) => {
-                self.state = State::Sent;
-                Ok(ServerStep::Challenge(Vec::new()))
+        self.state.server_step(NAME, response, |message| {
+            // 255 characters take at most 4 * 255 bytes of UTF-8.
+            if message.len() > 4 * MAX_TRACE_CHARS {
+                return Err(Error::TooLong {
+                    field: "trace",
+                    max: 4 * MAX_TRACE_CHARS,
+                });
             }
-            // After the empty challenge, a response without data is the empty response (only
-            // the initial response distinguishes "absent" from "empty", RFC 4422 §4).
-            (State::Sent, None) => self.step(Some(&[])),
-            (State::Start | State::Sent, Some(message)) => {
-                self.state = State::Failed;
-                // 255 characters take at most 4 * 255 bytes of UTF-8.
-                if message.len() > 4 * MAX_TRACE_CHARS {
-                    return Err(Error::TooLong {
-                        field: "trace",
-                        max: 4 * MAX_TRACE_CHARS,
-                    });
-                }
-                let trace = core::str::from_utf8(message)
-                    .map_err(|_| Error::InvalidUtf8 { field: "trace" })?;
-                check_trace(trace)?;
-                self.state = State::Done;
-                Ok(ServerStep::Success {
-                    additional_data: None,
-                    identity: Authenticated {
-                        authcid: trace.to_owned(),
-                        authzid: None,
-                    },
-                })
-            }
-            _ => Err(self.wrong("step")),
-        }
+            let trace =
+                core::str::from_utf8(message).map_err(|_| Error::InvalidUtf8 { field: "trace" })?;
+            check_trace(trace)?;
+            Ok(Authenticated {
+                authcid: trace.to_owned(),
+                authzid: None,
+            })
+        })
     }
 
     fn answer(&mut self, _answer: Answer) -> Result<ServerStep, Error> {
-        Err(self.wrong("answer"))
+        Err(self.state.wrong(NAME, "answer"))
     }
 
     fn abort(&mut self) {
-        self.state = State::Failed;
+        self.state = OneMessage::Failed;
     }
 }

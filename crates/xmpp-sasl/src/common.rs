@@ -254,3 +254,110 @@ pub(crate) fn is_printable_nonce(s: &str) -> bool {
 
 /// The longest message or field a state machine accepts from a peer.
 pub(crate) const MAX_MESSAGE: usize = 8 * 1024;
+
+/// The state of either side of a mechanism whose client sends one message and waits for
+/// success (PLAIN's client, EXTERNAL, ANONYMOUS). The mechanisms hold it and delegate their
+/// order checks to it; they keep only their message format and checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum OneMessage {
+    /// Nothing sent or received yet.
+    Start,
+    /// Client: the message was sent. Server: the empty challenge was sent.
+    Sent,
+    /// Succeeded.
+    Done,
+    /// Failed or aborted.
+    Failed,
+}
+
+impl OneMessage {
+    /// The error for `call` made in this state; the exchange fails unless it already
+    /// succeeded, and a finished exchange stays finished.
+    pub(crate) fn wrong(&mut self, mechanism: &'static str, call: &'static str) -> Error {
+        let state = match self {
+            OneMessage::Start => "start",
+            OneMessage::Sent => "sent",
+            OneMessage::Done => "done",
+            OneMessage::Failed => "failed",
+        };
+        if *self != OneMessage::Done {
+            *self = OneMessage::Failed;
+        }
+        Error::WrongState {
+            mechanism,
+            call,
+            state,
+        }
+    }
+
+    /// Client: sends `message` as the initial response.
+    pub(crate) fn initial_response(
+        &mut self,
+        mechanism: &'static str,
+        message: &[u8],
+    ) -> Result<Option<Vec<u8>>, Error> {
+        match self {
+            OneMessage::Start => {
+                *self = OneMessage::Sent;
+                Ok(Some(message.to_vec()))
+            }
+            _ => Err(self.wrong(mechanism, "initial_response")),
+        }
+    }
+
+    /// Client: sends `message` in answer to the server's empty challenge (RFC 4422 §5: a
+    /// server may ask for the initial response that way).
+    pub(crate) fn step(
+        &mut self,
+        mechanism: &'static str,
+        challenge: &[u8],
+        message: &[u8],
+    ) -> Result<Vec<u8>, Error> {
+        match self {
+            OneMessage::Start if challenge.is_empty() => {
+                *self = OneMessage::Sent;
+                Ok(message.to_vec())
+            }
+            _ => Err(self.wrong(mechanism, "step")),
+        }
+    }
+
+    /// Client: the server reported success after the message.
+    pub(crate) fn success(&mut self, mechanism: &'static str) -> Result<(), Error> {
+        match self {
+            OneMessage::Sent => {
+                *self = OneMessage::Done;
+                Ok(())
+            }
+            _ => Err(self.wrong(mechanism, "success")),
+        }
+    }
+
+    /// Server: without an initial response, sends the empty challenge; then `check`s the
+    /// client's message and succeeds with the identity it returns. After the empty
+    /// challenge, a response without data is the empty response (only the initial response
+    /// distinguishes "absent" from "empty", RFC 4422 §4).
+    pub(crate) fn server_step(
+        &mut self,
+        mechanism: &'static str,
+        response: Option<&[u8]>,
+        check: impl FnOnce(&[u8]) -> Result<Authenticated, Error>,
+    ) -> Result<ServerStep, Error> {
+        match (*self, response) {
+            (OneMessage::Start, None) => {
+                *self = OneMessage::Sent;
+                Ok(ServerStep::Challenge(Vec::new()))
+            }
+            (OneMessage::Start | OneMessage::Sent, message) => {
+                *self = OneMessage::Failed;
+                let identity = check(message.unwrap_or_default())?;
+                *self = OneMessage::Done;
+                Ok(ServerStep::Success {
+                    additional_data: None,
+                    identity,
+                })
+            }
+            _ => Err(self.wrong(mechanism, "step")),
+        }
+    }
+}

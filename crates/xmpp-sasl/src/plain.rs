@@ -32,7 +32,8 @@
 
 use crate::Error;
 use crate::common::{
-    Answer, Authenticated, ClientMechanism, Request, ServerMechanism, ServerStep, saslprep_query,
+    Answer, Authenticated, ClientMechanism, OneMessage, Request, ServerMechanism, ServerStep,
+    saslprep_query,
 };
 
 const NAME: &str = "PLAIN";
@@ -47,20 +48,12 @@ fn malformed(detail: &'static str) -> Error {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum ClientState {
-    Start,
-    Sent,
-    Done,
-    Failed,
-}
-
 /// The client side of PLAIN.
 pub struct PlainClient {
     authzid: Option<String>,
     authcid: String,
     password: String,
-    state: ClientState,
+    state: OneMessage,
 }
 
 impl core::fmt::Debug for PlainClient {
@@ -92,7 +85,7 @@ impl PlainClient {
             authzid: None,
             authcid: authcid.to_owned(),
             password: password.to_owned(),
-            state: ClientState::Start,
+            state: OneMessage::Start,
         })
     }
 
@@ -107,8 +100,7 @@ impl PlainClient {
         Ok(self)
     }
 
-    fn message(&mut self) -> Vec<u8> {
-        self.state = ClientState::Sent;
+    fn message(&self) -> Vec<u8> {
         let mut out = Vec::with_capacity(self.authcid.len() + self.password.len() + 40);
         if let Some(a) = &self.authzid {
             out.extend_from_slice(a.as_bytes());
@@ -119,19 +111,6 @@ impl PlainClient {
         out.extend_from_slice(self.password.as_bytes());
         out
     }
-
-    fn wrong(&self, call: &'static str) -> Error {
-        Error::WrongState {
-            mechanism: NAME,
-            call,
-            state: match self.state {
-                ClientState::Start => "start",
-                ClientState::Sent => "sent",
-                ClientState::Done => "done",
-                ClientState::Failed => "failed",
-            },
-        }
-    }
 }
 
 impl ClientMechanism for PlainClient {
@@ -140,39 +119,25 @@ impl ClientMechanism for PlainClient {
     }
 
     fn initial_response(&mut self) -> Result<Option<Vec<u8>>, Error> {
-        match self.state {
-            ClientState::Start => Ok(Some(self.message())),
-            _ => Err(self.wrong("initial_response")),
-        }
+        // A repeated initial response leaves PLAIN's exchange as it was.
+        let state = self.state;
+        self.state
+            .initial_response(NAME, &self.message())
+            .inspect_err(|_| self.state = state)
     }
 
     fn step(&mut self, challenge: &[u8]) -> Result<Vec<u8>, Error> {
-        match self.state {
-            // RFC 4422 §5: a server may ask for the initial response with an empty challenge.
-            ClientState::Start if challenge.is_empty() => Ok(self.message()),
-            _ => {
-                let e = self.wrong("step");
-                // A finished exchange stays finished (Error::WrongState).
-                if self.state != ClientState::Done {
-                    self.state = ClientState::Failed;
-                }
-                Err(e)
-            }
-        }
+        self.state.step(NAME, challenge, &self.message())
     }
 
     fn success(&mut self, _additional_data: Option<&[u8]>) -> Result<(), Error> {
-        match self.state {
-            ClientState::Sent => {
-                self.state = ClientState::Done;
-                Ok(())
-            }
-            _ => Err(self.wrong("success")),
-        }
+        // An early success leaves PLAIN's exchange as it was.
+        let state = self.state;
+        self.state.success(NAME).inspect_err(|_| self.state = state)
     }
 
     fn abort(&mut self) {
-        self.state = ClientState::Failed;
+        self.state = OneMessage::Failed;
     }
 }
 
