@@ -1,0 +1,664 @@
+//! The connection: one XML stream pair over one transport, for either role. This module
+//! holds what both roles share — the byte path, the parser, the stream header and closing
+//! handshake, stream errors, timers — and the public `handle_*`/`poll_*` surface; the
+//! negotiation of each role lives in `client.rs` and `server.rs`.
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant};
+
+use xmpp_xml::{Element, Parser, StreamErrorCondition};
+
+use crate::client::ClientState;
+use crate::config::{ClientConfig, EngineLimits, ServerConfig};
+use crate::event::{CloseReason, Error, Event, StreamInfo};
+use crate::ns::CLIENT_NS;
+use crate::random::Random;
+use crate::server::ServerState;
+use crate::stanza::Stanza;
+use crate::stream_error::StreamError;
+use crate::tls::Transport;
+
+/// Which stream of the connection is current: each STARTTLS and SASL success restarts the
+/// stream (RFC 3920 §5.2 step 8, §6.2 step 7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    /// The first stream, before TLS.
+    Initial,
+    /// The stream after TLS, before SASL.
+    AfterTls,
+    /// The stream after SASL.
+    AfterSasl,
+}
+
+/// The role-specific negotiation state, or the end.
+pub(crate) enum State {
+    Client(ClientState),
+    Server(ServerState),
+    /// This side sent `</stream:stream>` (after an error or [`Connection::close`]) and waits
+    /// for the peer's, or for the close timeout.
+    Closing {
+        reason: CloseReason,
+        deadline: Instant,
+    },
+    /// Nothing more happens.
+    Closed,
+}
+
+/// What a parser event becomes once taken out of the parser's buffer.
+pub(crate) enum Incoming {
+    Header(StreamInfo, &'static str),
+    Stanza(Stanza),
+    Element(Element<'static>),
+    /// A stanza whose envelope cannot be read, as a tree for the error reply.
+    BadStanza(Element<'static>, crate::stanza::EnvelopeError),
+    Close,
+}
+
+/// One XMPP connection, sans-io: bytes in ([`handle_input`](Self::handle_input)), events
+/// out ([`poll_event`](Self::poll_event)), bytes out ([`poll_transmit`](Self::poll_transmit)),
+/// time in ([`handle_timeout`](Self::handle_timeout)).
+///
+/// Made with [`Connection::client`] for the initiating entity of a client-to-server stream,
+/// or [`Connection::server`] for the receiving entity.
+pub struct Connection {
+    pub(crate) state: State,
+    pub(crate) transport: Transport,
+    pub(crate) parser: Parser,
+    pub(crate) limits: EngineLimits,
+    pub(crate) random: Box<dyn Random>,
+    pub(crate) client: Option<Box<ClientConfig>>,
+    pub(crate) server: Option<Box<ServerConfig>>,
+    /// The default namespace of the streams (`jabber:client`).
+    pub(crate) default_ns: &'static str,
+    /// Whether this side's stream header of the current stream is sent.
+    pub(crate) header_sent: bool,
+    /// Plaintext of the last input.
+    plain: Vec<u8>,
+    /// Bytes for the network.
+    out: Vec<u8>,
+    /// Plaintext being serialised before it goes through the transport.
+    scratch: Vec<u8>,
+    events: VecDeque<Event>,
+    /// Stanza buffers given back through [`Connection::recycle`].
+    pool: Vec<Vec<u8>>,
+    /// End of negotiation (until [`Event::Online`]).
+    negotiation_deadline: Option<Instant>,
+    /// When the next white-space keepalive is due.
+    keepalive_due: Option<Instant>,
+    /// Whether the application's answer is awaited; input is held meanwhile.
+    pub(crate) paused: bool,
+    /// Bytes handed to the parser but held while paused.
+    held: usize,
+    pub(crate) last_now: Instant,
+    /// Server: the account SASL authenticated.
+    pub(crate) user: Option<xmpp_jid::BareJid>,
+    /// Server: SASL failures so far (RFC 3920 §6.2 retries).
+    pub(crate) sasl_failures: u32,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = match &self.state {
+            State::Client(s) => format!("Client({s:?})"),
+            State::Server(s) => format!("Server({s:?})"),
+            State::Closing { reason, .. } => format!("Closing({reason:?})"),
+            State::Closed => "Closed".into(),
+        };
+        f.debug_struct("Connection")
+            .field("state", &state)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Connection {
+    pub(crate) fn new(
+        state: State,
+        limits: EngineLimits,
+        random: Box<dyn Random>,
+        now: Instant,
+    ) -> Self {
+        Connection {
+            state,
+            transport: Transport::Plain,
+            parser: Parser::with_limits(limits.xml),
+            negotiation_deadline: Some(now + limits.negotiation_timeout),
+            limits,
+            random,
+            client: None,
+            server: None,
+            default_ns: CLIENT_NS,
+            header_sent: false,
+            plain: Vec::new(),
+            out: Vec::new(),
+            scratch: Vec::new(),
+            events: VecDeque::new(),
+            pool: Vec::new(),
+            keepalive_due: None,
+            paused: false,
+            held: 0,
+            last_now: now,
+            user: None,
+            sasl_failures: 0,
+        }
+    }
+
+    /// Takes bytes received from the network (TLS records once TLS is up), split anywhere.
+    /// Protocol violations are answered as the RFC says and reported as
+    /// [`Event::Closed`]; after that, input is ignored.
+    pub fn handle_input(&mut self, data: &[u8], now: Instant) {
+        self.last_now = now;
+        if matches!(self.state, State::Closed) {
+            return;
+        }
+        let mut plain = std::mem::take(&mut self.plain);
+        plain.clear();
+        let received = self.transport.receive(data, &mut plain);
+        self.transport.flush(&mut self.out);
+        if let Err(e) = received {
+            self.plain = plain;
+            self.fail_transport(CloseReason::Tls(e.to_string()));
+            return;
+        }
+        if self.transport.is_tls() && !self.transport.is_handshaking() {
+            self.on_tls_ready();
+        }
+        if !plain.is_empty() && !matches!(self.state, State::Closed) {
+            self.parser.feed(&plain);
+            if self.paused {
+                self.held += plain.len();
+            }
+        }
+        self.plain = plain;
+        self.process();
+    }
+
+    /// Tells the connection the transport ended (the peer closed TCP). Without a completed
+    /// closing handshake this reports [`CloseReason::TransportClosed`].
+    pub fn handle_eof(&mut self) {
+        match std::mem::replace(&mut self.state, State::Closed) {
+            State::Closed => {}
+            State::Closing { reason, .. } => self.events.push_back(Event::Closed(reason)),
+            _ => self
+                .events
+                .push_back(Event::Closed(CloseReason::TransportClosed)),
+        }
+    }
+
+    /// The next event, if any.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// Bytes to write to the network, if any.
+    pub fn poll_transmit(&mut self) -> Option<Vec<u8>> {
+        self.transport.flush(&mut self.out);
+        if self.out.is_empty() {
+            None
+        } else {
+            Some(std::mem::take(&mut self.out))
+        }
+    }
+
+    /// The bytes waiting for the network, without taking them; pair with
+    /// [`advance_transmit`](Self::advance_transmit) for partial writes.
+    pub fn pending_transmit(&mut self) -> &[u8] {
+        self.transport.flush(&mut self.out);
+        &self.out
+    }
+
+    /// Drops the first `n` bytes of [`pending_transmit`](Self::pending_transmit), written.
+    pub fn advance_transmit(&mut self, n: usize) {
+        self.out.drain(..n.min(self.out.len()));
+    }
+
+    /// When [`handle_timeout`](Self::handle_timeout) should be called next.
+    pub fn poll_timeout(&self) -> Option<Instant> {
+        match &self.state {
+            State::Closed => None,
+            State::Closing { deadline, .. } => Some(*deadline),
+            _ => [self.negotiation_deadline, self.keepalive_due]
+                .into_iter()
+                .flatten()
+                .min(),
+        }
+    }
+
+    /// Lets time pass: ends a negotiation that took too long (`connection-timeout`), sends
+    /// due white-space keepalives, gives up waiting for the peer's `</stream:stream>`.
+    pub fn handle_timeout(&mut self, now: Instant) {
+        self.last_now = now;
+        match &self.state {
+            State::Closed => {}
+            State::Closing { deadline, .. } => {
+                if now >= *deadline {
+                    if let State::Closing { reason, .. } =
+                        std::mem::replace(&mut self.state, State::Closed)
+                    {
+                        self.transport.close(&mut self.out);
+                        self.events.push_back(Event::Closed(reason));
+                    }
+                }
+            }
+            _ => {
+                if self.negotiation_deadline.is_some_and(|d| now >= d) {
+                    self.negotiation_deadline = None;
+                    self.stream_error(
+                        StreamError::new(StreamErrorCondition::ConnectionTimeout)
+                            .with_text("negotiation took too long"),
+                    );
+                    return;
+                }
+                if let Some(due) = self.keepalive_due.filter(|d| now >= *d) {
+                    // RFC 3920 §4.6 (white space between stanzas is allowed): one space.
+                    self.write_plain(b" ");
+                    let interval = self.keepalive_interval().unwrap_or(Duration::from_secs(60));
+                    self.keepalive_due = Some(due.max(now) + interval);
+                }
+            }
+        }
+    }
+
+    /// Queues a stanza (or any first-level element) for the peer. Only once the stream is
+    /// established ([`Event::Online`]).
+    pub fn send(&mut self, element: &Element<'_>) -> Result<(), Error> {
+        self.check_established()?;
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        let written = element.write_in(&mut scratch, self.default_ns);
+        if let Err(e) = written {
+            self.scratch = scratch;
+            return Err(Error::Write(e));
+        }
+        self.write_plain(&scratch);
+        self.scratch = scratch;
+        Ok(())
+    }
+
+    /// Queues a received stanza unchanged (routing): its bytes are in the same default
+    /// namespace as this connection's streams.
+    pub fn send_stanza(&mut self, stanza: &Stanza) -> Result<(), Error> {
+        self.check_established()?;
+        self.write_plain(stanza.bytes());
+        Ok(())
+    }
+
+    /// Gives a stanza's buffer back for the next received stanza, so that a steady stream
+    /// of stanzas needs no allocation.
+    pub fn recycle(&mut self, stanza: Stanza) {
+        if self.pool.len() < 8 {
+            self.pool.push(stanza.into_buffer());
+        }
+    }
+
+    /// Closes the stream (RFC 3920 §4.6): sends `</stream:stream>` and waits for the peer's.
+    pub fn close(&mut self) {
+        if matches!(self.state, State::Closing { .. } | State::Closed) {
+            return;
+        }
+        self.begin_close(CloseReason::Normal);
+    }
+
+    /// Ends the stream with a stream error of this side's choosing (RFC 3920 §4.7), such as
+    /// `conflict` when a new session replaces this one or `system-shutdown`.
+    pub fn close_with_error(&mut self, error: StreamError) {
+        if matches!(self.state, State::Closing { .. } | State::Closed) {
+            return;
+        }
+        self.stream_error(error);
+    }
+
+    /// Whether the connection has ended.
+    pub fn is_closed(&self) -> bool {
+        matches!(self.state, State::Closed)
+    }
+
+    /// Whether stanzas can be sent.
+    pub fn is_established(&self) -> bool {
+        match &self.state {
+            State::Client(s) => s.is_established(),
+            State::Server(s) => s.is_established(),
+            _ => false,
+        }
+    }
+
+    /// Whether TLS protects the connection (handshake completed).
+    pub fn is_encrypted(&self) -> bool {
+        self.transport.is_tls() && !self.transport.is_handshaking()
+    }
+
+    /// The negotiated TLS version, once TLS is up.
+    pub fn tls_version(&self) -> Option<rustls::ProtocolVersion> {
+        self.transport.protocol_version()
+    }
+
+    /// The peer's certificate chain (DER, end-entity first), if it presented one.
+    pub fn peer_certificates(&self) -> Option<Vec<Vec<u8>>> {
+        self.transport.peer_certificates()
+    }
+
+    fn check_established(&self) -> Result<(), Error> {
+        match &self.state {
+            State::Closing { .. } | State::Closed => Err(Error::Closed),
+            _ if self.is_established() => Ok(()),
+            _ => Err(Error::NotEstablished),
+        }
+    }
+
+    fn keepalive_interval(&self) -> Option<Duration> {
+        self.client.as_ref().and_then(|c| c.keepalive)
+    }
+
+    /// Called when the stream is established: negotiation timer off, keepalives on.
+    pub(crate) fn established(&mut self) {
+        self.negotiation_deadline = None;
+        self.keepalive_due = self.keepalive_interval().map(|d| self.last_now + d);
+        self.events.push_back(Event::Online);
+    }
+
+    pub(crate) fn emit(&mut self, event: Event) {
+        self.events.push_back(event);
+    }
+
+    /// Writes plaintext through the transport.
+    pub(crate) fn write_plain(&mut self, bytes: &[u8]) {
+        self.transport.send(bytes, &mut self.out);
+    }
+
+    /// Serialises a first-level element of the current stream.
+    pub(crate) fn write_element(&mut self, element: &Element<'_>) {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        // Elements the engine builds are well-formed by construction; a failure here is a
+        // bug, and the stream is ended rather than sent half an element.
+        match element.write_in(&mut scratch, self.default_ns) {
+            Ok(()) => self.write_plain(&scratch),
+            Err(e) => {
+                debug_assert!(false, "engine element not writable: {e}");
+                self.scratch = scratch;
+                self.stream_error(StreamError::new(StreamErrorCondition::InternalServerError));
+                return;
+            }
+        }
+        self.scratch = scratch;
+    }
+
+    /// Writes this side's stream header (RFC 3920 §4.4) with the given attributes.
+    pub(crate) fn write_header(&mut self, attributes: &[(&str, &str)]) {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        if !self.header_sent && !self.transport.is_tls() && self.stage_is_initial() {
+            xmpp_xml::write_xml_declaration(&mut scratch);
+        }
+        match xmpp_xml::write_stream_open(&mut scratch, self.default_ns, attributes) {
+            Ok(()) => {
+                self.write_plain(&scratch);
+                self.header_sent = true;
+            }
+            Err(e) => {
+                debug_assert!(false, "engine header not writable: {e}");
+            }
+        }
+        self.scratch = scratch;
+    }
+
+    fn stage_is_initial(&self) -> bool {
+        match &self.state {
+            State::Client(s) => s.stage() == Some(Stage::Initial),
+            State::Server(s) => s.stage() == Some(Stage::Initial),
+            _ => false,
+        }
+    }
+
+    /// A fresh stream on the same byte path (after SASL success): the parser expects a new
+    /// header; bytes already received stay queued.
+    pub(crate) fn restart_stream(&mut self) {
+        self.parser.restart();
+        self.header_sent = false;
+    }
+
+    /// Switches the byte path to TLS (after `<proceed/>`, RFC 3920 §5.2 step 5). Anything
+    /// the peer sent after the STARTTLS exchange in plaintext is refused: it would otherwise
+    /// be read as if TLS protected it.
+    pub(crate) fn start_tls(&mut self, transport: Result<Transport, rustls::Error>) -> bool {
+        if self.parser.buffered() > 0 {
+            self.stream_error(
+                StreamError::new(StreamErrorCondition::PolicyViolation)
+                    .with_text("data after the STARTTLS exchange before the TLS handshake"),
+            );
+            return false;
+        }
+        match transport {
+            Ok(t) => {
+                self.transport = t;
+                self.parser = Parser::with_limits(self.limits.xml);
+                self.header_sent = false;
+                self.transport.flush(&mut self.out);
+                true
+            }
+            Err(e) => {
+                self.fail_transport(CloseReason::Tls(e.to_string()));
+                false
+            }
+        }
+    }
+
+    /// Ends the connection at once after a transport failure: nothing more can be said on
+    /// the stream (TLS alerts rustls queued still go out).
+    pub(crate) fn fail_transport(&mut self, reason: CloseReason) {
+        self.transport.flush(&mut self.out);
+        self.state = State::Closed;
+        self.events.push_back(Event::Closed(reason));
+    }
+
+    fn on_tls_ready(&mut self) {
+        let handshake_done = match &self.state {
+            State::Client(s) => s.awaits_tls(),
+            State::Server(s) => s.awaits_tls(),
+            _ => false,
+        };
+        if handshake_done {
+            self.emit(Event::TlsEstablished);
+            match &self.state {
+                State::Client(_) => self.client_tls_ready(),
+                State::Server(_) => self.server_tls_ready(),
+                _ => {}
+            }
+        }
+    }
+
+    /// Sends a stream error and closes (RFC 3920 §4.7.1): a header first if none was sent
+    /// on this stream, then the error, then `</stream:stream>`.
+    pub(crate) fn stream_error(&mut self, error: StreamError) {
+        if matches!(self.state, State::Closing { .. } | State::Closed) {
+            return;
+        }
+        if !self.header_sent {
+            self.write_error_header();
+        }
+        let element = error.to_element();
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        if element.write_in(&mut scratch, self.default_ns).is_ok() {
+            self.write_plain(&scratch);
+        }
+        self.scratch = scratch;
+        self.begin_close(CloseReason::LocalError(error));
+    }
+
+    fn write_error_header(&mut self) {
+        match &self.state {
+            State::Server(_) => {
+                let domain = self
+                    .server
+                    .as_ref()
+                    .map(|s| s.domain.clone())
+                    .unwrap_or_default();
+                let id = crate::random::hex_token(self.random.as_mut(), 16);
+                self.write_header(&[("from", &domain), ("id", &id), ("version", "1.0")]);
+            }
+            _ => {
+                let domain = self
+                    .client
+                    .as_ref()
+                    .map(|c| c.jid.domain().to_owned())
+                    .unwrap_or_default();
+                self.write_header(&[("to", &domain), ("version", "1.0")]);
+            }
+        }
+    }
+
+    /// Sends `</stream:stream>` and waits for the peer's.
+    pub(crate) fn begin_close(&mut self, reason: CloseReason) {
+        if self.header_sent {
+            let mut scratch = std::mem::take(&mut self.scratch);
+            scratch.clear();
+            xmpp_xml::write_stream_close(&mut scratch);
+            self.write_plain(&scratch);
+            self.scratch = scratch;
+        }
+        self.paused = false;
+        if self.parser.is_closed() {
+            // The peer closed first: the handshake is complete.
+            self.finish(reason);
+        } else {
+            self.state = State::Closing {
+                reason,
+                deadline: self.last_now + self.limits.close_timeout,
+            };
+        }
+    }
+
+    /// The stream is over in both directions.
+    fn finish(&mut self, reason: CloseReason) {
+        self.transport.close(&mut self.out);
+        self.state = State::Closed;
+        self.events.push_back(Event::Closed(reason));
+    }
+
+    /// Takes parser events until the input runs out, the connection closes, or the
+    /// application has to answer something.
+    pub(crate) fn process(&mut self) {
+        loop {
+            if self.paused {
+                if self.held > self.limits.max_unanswered_input {
+                    self.paused = false;
+                    self.stream_error(
+                        StreamError::new(StreamErrorCondition::PolicyViolation)
+                            .with_text("too much input while a request was pending"),
+                    );
+                }
+                return;
+            }
+            self.held = 0;
+            if matches!(self.state, State::Closed) {
+                return;
+            }
+            let incoming = match self.next_incoming() {
+                Ok(Some(i)) => i,
+                Ok(None) => return,
+                Err(error) => {
+                    self.stream_error(error);
+                    return;
+                }
+            };
+            self.dispatch(incoming);
+        }
+    }
+
+    fn next_incoming(&mut self) -> Result<Option<Incoming>, StreamError> {
+        let established = self.is_established();
+        let default_ns = self.default_ns;
+        let pooled = self.pool.pop();
+        let event = match self.parser.next_event() {
+            Ok(Some(e)) => e,
+            Ok(None) => return Ok(None),
+            Err(e) => {
+                return Err(StreamError::new(e.condition()).with_text(e.to_string()));
+            }
+        };
+        Ok(Some(match event {
+            xmpp_xml::Event::StreamOpen(h) => {
+                let info = StreamInfo {
+                    to: h.attr("to").map(str::to_owned),
+                    from: h.attr("from").map(str::to_owned),
+                    id: h.attr("id").map(str::to_owned),
+                    version: h.version(),
+                    lang: h.attr("xml:lang").map(str::to_owned),
+                };
+                let ns = if h.default_namespace() == default_ns {
+                    default_ns
+                } else {
+                    ""
+                };
+                Incoming::Header(info, ns)
+            }
+            xmpp_xml::Event::StreamClose => Incoming::Close,
+            xmpp_xml::Event::Stanza(s) => {
+                if established {
+                    match Stanza::read(&s, default_ns, pooled.unwrap_or_default()) {
+                        Some(Ok(stanza)) => return Ok(Some(Incoming::Stanza(stanza))),
+                        Some(Err(e)) => {
+                            // The server answers bad envelopes; rebuild the tree for that.
+                            let tree = s
+                                .to_element()
+                                .map_err(|e| {
+                                    StreamError::new(e.condition()).with_text(e.to_string())
+                                })?
+                                .into_owned();
+                            return Ok(Some(Incoming::BadStanza(tree, e)));
+                        }
+                        None => {}
+                    }
+                }
+                let tree = s
+                    .to_element()
+                    .map_err(|e| StreamError::new(e.condition()).with_text(e.to_string()))?;
+                Incoming::Element(tree.into_owned())
+            }
+        }))
+    }
+
+    fn dispatch(&mut self, incoming: Incoming) {
+        // Common to every state: the peer's stream error and the peer's close.
+        match &incoming {
+            Incoming::Element(e) if e.is(xmpp_xml::STREAMS_NS, "error") => {
+                let error = StreamError::from_element(e.as_ref());
+                self.begin_close_after_peer(CloseReason::PeerError(error));
+                return;
+            }
+            Incoming::Close => {
+                match std::mem::replace(&mut self.state, State::Closed) {
+                    State::Closing { reason, .. } => self.finish(reason),
+                    other => {
+                        self.state = other;
+                        // RFC 3920 §4.6: answer the peer's close with ours.
+                        self.begin_close(CloseReason::Normal);
+                    }
+                }
+                return;
+            }
+            _ => {}
+        }
+        match &self.state {
+            State::Client(_) => self.client_input(incoming),
+            State::Server(_) => self.server_input(incoming),
+            // Closing: the peer's last stanzas are dropped; only its close matters.
+            State::Closing { .. } | State::Closed => {}
+        }
+    }
+
+    /// After the peer's stream error: the peer closes its stream; close ours.
+    fn begin_close_after_peer(&mut self, reason: CloseReason) {
+        if let State::Closing { .. } = self.state {
+            // Both sides erred; keep waiting for the close with the first reason.
+            return;
+        }
+        self.begin_close(reason);
+    }
+
+    /// Resumes processing held input after the application answered.
+    pub(crate) fn resume(&mut self) {
+        self.paused = false;
+        self.process();
+    }
+}

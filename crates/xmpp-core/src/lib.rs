@@ -1,0 +1,87 @@
+//! A sans-io XMPP stream engine (RFC 3920, with RFC 3921 §3 sessions): the stream header
+//! exchange, STARTTLS through rustls in memory, SASL through `xmpp-sasl`, resource binding,
+//! stanza envelopes and errors, for the client and the server of a client-to-server stream.
+//!
+//! A [`Connection`] never touches a socket or a clock: the application feeds it bytes
+//! ([`Connection::handle_input`]), takes [`Event`]s ([`Connection::poll_event`]) and bytes
+//! to send ([`Connection::poll_transmit`]), and tells it the time
+//! ([`Connection::handle_timeout`] when [`Connection::poll_timeout`] is due). Questions only
+//! the application can answer — a user's SCRAM keys, a password check, whether a resource
+//! may be bound — arrive as events and are answered by a method; input is held meanwhile.
+//!
+//! The whole client, driven by a blocking socket:
+//!
+//! ```no_run
+//! use std::io::{Read, Write};
+//! use std::net::TcpStream;
+//! use std::time::Instant;
+//! use xmpp_core::{ClientConfig, Connection, Event};
+//!
+//! let jid = xmpp_jid::Jid::parse("juliet@example.com/balcony")?;
+//! let mut conn = Connection::client(ClientConfig::new(jid, "secret"), Instant::now());
+//! let mut socket = TcpStream::connect(("example.com", 5222))?;
+//! let mut buf = [0u8; 16 * 1024];
+//! loop {
+//!     while let Some(bytes) = conn.poll_transmit() {
+//!         socket.write_all(&bytes)?;
+//!     }
+//!     while let Some(event) = conn.poll_event() {
+//!         match event {
+//!             Event::Online => {
+//!                 let hello = xmpp_xml::Element::new(xmpp_core::ns::CLIENT_NS, "message")
+//!                     .with_attr("to", "romeo@example.net")
+//!                     .with_attr("type", "chat")
+//!                     .with_child(
+//!                         xmpp_xml::Element::new(xmpp_core::ns::CLIENT_NS, "body")
+//!                             .with_text("Wherefore art thou?"),
+//!                     );
+//!                 conn.send(&hello)?;
+//!                 conn.close();
+//!             }
+//!             Event::Stanza(stanza) => println!("{stanza:?}"),
+//!             Event::Closed(reason) => {
+//!                 println!("{reason}");
+//!                 return Ok(());
+//!             }
+//!             _ => {}
+//!         }
+//!     }
+//!     while let Some(bytes) = conn.poll_transmit() {
+//!         socket.write_all(&bytes)?;
+//!     }
+//!     match socket.read(&mut buf)? {
+//!         0 => conn.handle_eof(),
+//!         n => conn.handle_input(&buf[..n], Instant::now()),
+//!     }
+//! }
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! Modules: [`stanza`] (the envelope), [`stanza_error`] (RFC 3920 §9.3), [`stream_error`]
+//! (§4.7), [`features`], [`tls_config`] (ready-made rustls configurations), [`random`]
+//! (injectable randomness), [`ns`] (namespaces).
+#![forbid(unsafe_code)]
+
+mod client;
+mod config;
+mod connection;
+mod event;
+pub mod features;
+pub mod ns;
+pub mod random;
+mod server;
+pub mod stanza;
+pub mod stanza_error;
+pub mod stream_error;
+mod tls;
+pub mod tls_config;
+
+pub use config::{ClientConfig, EngineLimits, ServerConfig, ServerTls, TlsPolicy};
+pub use connection::Connection;
+pub use event::{CloseReason, Error, Event, StreamInfo};
+pub use features::Features;
+pub use stanza::{Stanza, StanzaKind};
+pub use stanza_error::{ErrorType, StanzaError, StanzaErrorCondition};
+pub use stream_error::{StreamError, StreamErrorCondition};
+pub use tls::server_end_point;
+pub use xmpp_sasl::{Answer, Mechanism, Request};

@@ -1,0 +1,276 @@
+//! The stanza envelope (RFC 3920 §9): what routing needs — kind, `to`, `from`, `id`, `type`,
+//! `xml:lang` — read from the top-level attributes, over the stanza's bytes as received. The
+//! element tree is built only when asked ([`Stanza::element`]).
+
+use std::fmt;
+
+use xmpp_jid::Jid;
+use xmpp_xml::Element;
+
+/// The three kinds of stanza (RFC 3920 §9.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum StanzaKind {
+    /// `<message/>`: push, no reply expected.
+    Message,
+    /// `<presence/>`: broadcast or directed availability.
+    Presence,
+    /// `<iq/>`: request and response.
+    Iq,
+}
+
+impl StanzaKind {
+    /// The element name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StanzaKind::Message => "message",
+            StanzaKind::Presence => "presence",
+            StanzaKind::Iq => "iq",
+        }
+    }
+
+    /// The kind named `name`.
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "message" => Some(StanzaKind::Message),
+            "presence" => Some(StanzaKind::Presence),
+            "iq" => Some(StanzaKind::Iq),
+            _ => None,
+        }
+    }
+}
+
+/// Which addressing attribute was wrong.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressField {
+    /// The `to` attribute.
+    To,
+    /// The `from` attribute.
+    From,
+}
+
+/// An envelope that cannot be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EnvelopeError {
+    /// `to` or `from` is not a valid JID (RFC 3920 §3).
+    Address {
+        /// The attribute.
+        field: AddressField,
+        /// Why the JID was refused.
+        error: xmpp_jid::Error,
+    },
+    /// An `<iq/>` without `id` (RFC 3920 §9.2.3).
+    IqWithoutId,
+    /// An `<iq/>` whose `type` is not `get`, `set`, `result` or `error` (RFC 3920 §9.2.3).
+    IqType(Option<String>),
+}
+
+impl fmt::Display for EnvelopeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Address { field, error } => write!(f, "invalid '{field:?}' address: {error}"),
+            Self::IqWithoutId => f.write_str("iq without 'id' (RFC 3920 §9.2.3)"),
+            Self::IqType(t) => write!(f, "iq type {t:?} is not get, set, result or error"),
+        }
+    }
+}
+
+impl std::error::Error for EnvelopeError {}
+
+/// A received stanza: its envelope and its bytes exactly as the peer sent them (plus a `from`
+/// the server stamped, RFC 3920 §9.1.2). The bytes are in the stream's default namespace
+/// and can be written unchanged into another stream with the same default namespace.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Stanza {
+    kind: StanzaKind,
+    to: Option<Jid>,
+    from: Option<Jid>,
+    id: Option<String>,
+    type_: Option<String>,
+    lang: Option<String>,
+    /// Length of `<` + qualified name, where a stamped `from` goes.
+    name_end: usize,
+    default_ns: &'static str,
+    bytes: Vec<u8>,
+}
+
+impl fmt::Debug for Stanza {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Stanza")
+            .field("kind", &self.kind)
+            .field("to", &self.to.as_ref().map(Jid::as_str))
+            .field("from", &self.from.as_ref().map(Jid::as_str))
+            .field("id", &self.id)
+            .field("type", &self.type_)
+            .field("bytes", &String::from_utf8_lossy(&self.bytes))
+            .finish()
+    }
+}
+
+impl Stanza {
+    /// Reads the envelope of a first-level element that is a stanza of `default_ns`
+    /// (`jabber:client` or `jabber:server`), copying its bytes into `buffer` (reused:
+    /// see [`Stanza::into_buffer`]). `None` when the element is not a stanza.
+    pub(crate) fn read(
+        s: &xmpp_xml::Stanza<'_>,
+        default_ns: &'static str,
+        mut buffer: Vec<u8>,
+    ) -> Option<Result<Stanza, EnvelopeError>> {
+        if s.namespace() != default_ns {
+            return None;
+        }
+        let kind = StanzaKind::from_name(s.name())?;
+        Some((|| {
+            let jid = |field, v: Option<std::borrow::Cow<'_, str>>| {
+                v.map(|v| Jid::parse(&v).map_err(|error| EnvelopeError::Address { field, error }))
+                    .transpose()
+            };
+            let to = jid(AddressField::To, s.attr("to"))?;
+            let from = jid(AddressField::From, s.attr("from"))?;
+            let id = s.attr("id").map(|v| v.into_owned());
+            let type_ = s.attr("type").map(|v| v.into_owned());
+            if kind == StanzaKind::Iq {
+                if id.is_none() {
+                    return Err(EnvelopeError::IqWithoutId);
+                }
+                if !matches!(type_.as_deref(), Some("get" | "set" | "result" | "error")) {
+                    return Err(EnvelopeError::IqType(type_));
+                }
+            }
+            buffer.clear();
+            buffer.extend_from_slice(s.bytes());
+            Ok(Stanza {
+                kind,
+                to,
+                from,
+                id,
+                type_,
+                lang: s.attr("xml:lang").map(|v| v.into_owned()),
+                name_end: 1 + s.qname().len(),
+                default_ns,
+                bytes: buffer,
+            })
+        })())
+    }
+
+    /// The kind.
+    pub fn kind(&self) -> StanzaKind {
+        self.kind
+    }
+
+    /// The `to` address; `None` when absent (RFC 3920 §9.1.1: for the sender's own account
+    /// or server).
+    pub fn to(&self) -> Option<&Jid> {
+        self.to.as_ref()
+    }
+
+    /// The `from` address; `None` when absent (RFC 3920 §9.1.2: from the server itself, as
+    /// seen by a client).
+    pub fn from(&self) -> Option<&Jid> {
+        self.from.as_ref()
+    }
+
+    /// The `id` attribute.
+    pub fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The `type` attribute.
+    pub fn stanza_type(&self) -> Option<&str> {
+        self.type_.as_deref()
+    }
+
+    /// The `xml:lang` attribute of the stanza itself (the stream's default applies when
+    /// absent, RFC 3920 §9.1.5).
+    pub fn lang(&self) -> Option<&str> {
+        self.lang.as_deref()
+    }
+
+    /// The stanza's bytes, from `<` to the final `>`.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// Gives the byte buffer back for reuse ([`crate::Connection::recycle`]).
+    pub fn into_buffer(self) -> Vec<u8> {
+        self.bytes
+    }
+
+    /// Adds a `from` attribute when there is none (the server's stamp, RFC 3920 §9.1.2).
+    pub(crate) fn stamp_from(&mut self, jid: &Jid) {
+        if self.from.is_some() {
+            return;
+        }
+        let mut attr = Vec::with_capacity(jid.as_str().len() + 8);
+        attr.extend_from_slice(b" from='");
+        push_escaped(&mut attr, jid.as_str());
+        attr.push(b'\'');
+        let at = self.name_end.min(self.bytes.len());
+        self.bytes.splice(at..at, attr);
+        self.from = Some(jid.clone());
+    }
+
+    /// The element tree of the stanza, built on request (routing does not need it). The
+    /// stream's default namespace is declared on the copy that is parsed.
+    pub fn element(&self) -> Result<Element<'static>, TreeError> {
+        let mut doc = Vec::with_capacity(self.bytes.len() + 40);
+        let at = self.name_end.min(self.bytes.len());
+        doc.extend_from_slice(&self.bytes[..at]);
+        let head = &self.bytes[at..];
+        let own_default = head
+            .split(|&b| b == b'>')
+            .next()
+            .is_some_and(|tag| contains(tag, b"xmlns=") || contains(tag, b"xmlns ="));
+        if !own_default {
+            doc.extend_from_slice(b" xmlns='");
+            doc.extend_from_slice(self.default_ns.as_bytes());
+            doc.push(b'\'');
+        }
+        doc.extend_from_slice(head);
+        let mut p = xmpp_xml::Parser::document(xmpp_xml::Limits::default());
+        p.feed(&doc);
+        match p.next_event().map_err(TreeError::Xml)? {
+            Some(xmpp_xml::Event::Stanza(s)) => {
+                Ok(s.to_element().map_err(TreeError::Xml)?.into_owned())
+            }
+            _ => Err(TreeError::OutOfContext),
+        }
+    }
+}
+
+/// Why [`Stanza::element`] could not build the tree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TreeError {
+    /// The bytes, taken out of their stream, are not a document: they use a prefix the
+    /// stream header declared.
+    OutOfContext,
+    /// The parser refused the bytes outside their stream.
+    Xml(xmpp_xml::Error),
+}
+
+impl fmt::Display for TreeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::OutOfContext => f.write_str("the stanza depends on its stream's declarations"),
+            Self::Xml(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+impl std::error::Error for TreeError {}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+/// Escapes an attribute value written between single quotes.
+pub(crate) fn push_escaped(out: &mut Vec<u8>, s: &str) {
+    for b in s.bytes() {
+        match b {
+            b'&' => out.extend_from_slice(b"&amp;"),
+            b'<' => out.extend_from_slice(b"&lt;"),
+            b'\'' => out.extend_from_slice(b"&apos;"),
+            b'"' => out.extend_from_slice(b"&quot;"),
+            _ => out.push(b),
+        }
+    }
+}

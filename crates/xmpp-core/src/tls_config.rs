@@ -1,0 +1,178 @@
+//! Ready-made rustls configurations: certificate verification against the webpki roots,
+//! against a given CA, or (for tests only) none; a server identity from PEM files.
+
+use std::sync::{Arc, OnceLock};
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
+
+use crate::config::ServerTls;
+
+/// Why a TLS configuration could not be made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TlsConfigError {
+    /// The PEM data holds no certificate.
+    NoCertificate,
+    /// The PEM data holds no private key.
+    NoPrivateKey,
+    /// The PEM data could not be read.
+    Pem(String),
+    /// rustls refused the certificate, key or settings.
+    Rustls(String),
+}
+
+impl std::fmt::Display for TlsConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::NoCertificate => f.write_str("no certificate in the PEM data"),
+            Self::NoPrivateKey => f.write_str("no private key in the PEM data"),
+            Self::Pem(e) => write!(f, "unreadable PEM data: {e}"),
+            Self::Rustls(e) => write!(f, "TLS configuration refused: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for TlsConfigError {}
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+/// A client configuration that verifies servers against the Mozilla roots (webpki-roots).
+pub fn webpki_client_config() -> Arc<rustls::ClientConfig> {
+    static CONFIG: OnceLock<Arc<rustls::ClientConfig>> = OnceLock::new();
+    Arc::clone(CONFIG.get_or_init(|| {
+        let roots = rustls::RootCertStore {
+            roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+        };
+        let config = rustls::ClientConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .map(|b| b.with_root_certificates(roots).with_no_client_auth());
+        match config {
+            Ok(c) => Arc::new(c),
+            // The ring provider supports the default versions; this cannot fail.
+            Err(_) => unreachable_config(),
+        }
+    }))
+}
+
+fn unreachable_config() -> Arc<rustls::ClientConfig> {
+    Arc::new(
+        rustls::ClientConfig::builder()
+            .with_root_certificates(rustls::RootCertStore::empty())
+            .with_no_client_auth(),
+    )
+}
+
+/// A client configuration that trusts only the CA certificates in `pem`.
+pub fn client_config_with_ca(pem: &[u8]) -> Result<Arc<rustls::ClientConfig>, TlsConfigError> {
+    let mut roots = rustls::RootCertStore::empty();
+    let mut any = false;
+    for cert in CertificateDer::pem_slice_iter(pem) {
+        let cert = cert.map_err(|e| TlsConfigError::Pem(e.to_string()))?;
+        roots
+            .add(cert)
+            .map_err(|e| TlsConfigError::Rustls(e.to_string()))?;
+        any = true;
+    }
+    if !any {
+        return Err(TlsConfigError::NoCertificate);
+    }
+    rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map(|b| Arc::new(b.with_root_certificates(roots).with_no_client_auth()))
+        .map_err(|e| TlsConfigError::Rustls(e.to_string()))
+}
+
+/// A client configuration that accepts any server certificate. For tests against servers
+/// with self-signed certificates only: it gives no protection against an active attacker.
+pub fn insecure_client_config() -> Arc<rustls::ClientConfig> {
+    let config = rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map(|b| {
+            b.dangerous()
+                .with_custom_certificate_verifier(Arc::new(AcceptAnything(provider())))
+                .with_no_client_auth()
+        });
+    match config {
+        Ok(c) => Arc::new(c),
+        Err(_) => unreachable_config(),
+    }
+}
+
+#[derive(Debug)]
+struct AcceptAnything(Arc<rustls::crypto::CryptoProvider>);
+
+impl ServerCertVerifier for AcceptAnything {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        // The signature still proves the peer holds the key of the certificate it sent.
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// A server identity from a PEM certificate chain (end-entity first) and a PEM private key.
+pub fn server_tls(cert_chain_pem: &[u8], key_pem: &[u8]) -> Result<ServerTls, TlsConfigError> {
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(cert_chain_pem)
+        .collect::<Result<_, _>>()
+        .map_err(|e| TlsConfigError::Pem(e.to_string()))?;
+    let first = chain
+        .first()
+        .ok_or(TlsConfigError::NoCertificate)?
+        .as_ref()
+        .to_vec();
+    let key = PrivateKeyDer::from_pem_slice(key_pem).map_err(|e| match e {
+        rustls::pki_types::pem::Error::NoItemsFound => TlsConfigError::NoPrivateKey,
+        e => TlsConfigError::Pem(e.to_string()),
+    })?;
+    let config = rustls::ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|e| TlsConfigError::Rustls(e.to_string()))?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(|e| TlsConfigError::Rustls(e.to_string()))?;
+    Ok(ServerTls {
+        config: Arc::new(config),
+        certificate: Some(first),
+    })
+}
