@@ -36,7 +36,12 @@ pub enum Event {
     TlsEstablished,
     /// Server: the SASL mechanism needs the application; answer with
     /// [`crate::Connection::answer_sasl`]. Input is held until then.
-    SaslRequest(Request),
+    SaslRequest {
+        /// The mechanism asking (SCRAM keys differ per hash function).
+        mechanism: Mechanism,
+        /// The question.
+        request: Request,
+    },
     /// SASL succeeded (RFC 3920 §6): the account that authenticated.
     Authenticated {
         /// The mechanism used.

@@ -471,7 +471,7 @@ impl Connection {
                     asked: true,
                 });
                 self.paused = true;
-                self.emit(Event::SaslRequest(request));
+                self.emit(Event::SaslRequest { mechanism, request });
             }
             Ok(ServerStep::Success {
                 additional_data,
