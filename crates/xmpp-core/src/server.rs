@@ -400,6 +400,15 @@ impl Connection {
             .filter(|c| c.tls != TlsPolicy::Disabled)
             .and_then(|c| c.tls_identity.clone());
         match identity {
+            Some(_) if self.parser.buffered() > 0 => {
+                // RFC 3920 §5.2: the client waits for <proceed/>; bytes already here would
+                // be read as if TLS protected them.
+                self.set_server(ServerState::AwaitRequest(Stage::Initial));
+                self.stream_error(
+                    StreamError::new(StreamErrorCondition::PolicyViolation)
+                        .with_text("data after <starttls/> before the TLS handshake"),
+                );
+            }
             Some(identity) => {
                 self.set_server(ServerState::TlsHandshake);
                 self.write_element(&Element::new(TLS_NS, "proceed"));
