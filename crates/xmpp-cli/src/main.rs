@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod connect;
+mod demo;
 mod jid;
 mod lint;
 
@@ -22,11 +24,17 @@ enum Command {
     Jid(jid::Args),
     /// Check one direction of a raw XMPP stream as a receiving server would.
     Lint(lint::Args),
+    /// Log in to a server: print the roster, send and receive messages.
+    Connect(connect::Args),
+    /// Run a client and a server engine in memory and print their exchange.
+    Demo(demo::Args),
 }
 
 fn main() -> ExitCode {
     match Cli::parse().command {
         Command::Jid(args) => jid::run(&args),
         Command::Lint(args) => lint::run(&args),
+        Command::Connect(args) => connect::run(&args),
+        Command::Demo(args) => demo::run(&args),
     }
 }

@@ -94,6 +94,18 @@ pub struct Connection {
     pub(crate) user: Option<xmpp_jid::BareJid>,
     /// Server: SASL failures so far (RFC 3920 §6.2 retries).
     pub(crate) sasl_failures: u32,
+    /// Plaintext seen in each direction, when tracing.
+    trace: Option<VecDeque<Traced>>,
+}
+
+/// Plaintext XML of the stream (below TLS), recorded when tracing is on
+/// ([`Connection::enable_trace`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Traced {
+    /// Bytes received from the peer.
+    Received(Vec<u8>),
+    /// Bytes sent to the peer.
+    Sent(Vec<u8>),
 }
 
 impl std::fmt::Debug for Connection {
@@ -139,6 +151,7 @@ impl Connection {
             last_now: now,
             user: None,
             sasl_failures: 0,
+            trace: None,
         }
     }
 
@@ -163,6 +176,9 @@ impl Connection {
             self.on_tls_ready();
         }
         if !plain.is_empty() && !matches!(self.state, State::Closed) {
+            if let Some(trace) = &mut self.trace {
+                trace.push_back(Traced::Received(plain.clone()));
+            }
             self.parser.feed(&plain);
             if self.paused {
                 self.held += plain.len();
@@ -182,6 +198,17 @@ impl Connection {
                 .events
                 .push_back(Event::Closed(CloseReason::TransportClosed)),
         }
+    }
+
+    /// Records the plaintext XML sent and received (below TLS) for
+    /// [`poll_trace`](Self::poll_trace): a debugging aid, off by default.
+    pub fn enable_trace(&mut self) {
+        self.trace.get_or_insert_with(VecDeque::new);
+    }
+
+    /// The next piece of traced plaintext, in the order it was sent or received.
+    pub fn poll_trace(&mut self) -> Option<Traced> {
+        self.trace.as_mut()?.pop_front()
     }
 
     /// The next event, if any.
@@ -361,6 +388,12 @@ impl Connection {
 
     /// Writes plaintext through the transport.
     pub(crate) fn write_plain(&mut self, bytes: &[u8]) {
+        if let Some(trace) = &mut self.trace {
+            match trace.back_mut() {
+                Some(Traced::Sent(last)) => last.extend_from_slice(bytes),
+                _ => trace.push_back(Traced::Sent(bytes.to_vec())),
+            }
+        }
         self.transport.send(bytes, &mut self.out);
     }
 

@@ -121,43 +121,31 @@ impl CloseReason {
     }
 }
 
-impl fmt::Display for CloseReason {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let detail = match self {
+impl CloseReason {
+    /// What happened, for people.
+    pub fn detail(&self) -> String {
+        let with = |head: &str, text: &Option<String>| match text {
+            Some(t) => format!("{head}: {t}"),
+            None => head.to_owned(),
+        };
+        match self {
             CloseReason::Normal => "the stream was closed".to_owned(),
-            CloseReason::PeerError(e) => {
-                format!(
-                    "stream error from the peer{}",
-                    e.text
-                        .as_ref()
-                        .map(|t| format!(": {t}"))
-                        .unwrap_or_default()
-                )
-            }
-            CloseReason::LocalError(e) => {
-                format!(
-                    "stream error sent{}",
-                    e.text
-                        .as_ref()
-                        .map(|t| format!(": {t}"))
-                        .unwrap_or_default()
-                )
-            }
-            CloseReason::Authentication { text, .. } => {
-                format!(
-                    "authentication failed{}",
-                    text.as_ref().map(|t| format!(": {t}")).unwrap_or_default()
-                )
-            }
+            CloseReason::PeerError(e) => with("stream error from the peer", &e.text),
+            CloseReason::LocalError(e) => with("stream error sent", &e.text),
+            CloseReason::Authentication { text, .. } => with("authentication failed", text),
             CloseReason::TlsRefused => "the server refused STARTTLS".to_owned(),
-            CloseReason::Tls(e) => e.clone(),
-            CloseReason::Unsupported(e) => e.clone(),
+            CloseReason::Tls(e) | CloseReason::Unsupported(e) => e.clone(),
             CloseReason::BindRefused(e) => format!("resource binding refused ({e})"),
             CloseReason::TransportClosed => {
                 "the connection ended without closing the stream".to_owned()
             }
-        };
-        write!(f, "{}: {detail}", self.condition())
+        }
+    }
+}
+
+impl fmt::Display for CloseReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.condition(), self.detail())
     }
 }
 

@@ -77,7 +77,7 @@ mod tls;
 pub mod tls_config;
 
 pub use config::{ClientConfig, EngineLimits, ServerConfig, ServerTls, TlsPolicy};
-pub use connection::Connection;
+pub use connection::{Connection, Traced};
 pub use event::{CloseReason, Error, Event, StreamInfo};
 pub use features::Features;
 pub use stanza::{Stanza, StanzaKind};
