@@ -260,7 +260,14 @@ impl Connection {
                 "the server offers no SASL mechanism".into(),
             ));
         }
-        let binding = self.transport.channel_bindings().into_iter().next();
+        // Bind only to a type the server lists (XEP-0440); a server that offers -PLUS without
+        // the list may compute another type, and the login would fail.
+        let binding = features.channel_binding_types.as_ref().and_then(|types| {
+            self.transport
+                .channel_bindings()
+                .into_iter()
+                .find(|b| types.iter().any(|t| t == b.kind.name()))
+        });
         let mut sasl_policy = ClientPolicy::password(tls, binding.is_some());
         if let Some(only) = &cfg.mechanisms {
             sasl_policy.mechanisms = only.clone();

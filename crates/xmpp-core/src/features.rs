@@ -8,6 +8,9 @@ use crate::ns::{BIND_NS, SASL_NS, SESSION_NS, TLS_NS};
 /// The namespace of the dialback stream feature (XEP-0220 §2.1.1).
 pub const DIALBACK_FEATURE_NS: &str = "urn:xmpp:features:dialback";
 
+/// The namespace of the list of channel-binding types a server supports (XEP-0440 §2).
+pub const CHANNEL_BINDING_NS: &str = "urn:xmpp:sasl-cb:0";
+
 /// The features of one `<stream:features/>` element.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Features {
@@ -15,6 +18,10 @@ pub struct Features {
     pub starttls: Option<bool>,
     /// SASL mechanisms offered, in the server's order (§6.1 rule 4).
     pub mechanisms: Vec<String>,
+    /// The channel-binding types the server supports for `-PLUS` mechanisms (XEP-0440),
+    /// `None` when it does not say. A client binds only to a type listed here: without the
+    /// list it cannot know which type the server computes (RFC 5802 §6 leaves it open).
+    pub channel_binding_types: Option<Vec<String>>,
     /// Resource binding is offered (§7).
     pub bind: bool,
     /// Session establishment is offered (RFC 3921 §3).
@@ -42,6 +49,15 @@ impl Features {
                         .filter(|m| !m.is_empty())
                         .collect();
                 }
+                (CHANNEL_BINDING_NS, "sasl-channel-binding") => {
+                    f.channel_binding_types = Some(
+                        child
+                            .elements()
+                            .filter(|c| c.is(CHANNEL_BINDING_NS, "channel-binding"))
+                            .filter_map(|c| c.attr("type").map(str::to_owned))
+                            .collect(),
+                    );
+                }
                 (BIND_NS, "bind") => f.bind = true,
                 (SESSION_NS, "session") => f.session = true,
                 (DIALBACK_FEATURE_NS, "dialback") => f.dialback = true,
@@ -67,6 +83,16 @@ impl Features {
                 m.push_child(Element::new(SASL_NS, "mechanism").with_text(name.clone()));
             }
             e.push_child(m);
+        }
+        if let Some(types) = &self.channel_binding_types {
+            let mut list = Element::new(CHANNEL_BINDING_NS, "sasl-channel-binding");
+            for t in types {
+                list.push_child(
+                    Element::new(CHANNEL_BINDING_NS, "channel-binding")
+                        .with_attr("type", t.clone()),
+                );
+            }
+            e.push_child(list);
         }
         if self.bind {
             e.push_child(Element::new(BIND_NS, "bind"));

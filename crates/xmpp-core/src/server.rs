@@ -379,7 +379,16 @@ impl Connection {
                 // With TLS required, SASL is offered only once TLS is up (RFC 3920 §5.1 rule 4
                 // and §6.1 rule 3: mechanisms follow the security layer).
                 if tls || !tls_required {
-                    let (policy, _) = self.sasl_settings();
+                    let (policy, settings) = self.sasl_settings();
+                    if !settings.channel_bindings.is_empty() {
+                        f.channel_binding_types = Some(
+                            settings
+                                .channel_bindings
+                                .iter()
+                                .map(|b| b.kind.name().to_owned())
+                                .collect(),
+                        );
+                    }
                     f.mechanisms = xmpp_sasl::negotiate::offer(&policy)
                         .into_iter()
                         .map(|m| m.name().to_owned())
