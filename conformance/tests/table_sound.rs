@@ -14,7 +14,7 @@ fn rows() -> Vec<Row> {
 }
 
 #[test]
-fn every_line_has_seven_columns_and_ids_are_unique() {
+fn every_line_has_every_column_and_ids_are_unique() {
     let mut lines = table::TABLE.lines();
     assert_eq!(
         lines.next().map(|h| h.split('\t').collect::<Vec<_>>()),
@@ -26,7 +26,7 @@ fn every_line_has_seven_columns_and_ids_are_unique() {
             continue;
         }
         let cells: Vec<&str> = line.split('\t').collect();
-        assert_eq!(cells.len(), 7, "line {}: {line:?}", index + 2);
+        assert_eq!(cells.len(), COLUMNS.len(), "line {}: {line:?}", index + 2);
         assert!(
             ids.insert(cells[0]),
             "line {}: id {} repeated",
@@ -342,4 +342,59 @@ fn rows_cover_the_rfc_sentences() {
         problems.len(),
         problems.join("\n")
     );
+}
+
+/// Rows that rely on helpers no engine calls yet are not passes: the stream header a side
+/// sends or answers with is the work of the stream engine, so these rows stay uncovered
+/// until that engine uses the helpers.
+#[test]
+fn rows_of_the_unbuilt_stream_engine_are_not_covered() {
+    let rows = rows();
+    for id in [
+        "3920-4.1-3",
+        "3920-4.4.1-5",
+        "3920-4.4.1-6",
+        "3920-4.4.1-8a",
+        "3920-11.2.1-4a",
+        "3920-11.4-1",
+    ] {
+        let row = rows
+            .iter()
+            .find(|row| row.id == id)
+            .expect("the row exists");
+        assert_eq!(row.check, CheckCell::None, "{id}");
+    }
+}
+
+/// An added rule names where it comes from; a rule of another RFC says which.
+#[test]
+fn added_rows_name_their_source() {
+    for row in rows() {
+        match row.origin() {
+            table::Origin::Added => assert!(row.source.is_some(), "{}", row.id),
+            table::Origin::Sentence => assert!(row.source.is_none(), "{}", row.id),
+        }
+    }
+    let rows = rows();
+    let source = |id: &str| {
+        rows.iter()
+            .find(|row| row.id == id)
+            .and_then(|row| row.source.clone())
+    };
+    assert_eq!(source("3920-3.1-x1").as_deref(), Some("RFC 7622 §3.2"));
+    assert_eq!(source("3920-3.1-x2").as_deref(), Some("RFC 7622 §3.3"));
+}
+
+/// A deviation names a later RFC, never the row's own.
+#[test]
+fn deviations_cite_a_later_rfc() {
+    let rows = rows();
+    let deviations: Vec<&Row> = rows.iter().filter(|row| row.deviation.is_some()).collect();
+    assert!(deviations.iter().any(|row| row.id == "3920-11.1-3"));
+    for row in deviations {
+        let deviation = row.deviation.as_ref().expect("filtered");
+        let later: u32 = deviation.rfc.parse().expect("an RFC number");
+        let own: u32 = row.rfc.parse().expect("an RFC number");
+        assert!(later > own, "{}: deviation cites RFC {later}", row.id);
+    }
 }
