@@ -1,5 +1,10 @@
-//! Selecting the rows a run covers (`--rfc`, `--id`).
+//! Selecting the rows a run covers (`--rfc`, `--id`, `--level`, `--role`).
+//!
+//! `--status` selects among results, after the checks ran: see
+//! [`crate::runner::Run::keep_status`].
 
+use crate::level::LevelGroup;
+use crate::role::Role;
 use crate::table::Row;
 
 /// Which rows to run. An empty filter keeps every row.
@@ -9,6 +14,10 @@ pub struct Filter {
     pub rfc: Option<String>,
     /// Keep only rows whose id starts with this text, such as `3920-3.` or `3920-4.7`.
     pub id_prefix: Option<String>,
+    /// Keep only rows of this level group (`MUST`, `SHOULD` or `MAY`).
+    pub level: Option<LevelGroup>,
+    /// Keep only rows whose duty falls on this role.
+    pub role: Option<Role>,
 }
 
 impl Filter {
@@ -19,6 +28,8 @@ impl Filter {
                 .id_prefix
                 .as_deref()
                 .is_none_or(|prefix| row.id.starts_with(prefix))
+            && self.level.is_none_or(|group| row.level.group() == group)
+            && self.role.is_none_or(|role| row.role == role)
     }
 
     /// The selected rows, in table order.

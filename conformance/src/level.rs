@@ -111,6 +111,15 @@ impl LevelGroup {
     }
 }
 
+impl LevelGroup {
+    /// Reads a group name, `MUST`, `SHOULD` or `MAY`, in any case.
+    pub fn parse(text: &str) -> Option<LevelGroup> {
+        [LevelGroup::Must, LevelGroup::Should, LevelGroup::May]
+            .into_iter()
+            .find(|group| group.as_str().eq_ignore_ascii_case(text))
+    }
+}
+
 impl fmt::Display for LevelGroup {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

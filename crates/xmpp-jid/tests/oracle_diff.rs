@@ -18,26 +18,44 @@ const ORACLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oracle.py");
 const SEED: u64 = 0x3920_3454_3491_3490;
 const RANDOM_CASES: usize = 10000;
 
-/// Runs the oracle with `args`, feeding `input`; `None` when python3 is absent.
-fn run_oracle(args: &[&str], input: String) -> Option<String> {
-    let child = Command::new("python3")
+/// The modules of Python's standard library `tests/oracle.py` imports.
+const ORACLE_MODULES: &str = "import ipaddress, json, stringprep, sys, unicodedata";
+
+/// Whether python3 runs with the modules the oracle needs. Without them the test fails with
+/// the command that installs them; `XMPP_SKIP_PEERS=1` turns that into a skip, printed on
+/// standard error.
+fn oracle_available() -> bool {
+    let usable = Command::new("python3")
+        .args(["-c", ORACLE_MODULES])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if usable {
+        return true;
+    }
+    let install = "apt-get update && apt-get install -y --no-install-recommends python3";
+    if std::env::var_os("XMPP_SKIP_PEERS").is_some_and(|v| v == "1") {
+        eprintln!(
+            "SKIPPED (XMPP_SKIP_PEERS=1): python3 with its standard library is missing; `{install}` installs it"
+        );
+        return false;
+    }
+    panic!(
+        "python3 with its standard library is missing: run `{install}` (or set XMPP_SKIP_PEERS=1 to skip this test)"
+    );
+}
+
+/// Runs the oracle with `args`, feeding `input`.
+fn run_oracle(args: &[&str], input: String) -> String {
+    let mut child = Command::new("python3")
         .arg(ORACLE)
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
-        .spawn();
-    let mut child = match child {
-        Ok(child) => child,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "python3 absent: the oracle test needs it under CI"
-            );
-            println!("python3 absent: oracle_diff skipped (install python3 to run it)");
-            return None;
-        }
-        Err(e) => panic!("cannot start python3: {e}"),
-    };
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start python3: {e}"));
     let mut stdin = child.stdin.take().expect("stdin piped");
     let writer = std::thread::spawn(move || {
         stdin.write_all(input.as_bytes()).expect("write to oracle");
@@ -52,7 +70,7 @@ fn run_oracle(args: &[&str], input: String) -> Option<String> {
     writer.join().expect("writer thread");
     let status = child.wait().expect("oracle exit");
     assert!(status.success(), "oracle failed: {status}");
-    Some(out)
+    out
 }
 
 /// A JSON string literal; every non-ASCII or control character is escaped.
@@ -487,9 +505,10 @@ fn fixed_cases() -> Vec<String> {
 
 #[test]
 fn jid_parse_agrees_with_the_oracle() {
-    let Some(samples) = run_oracle(&["--samples"], String::new()) else {
+    if !oracle_available() {
         return;
-    };
+    }
+    let samples = run_oracle(&["--samples"], String::new());
     let pools = pools(&samples);
     assert!(
         pools
@@ -527,9 +546,7 @@ fn jid_parse_agrees_with_the_oracle() {
         }
     }
     let request: String = inputs.iter().map(|s| json(s) + "\n").collect();
-    let Some(answers) = run_oracle(&[], request) else {
-        return;
-    };
+    let answers = run_oracle(&[], request);
     let answers: Vec<&str> = answers.lines().collect();
     assert_eq!(answers.len(), inputs.len(), "one answer per input");
 

