@@ -417,7 +417,9 @@ fn external_offered_with_certificate() -> Outcome {
     }
     let mut server = ExternalServer::new(Some("juliet@example.com"));
     match server.step(Some(b"")) {
-        Ok(ServerStep::Success { identity, .. }) if identity.authcid == "juliet@example.com" => {
+        Ok(ServerStep::Success { identity, .. })
+            if identity.authcid() == Some("juliet@example.com") =>
+        {
             Ok(())
         }
         other => Err(format!("EXTERNAL exchange gave {other:?}")),

@@ -24,7 +24,7 @@
 //!         ServerStep::Success { additional_data, identity } => {
 //!             // additional_data carries rspauth, which the client verifies.
 //!             client.success(additional_data.as_deref())?;
-//!             assert_eq!(identity.authcid, "juliet");
+//!             assert_eq!(identity.authcid(), Some("juliet"));
 //!             break;
 //!         }
 //!         ServerStep::Request(other) => unreachable!("{other:?}"),
@@ -38,8 +38,7 @@ use subtle::ConstantTimeEq;
 
 use crate::Error;
 use crate::common::{
-    Answer, Authenticated, ClientMechanism, NonceSource, OsNonce, Request, ServerMechanism,
-    ServerStep,
+    Answer, ClientMechanism, Identity, NonceSource, OsNonce, Request, ServerMechanism, ServerStep,
 };
 
 const NAME: &str = "DIGEST-MD5";
@@ -580,7 +579,7 @@ enum ServerState {
         pending: Box<Pending>,
     },
     WaitEmptyResponse {
-        identity: Authenticated,
+        identity: Identity,
     },
     Done,
     Failed,
@@ -796,7 +795,7 @@ impl DigestMd5Server {
         if !bool::from(ok) {
             return Err(Error::AuthenticationFailed { mechanism: NAME });
         }
-        let identity = Authenticated {
+        let identity = Identity::Authenticated {
             authcid: p.username,
             authzid: p.authzid,
         };

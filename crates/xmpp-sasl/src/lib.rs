@@ -54,7 +54,7 @@
 //!         ServerStep::Success { additional_data, identity } => {
 //!             // The client checks the server's signature before it believes the success.
 //!             client.success(additional_data.as_deref())?;
-//!             assert_eq!(identity.authcid, "juliet");
+//!             assert_eq!(identity.authcid(), Some("juliet"));
 //!             break;
 //!         }
 //!         ServerStep::Request(other) => unreachable!("SCRAM asks only for keys: {other:?}"),
@@ -76,9 +76,8 @@ pub mod plain;
 pub mod scram;
 
 pub use common::{
-    Answer, Authenticated, ClientMechanism, FixedNonce, NonceSource, OsNonce, Request,
-    ServerMechanism, ServerStep, decode_payload, encode_payload, random_salt, saslprep,
-    saslprep_query,
+    Answer, ClientMechanism, FixedNonce, Identity, NonceSource, OsNonce, Request, ServerMechanism,
+    ServerStep, decode_payload, encode_payload, random_salt, saslprep, saslprep_query,
 };
 pub use error::{Condition, Error};
 pub use negotiate::Mechanism;

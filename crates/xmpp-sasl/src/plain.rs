@@ -22,8 +22,8 @@
 //! match server.answer(Answer::PasswordValid(valid))? {
 //!     ServerStep::Success { identity, .. } => {
 //!         client.success(None)?;
-//!         assert_eq!(identity.authcid, "juliet");
-//!         assert_eq!(identity.authzid.as_deref(), Some("romeo@example.net"));
+//!         assert_eq!(identity.authcid(), Some("juliet"));
+//!         assert_eq!(identity.authzid(), Some("romeo@example.net"));
 //!     }
 //!     other => unreachable!("{other:?}"),
 //! }
@@ -32,7 +32,7 @@
 
 use crate::Error;
 use crate::common::{
-    Answer, Authenticated, ClientMechanism, OneMessage, Request, ServerMechanism, ServerStep,
+    Answer, ClientMechanism, Identity, OneMessage, Request, ServerMechanism, ServerStep,
     saslprep_query,
 };
 
@@ -145,7 +145,7 @@ impl ClientMechanism for PlainClient {
 enum ServerState {
     Start,
     Challenged,
-    WaitVerdict(Authenticated),
+    WaitVerdict(Identity),
     Done,
     Failed,
 }
@@ -256,7 +256,7 @@ impl ServerMechanism for PlainServer {
             (ServerState::Start | ServerState::Challenged, Some(message)) => {
                 self.state = ServerState::Failed;
                 let (authzid, authcid, password) = parse_message(message)?;
-                self.state = ServerState::WaitVerdict(Authenticated {
+                self.state = ServerState::WaitVerdict(Identity::Authenticated {
                     authcid: authcid.clone(),
                     authzid: authzid.clone(),
                 });

@@ -14,9 +14,8 @@ use subtle::ConstantTimeEq;
 
 use crate::Error;
 use crate::common::{
-    Answer, Authenticated, ClientMechanism, MAX_MESSAGE, NonceSource, OsNonce, Request,
-    ServerMechanism, ServerStep, b64_decode, b64_encode, is_printable_nonce, saslprep,
-    saslprep_query,
+    Answer, ClientMechanism, Identity, MAX_MESSAGE, NonceSource, OsNonce, Request, ServerMechanism,
+    ServerStep, b64_decode, b64_encode, is_printable_nonce, saslprep, saslprep_query,
 };
 
 /// The hash function of a SCRAM mechanism.
@@ -1088,7 +1087,7 @@ impl ScramServer {
         }
         Ok(ServerStep::Success {
             additional_data: Some(format!("v={}", b64_encode(&server_signature)).into_bytes()),
-            identity: Authenticated {
+            identity: Identity::Authenticated {
                 authcid: ex.first.username,
                 authzid: ex.first.authzid,
             },

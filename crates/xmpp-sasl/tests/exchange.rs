@@ -11,7 +11,7 @@ use xmpp_sasl::scram::{
     StoredCredentials,
 };
 use xmpp_sasl::{
-    Answer, Authenticated, ClientMechanism, Condition, Error, FixedNonce, Request, ServerMechanism,
+    Answer, ClientMechanism, Condition, Error, FixedNonce, Identity, Request, ServerMechanism,
     ServerStep, decode_payload, encode_payload,
 };
 
@@ -26,7 +26,7 @@ fn run(
     client: &mut dyn ClientMechanism,
     server: &mut dyn ServerMechanism,
     mut answer: impl FnMut(&Request) -> Answer,
-) -> Result<Authenticated, (Side, Error)> {
+) -> Result<Identity, (Side, Error)> {
     let initial = client.initial_response().map_err(|e| (Side::Client, e))?;
     let mut step = server
         .step(initial.as_deref())
@@ -96,7 +96,7 @@ fn scram_success_both_hashes() {
         let id = run(&mut c, &mut s, scram_db(hash)).unwrap();
         assert_eq!(
             id,
-            Authenticated {
+            Identity::Authenticated {
                 authcid: "juliet".into(),
                 authzid: None
             }
@@ -119,8 +119,8 @@ fn scram_escaped_username_and_authzid() {
             Answer::ScramCredentials(Some(creds.clone()))
         })
         .unwrap();
-        assert_eq!(id.authcid, "a=b,c");
-        assert_eq!(id.authzid.as_deref(), Some("x,y=z@example.com"));
+        assert_eq!(id.authcid(), Some("a=b,c"));
+        assert_eq!(id.authzid(), Some("x,y=z@example.com"));
         assert_eq!(
             seen,
             Some(Request::ScramCredentials {
@@ -156,7 +156,7 @@ fn scram_saslprep_applies() {
         Answer::ScramCredentials(Some(creds.clone()))
     })
     .unwrap();
-    assert_eq!(id.authcid, "user");
+    assert_eq!(id.authcid(), Some("user"));
     assert_eq!(
         ScramClient::new(hash, "bad\u{0007}", "pw").unwrap_err(),
         Error::Saslprep { field: "username" }
@@ -686,7 +686,7 @@ fn plain_exchanges() {
     let mut s = PlainServer::new();
     assert_eq!(
         run(&mut c, &mut s, plain_db).unwrap(),
-        Authenticated {
+        Identity::Authenticated {
             authcid: "juliet".into(),
             authzid: None
         }
@@ -697,7 +697,7 @@ fn plain_exchanges() {
         .unwrap();
     let mut s = PlainServer::new();
     assert_eq!(
-        run(&mut c, &mut s, plain_db).unwrap().authzid.as_deref(),
+        run(&mut c, &mut s, plain_db).unwrap().authzid(),
         Some("romeo@example.net")
     );
     let mut c = PlainClient::new("juliet", "nope").unwrap();
@@ -752,7 +752,7 @@ fn external_exchanges() {
     let mut s = ExternalServer::new(Some("juliet@example.com"));
     assert_eq!(
         run(&mut c, &mut s, |_| panic!("no request")).unwrap(),
-        Authenticated {
+        Identity::Authenticated {
             authcid: "juliet@example.com".into(),
             authzid: None
         }
@@ -762,8 +762,7 @@ fn external_exchanges() {
     assert_eq!(
         run(&mut c, &mut s, |_| panic!("no request"))
             .unwrap()
-            .authzid
-            .as_deref(),
+            .authzid(),
         Some("romeo@example.net")
     );
     let mut c = ExternalClient::new(None);
@@ -786,20 +785,47 @@ fn external_exchanges() {
     ));
 }
 
+// RFC 4505 §3: the trace names no account. A client calling itself `admin` stays anonymous:
+// the success carries no authentication identity an engine could bind as a user name.
+#[test]
+fn anonymous_trace_is_not_an_authcid() {
+    let mut c = AnonymousClient::new("admin").unwrap();
+    let mut s = AnonymousServer::new();
+    let id = run(&mut c, &mut s, |_| panic!("no request")).unwrap();
+    assert!(id.is_anonymous());
+    assert_eq!(id.authcid(), None);
+    assert_eq!(id.authzid(), None);
+    assert_eq!(
+        id,
+        Identity::Anonymous {
+            trace: Some("admin".into())
+        }
+    );
+    // Every other mechanism reports an authenticated identity.
+    let mut c = ExternalClient::new(None);
+    let mut s = ExternalServer::new(Some("admin@example.com"));
+    let id = run(&mut c, &mut s, |_| panic!("no request")).unwrap();
+    assert!(!id.is_anonymous());
+    assert_eq!(id.authcid(), Some("admin@example.com"));
+}
+
 // RFC 4505
 #[test]
 fn anonymous_exchanges() {
     let mut c = AnonymousClient::new("sirhc@example.com").unwrap();
     let mut s = AnonymousServer::new();
     assert_eq!(
-        run(&mut c, &mut s, |_| panic!("no request"))
-            .unwrap()
-            .authcid,
-        "sirhc@example.com"
+        run(&mut c, &mut s, |_| panic!("no request")).unwrap(),
+        Identity::Anonymous {
+            trace: Some("sirhc@example.com".into())
+        }
     );
     let mut c = AnonymousClient::new("").unwrap();
     let mut s = AnonymousServer::new();
-    run(&mut c, &mut s, |_| panic!("no request")).unwrap();
+    assert_eq!(
+        run(&mut c, &mut s, |_| panic!("no request")).unwrap(),
+        Identity::Anonymous { trace: None }
+    );
     assert!(AnonymousClient::new(&"x".repeat(256)).is_err());
     let mut s = AnonymousServer::new();
     assert_eq!(
@@ -837,11 +863,11 @@ mod digest {
     #[test]
     fn digest_md5_success_and_authzid() {
         let (mut c, mut s) = pair("juliet", "r0m30");
-        assert_eq!(run(&mut c, &mut s, db).unwrap().authcid, "juliet");
+        assert_eq!(run(&mut c, &mut s, db).unwrap().authcid(), Some("juliet"));
         let (c, mut s) = pair("juliet", "r0m30");
         let mut c = c.with_authzid("romeo@example.net");
         assert_eq!(
-            run(&mut c, &mut s, db).unwrap().authzid.as_deref(),
+            run(&mut c, &mut s, db).unwrap().authzid(),
             Some("romeo@example.net")
         );
         // rspauth as a challenge, as in the RFC 3920 §6.5 example.
@@ -1127,7 +1153,16 @@ fn every_mechanism_by_name() {
             Mechanism::Anonymous => "trace",
             _ => "juliet",
         };
-        assert_eq!(id.authcid, want, "{m:?}");
+        match m {
+            Mechanism::Anonymous => assert_eq!(
+                id,
+                Identity::Anonymous {
+                    trace: Some(want.into())
+                },
+                "{m:?}"
+            ),
+            _ => assert_eq!(id.authcid(), Some(want), "{m:?}"),
+        }
         tried += 1;
     }
     assert!(tried >= 7);

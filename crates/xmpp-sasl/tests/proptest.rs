@@ -166,7 +166,7 @@ proptest! {
                 ServerStep::Challenge(c) => server.step(Some(&client.step(&c).unwrap())).unwrap(),
                 ServerStep::Success { additional_data, identity } => {
                     client.success(additional_data.as_deref()).unwrap();
-                    prop_assert_eq!(identity.authzid, authzid);
+                    prop_assert_eq!(identity.authzid(), authzid.as_deref());
                     break;
                 }
                 other => panic!("unexpected {other:?}"),

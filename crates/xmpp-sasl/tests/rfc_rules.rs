@@ -10,8 +10,8 @@ use xmpp_sasl::scram::{
     StoredCredentials,
 };
 use xmpp_sasl::{
-    Answer, ClientMechanism, Condition, Error, FixedNonce, Request, ServerMechanism, ServerStep,
-    saslprep, saslprep_query,
+    Answer, ClientMechanism, Condition, Error, FixedNonce, Identity, Request, ServerMechanism,
+    ServerStep, saslprep, saslprep_query,
 };
 
 const SECRET: &[u8] = b"server secret for rule tests";
@@ -389,7 +389,12 @@ fn anonymous_trace_profile() {
     ] {
         let mut s = AnonymousServer::new();
         match s.step(Some(good.as_bytes())).unwrap() {
-            ServerStep::Success { identity, .. } => assert_eq!(identity.authcid, good),
+            ServerStep::Success { identity, .. } => assert_eq!(
+                identity,
+                Identity::Anonymous {
+                    trace: (!good.is_empty()).then(|| good.to_owned())
+                }
+            ),
             other => panic!("{other:?}"),
         }
     }
@@ -444,7 +449,9 @@ mod digest {
         assert!(resp.windows(latin1.len()).any(|w| w == latin1), "{resp:?}");
         // The server reads it as ISO 8859-1 and the digests agree.
         match serve(&resp, "p\u{e4}ss").unwrap() {
-            ServerStep::Success { identity, .. } => assert_eq!(identity.authcid, "j\u{fc}liet"),
+            ServerStep::Success { identity, .. } => {
+                assert_eq!(identity.authcid(), Some("j\u{fc}liet"))
+            }
             other => panic!("{other:?}"),
         }
         // Outside ISO 8859-1 the client cannot answer such a server.
@@ -472,7 +479,7 @@ mod digest {
         let resp = client(user, "pw").step(LATIN1_CHALLENGE).unwrap();
         assert!(resp.windows(2).any(|w| w == b"\xc3\xa9"));
         match serve(&resp, "pw").unwrap() {
-            ServerStep::Success { identity, .. } => assert_eq!(identity.authcid, user),
+            ServerStep::Success { identity, .. } => assert_eq!(identity.authcid(), Some(&*user)),
             other => panic!("{other:?}"),
         }
         // With charset=utf-8 the message must be UTF-8.
@@ -498,7 +505,7 @@ mod digest {
         assert!(resp.windows(3).any(|w| w == "r\u{f6}".as_bytes()));
         match serve(&resp, "pw").unwrap() {
             ServerStep::Success { identity, .. } => {
-                assert_eq!(identity.authzid.as_deref(), Some("r\u{f6}meo@example.net"))
+                assert_eq!(identity.authzid(), Some("r\u{f6}meo@example.net"))
             }
             other => panic!("{other:?}"),
         }
@@ -561,8 +568,8 @@ fn response_without_data_after_empty_challenge_is_empty() {
     assert_eq!(s.step(None).unwrap(), ServerStep::Challenge(Vec::new()));
     match s.step(None).unwrap() {
         ServerStep::Success { identity, .. } => {
-            assert_eq!(identity.authcid, "juliet@example.com");
-            assert_eq!(identity.authzid, None);
+            assert_eq!(identity.authcid(), Some("juliet@example.com"));
+            assert_eq!(identity.authzid(), None);
         }
         other => panic!("{other:?}"),
     }

@@ -211,7 +211,10 @@ fn scramp_client_vs_ours(
             }) => {
                 let data = additional_data.expect("server-final-message");
                 let check = peer.call(&format!("client_verify {}", b64(&data)));
-                return (Ok(identity.authcid), Some(check));
+                return (
+                    Ok(identity.authcid().unwrap_or_default().to_owned()),
+                    Some(check),
+                );
             }
             Ok(other) => panic!("unexpected {other:?}"),
             Err(e) => return (Err(e), None),
