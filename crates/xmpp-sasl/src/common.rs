@@ -8,6 +8,7 @@ use base64::engine::general_purpose::STANDARD;
 
 use crate::Error;
 use crate::scram::StoredCredentials;
+use crate::secret::{DigestSecret, SecretString};
 
 /// Who authenticated, as reported by a server state machine on success.
 ///
@@ -75,8 +76,9 @@ pub enum Request {
         authcid: String,
         /// The authorization identity requested, if any.
         authzid: Option<String>,
-        /// The password, SASLprepped.
-        password: String,
+        /// The password, SASLprepped; compare it with [`SecretString::matches`] or
+        /// [`StoredCredentials::matches_password`](crate::scram::StoredCredentials::matches_password).
+        password: SecretString,
     },
     /// DIGEST-MD5: the secret `H({username}:{realm}:{password})` of the user, as
     /// [`crate::digest_md5::secret`] computes it; answer with [`Answer::DigestMd5Secret`].
@@ -98,7 +100,7 @@ pub enum Answer {
     /// Answers [`Request::VerifyPassword`]; `false` for a wrong password or an unknown user.
     PasswordValid(bool),
     /// Answers [`Request::DigestMd5Secret`]; `None`: no such user.
-    DigestMd5Secret(Option<[u8; 16]>),
+    DigestMd5Secret(Option<DigestSecret>),
 }
 
 /// What a server state machine wants next.

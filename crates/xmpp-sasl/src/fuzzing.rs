@@ -58,7 +58,7 @@ fn drive_server(server: &mut dyn ServerMechanism, data: &[u8], hash: ScramHash) 
                 ),
                 Request::VerifyPassword {
                     authcid, password, ..
-                } => Answer::PasswordValid(authcid == "user" && password == "pencil"),
+                } => Answer::PasswordValid(authcid == "user" && password.matches("pencil")),
                 Request::DigestMd5Secret {
                     username, realm, ..
                 } => Answer::DigestMd5Secret(digest_secret(&username, &realm)),
@@ -82,7 +82,7 @@ fn drive_server(server: &mut dyn ServerMechanism, data: &[u8], hash: ScramHash) 
 }
 
 /// The DIGEST-MD5 user of RFC 2831 §4 (`chris`, password `secret`).
-fn digest_secret(username: &str, realm: &str) -> Option<[u8; 16]> {
+fn digest_secret(username: &str, realm: &str) -> Option<crate::DigestSecret> {
     #[cfg(feature = "digest-md5")]
     if username == "chris" {
         return Some(crate::digest_md5::secret(username, realm, "secret"));

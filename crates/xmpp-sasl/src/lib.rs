@@ -74,6 +74,7 @@ pub mod fuzzing;
 pub mod negotiate;
 pub mod plain;
 pub mod scram;
+mod secret;
 
 pub use common::{
     Answer, ClientMechanism, FixedNonce, Identity, NonceSource, OsNonce, Request, ServerMechanism,
@@ -81,3 +82,4 @@ pub use common::{
 };
 pub use error::{Condition, Error};
 pub use negotiate::Mechanism;
+pub use secret::{DigestSecret, SecretString, ServerSecret};

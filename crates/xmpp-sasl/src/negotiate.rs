@@ -31,6 +31,7 @@
 //! ```
 
 use crate::Error;
+use crate::SecretString;
 use crate::anonymous::{AnonymousClient, AnonymousServer};
 use crate::common::{ClientMechanism, ServerMechanism};
 use crate::external::{ExternalClient, ExternalServer};
@@ -252,7 +253,7 @@ pub struct ClientCredentials {
     /// The user name (SCRAM, DIGEST-MD5, PLAIN).
     pub username: String,
     /// The password (SCRAM, DIGEST-MD5, PLAIN).
-    pub password: String,
+    pub password: SecretString,
     /// The authorization identity to ask for. RFC 3920 §6.1 sends one only when it differs
     /// from the identity the user name implies: SCRAM, DIGEST-MD5 and PLAIN leave out an
     /// authzid equal to `username@host`. EXTERNAL sends it as given.
@@ -295,8 +296,8 @@ pub fn client<S: AsRef<str>>(
                 return Err(Error::ChannelBindingRequired);
             }
             let binding = client_channel_binding(offered, mechanism, c.channel_binding.clone());
-            let mut m =
-                ScramClient::new(hash, &c.username, &c.password)?.with_channel_binding(binding);
+            let mut m = ScramClient::new(hash, &c.username, c.password.expose())?
+                .with_channel_binding(binding);
             if let Some(a) = requested_authzid(c) {
                 m = m.with_authzid(a);
             }
@@ -306,7 +307,7 @@ pub fn client<S: AsRef<str>>(
         Mechanism::DigestMd5 => {
             let mut m = crate::digest_md5::DigestMd5Client::new(
                 &c.username,
-                &c.password,
+                c.password.expose(),
                 &c.service,
                 &c.host,
             );
@@ -322,7 +323,7 @@ pub fn client<S: AsRef<str>>(
             });
         }
         Mechanism::Plain => {
-            let mut m = PlainClient::new(&c.username, &c.password)?;
+            let mut m = PlainClient::new(&c.username, c.password.expose())?;
             if let Some(a) = requested_authzid(c) {
                 m = m.with_authzid(a)?;
             }

@@ -18,7 +18,7 @@
 //!     unreachable!("PLAIN asks the caller to check the password")
 //! };
 //! // The caller compares with its (SASLprepped) user database.
-//! let valid = authcid == "juliet" && password == "r0m30";
+//! let valid = authcid == "juliet" && password.matches("r0m30");
 //! match server.answer(Answer::PasswordValid(valid))? {
 //!     ServerStep::Success { identity, .. } => {
 //!         client.success(None)?;
@@ -30,11 +30,14 @@
 //! # Ok::<(), xmpp_sasl::Error>(())
 //! ```
 
+use zeroize::Zeroizing;
+
 use crate::Error;
 use crate::common::{
     Answer, ClientMechanism, Identity, OneMessage, Request, ServerMechanism, ServerStep,
     saslprep_query,
 };
+use crate::secret::SecretString;
 
 const NAME: &str = "PLAIN";
 /// The longest authzid, authcid or password accepted, in bytes (RFC 4616 §2 requires at
@@ -52,7 +55,7 @@ fn malformed(detail: &'static str) -> Error {
 pub struct PlainClient {
     authzid: Option<String>,
     authcid: String,
-    password: String,
+    password: SecretString,
     state: OneMessage,
 }
 
@@ -84,7 +87,7 @@ impl PlainClient {
         Ok(PlainClient {
             authzid: None,
             authcid: authcid.to_owned(),
-            password: password.to_owned(),
+            password: SecretString::from(password),
             state: OneMessage::Start,
         })
     }
@@ -100,16 +103,17 @@ impl PlainClient {
         Ok(self)
     }
 
-    fn message(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.authcid.len() + self.password.len() + 40);
+    fn message(&self) -> Zeroizing<Vec<u8>> {
+        let password = self.password.expose();
+        let mut out = Vec::with_capacity(self.authcid.len() + password.len() + 40);
         if let Some(a) = &self.authzid {
             out.extend_from_slice(a.as_bytes());
         }
         out.push(0);
         out.extend_from_slice(self.authcid.as_bytes());
         out.push(0);
-        out.extend_from_slice(self.password.as_bytes());
-        out
+        out.extend_from_slice(password.as_bytes());
+        Zeroizing::new(out)
     }
 }
 
@@ -170,7 +174,7 @@ fn text<'a>(bytes: &'a [u8], field: &'static str) -> Result<&'a str, Error> {
 /// Parses a PLAIN message into (authzid, authcid, password), SASLprepping authcid and
 /// password as query strings (RFC 4616 §2, §4). The authzid is returned as sent (`None` when
 /// empty).
-pub fn parse_message(message: &[u8]) -> Result<(Option<String>, String, String), Error> {
+pub fn parse_message(message: &[u8]) -> Result<(Option<String>, String, SecretString), Error> {
     if message.len() > 3 * MAX_FIELD + 2 {
         return Err(Error::TooLong {
             field: "PLAIN message",
@@ -209,7 +213,11 @@ pub fn parse_message(message: &[u8]) -> Result<(Option<String>, String, String),
         return Err(malformed("empty password"));
     }
     let authzid = (!authzid.is_empty()).then(|| authzid.to_owned());
-    Ok((authzid, authcid.into_owned(), password.into_owned()))
+    Ok((
+        authzid,
+        authcid.into_owned(),
+        SecretString::from(password.into_owned()),
+    ))
 }
 
 impl PlainServer {

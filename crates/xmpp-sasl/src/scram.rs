@@ -11,12 +11,14 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::Error;
 use crate::common::{
     Answer, ClientMechanism, Identity, MAX_MESSAGE, NonceSource, OsNonce, Request, ServerMechanism,
     ServerStep, b64_decode, b64_encode, is_printable_nonce, saslprep, saslprep_query,
 };
+use crate::secret::SecretString;
 
 /// The hash function of a SCRAM mechanism.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -112,6 +114,14 @@ pub struct StoredCredentials {
     pub server_key: Vec<u8>,
 }
 
+impl Drop for StoredCredentials {
+    fn drop(&mut self) {
+        // Either key lets an attacker who also sees an exchange log in or pose as the server.
+        self.stored_key.zeroize();
+        self.server_key.zeroize();
+    }
+}
+
 impl core::fmt::Debug for StoredCredentials {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("StoredCredentials")
@@ -134,8 +144,8 @@ impl StoredCredentials {
         if iterations == 0 {
             return Err(Error::IterationsTooLow { count: 0, min: 1 });
         }
-        let password = saslprep(password, "password")?;
-        let salted = hash.hi(password.as_bytes(), salt, iterations);
+        let password = Zeroizing::new(saslprep(password, "password")?.into_owned());
+        let salted = Zeroizing::new(hash.hi(password.as_bytes(), salt, iterations));
         Ok(Self::from_salted_password(hash, &salted, salt, iterations))
     }
 
@@ -146,7 +156,7 @@ impl StoredCredentials {
         salt: &[u8],
         iterations: u32,
     ) -> Self {
-        let client_key = hash.hmac(salted_password, &[b"Client Key"]);
+        let client_key = Zeroizing::new(hash.hmac(salted_password, &[b"Client Key"]));
         StoredCredentials {
             hash,
             salt: salt.to_vec(),
@@ -163,7 +173,7 @@ impl StoredCredentials {
         let user = username.as_bytes();
         let mut salt = hash.hmac(secret, &[b"scram salt\0", user]);
         salt.truncate(16);
-        let client_key = hash.hmac(secret, &[b"scram client key\0", user]);
+        let client_key = Zeroizing::new(hash.hmac(secret, &[b"scram client key\0", user]));
         StoredCredentials {
             hash,
             salt,
@@ -411,7 +421,7 @@ impl ClientState {
 pub struct ScramClient {
     hash: ScramHash,
     username: String,
-    password: String,
+    password: SecretString,
     cached: Option<SaltedPassword>,
     authzid: Option<String>,
     binding: ClientChannelBinding,
@@ -443,6 +453,12 @@ pub struct SaltedPassword {
     pub iterations: u32,
 }
 
+impl Drop for SaltedPassword {
+    fn drop(&mut self) {
+        self.salted_password.zeroize();
+    }
+}
+
 impl core::fmt::Debug for SaltedPassword {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("SaltedPassword")
@@ -460,7 +476,7 @@ impl SaltedPassword {
         salt: &[u8],
         iterations: u32,
     ) -> Result<Self, Error> {
-        let password = saslprep(password, "password")?;
+        let password = Zeroizing::new(saslprep(password, "password")?.into_owned());
         Ok(SaltedPassword {
             salted_password: hash.hi(password.as_bytes(), salt, iterations),
             salt: salt.to_vec(),
@@ -484,7 +500,7 @@ impl ScramClient {
         if username.is_empty() {
             return Err(Error::Saslprep { field: "username" });
         }
-        let password = saslprep(password, "password")?.into_owned();
+        let password = SecretString::from(saslprep(password, "password")?.into_owned());
         Ok(ScramClient {
             hash,
             username,
@@ -646,22 +662,22 @@ impl ScramClient {
                     && c.iterations == iterations
                     && c.salted_password.len() == hash.output_len() =>
             {
-                c.salted_password.clone()
+                Zeroizing::new(c.salted_password.clone())
             }
             _ => {
                 let fresh = SaltedPassword {
-                    salted_password: hash.hi(self.password.as_bytes(), &salt, iterations),
+                    salted_password: hash.hi(self.password.expose().as_bytes(), &salt, iterations),
                     salt,
                     iterations,
                 };
-                let salted = fresh.salted_password.clone();
+                let salted = Zeroizing::new(fresh.salted_password.clone());
                 self.cached = Some(fresh);
                 salted
             }
         };
-        let mut client_key = hash.hmac(&salted, &[b"Client Key"]);
-        let stored_key = hash.hash(&client_key);
-        let server_key = hash.hmac(&salted, &[b"Server Key"]);
+        let mut client_key = Zeroizing::new(hash.hmac(&salted, &[b"Client Key"]));
+        let stored_key = Zeroizing::new(hash.hash(&client_key));
+        let server_key = Zeroizing::new(hash.hmac(&salted, &[b"Server Key"]));
         let mut cbind_input = gs2_header.as_bytes().to_vec();
         if let ClientChannelBinding::Use(cb) = &self.binding {
             cbind_input.extend_from_slice(&cb.data);
@@ -842,7 +858,7 @@ pub struct ScramServer {
     hash: ScramHash,
     plus: bool,
     bindings: Vec<ChannelBinding>,
-    secret: Vec<u8>,
+    secret: Zeroizing<Vec<u8>>,
     dummy_iterations: u32,
     nonces: Box<dyn NonceSource + Send>,
     state: ServerState,
@@ -866,7 +882,7 @@ impl ScramServer {
             hash,
             plus,
             bindings: Vec::new(),
-            secret: secret.to_vec(),
+            secret: Zeroizing::new(secret.to_vec()),
             dummy_iterations: DEFAULT_MIN_ITERATIONS,
             nonces: Box::new(OsNonce),
             state: ServerState::Start,
@@ -1067,7 +1083,8 @@ impl ScramServer {
         // Verification: ClientKey = proof XOR HMAC(StoredKey, AuthMessage); H(ClientKey) must
         // equal StoredKey. Two HMACs and one hash, whatever the outcome.
         let client_signature = hash.hmac(&creds.stored_key, &auth_message);
-        let mut client_key = proof.clone();
+        // The recovered ClientKey would log in as the user: it does not outlive this call.
+        let mut client_key = Zeroizing::new(proof.clone());
         xor_in_place(&mut client_key, &client_signature);
         let proof_ok = proof.len() == hash.output_len()
             && bool::from(

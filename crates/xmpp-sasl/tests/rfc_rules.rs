@@ -343,7 +343,7 @@ fn plain_presented_strings_are_query_strings() {
     let (authzid, authcid, password) = parse_message(msg.as_bytes()).unwrap();
     assert_eq!(authzid, None);
     assert_eq!(authcid, format!("user{UNASSIGNED}"));
-    assert_eq!(password, format!("pw{UNASSIGNED}"));
+    assert!(password.matches(&format!("pw{UNASSIGNED}")));
     // Preparation to an empty string, or a prohibited character, fails.
     assert!(parse_message("\0\u{AD}\0pw".as_bytes()).is_err());
     assert!(parse_message("\0user\0p\u{7}w".as_bytes()).is_err());
@@ -353,7 +353,7 @@ fn plain_presented_strings_are_query_strings() {
             authcid, password, ..
         }) => {
             assert_eq!(authcid, "IX");
-            assert_eq!(password, "IX");
+            assert!(password.matches("IX"));
         }
         other => panic!("{other:?}"),
     }
