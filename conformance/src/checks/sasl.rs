@@ -11,6 +11,11 @@ use xmpp_sasl::{
     decode_payload, encode_payload,
 };
 
+/// The server secret stand-in credentials are derived from.
+fn server_secret() -> xmpp_sasl::ServerSecret {
+    xmpp_sasl::ServerSecret::new(b"conformance server secret").expect("at least 16 bytes")
+}
+
 /// Text helper: bytes as a string for messages.
 fn show(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -110,7 +115,7 @@ fn base64_verified() -> Outcome {
             .unwrap_or_default();
         let creds = StoredCredentials::derive(ScramHash::Sha1, "pencil", &salt, 4096)
             .map_err(|e| fail("derive", e))?;
-        let mut server = ScramServer::new(ScramHash::Sha1, false, b"conformance")
+        let mut server = ScramServer::new(ScramHash::Sha1, false, &server_secret())
             .with_nonce_source(Box::new(FixedNonce("3rfcNHYJY1ZVvWVs7j".into())));
         server
             .step(Some(SCRAM_CLIENT_FIRST.as_bytes()))
@@ -281,7 +286,7 @@ fn scram_server_rfc5802() -> Result<Vec<u8>, String> {
         .unwrap_or_default();
     let creds = StoredCredentials::derive(ScramHash::Sha1, "pencil", &salt, 4096)
         .map_err(|e| fail("derive", e))?;
-    let mut server = ScramServer::new(ScramHash::Sha1, false, b"conformance")
+    let mut server = ScramServer::new(ScramHash::Sha1, false, &server_secret())
         .with_nonce_source(Box::new(FixedNonce("3rfcNHYJY1ZVvWVs7j".into())));
     server
         .step(Some(SCRAM_CLIENT_FIRST.as_bytes()))
@@ -302,7 +307,7 @@ fn scram_server_rfc5802() -> Result<Vec<u8>, String> {
 }
 
 fn digest_server_rfc2831() -> Result<Vec<u8>, String> {
-    let mut server = DigestMd5Server::new("imap", "elwood.innosoft.com", b"conformance")
+    let mut server = DigestMd5Server::new("imap", "elwood.innosoft.com", &server_secret())
         .with_nonce_source(Box::new(FixedNonce("OA6MG9tEQGm2hh".into())));
     match server.step(None) {
         Ok(ServerStep::Challenge(c)) => expect_eq("challenge", &c, DIGEST_CHALLENGE.as_bytes())?,
@@ -547,7 +552,8 @@ fn failure_conditions() -> Outcome {
         ),
         (
             "bad authzid",
-            ScramServer::new(ScramHash::Sha1, false, b"x").step(Some(b"n,a=bad=escape,n=u,r=abc")),
+            ScramServer::new(ScramHash::Sha1, false, &server_secret())
+                .step(Some(b"n,a=bad=escape,n=u,r=abc")),
             Condition::InvalidAuthzid,
         ),
         (
@@ -586,7 +592,7 @@ fn scram_until_success() -> Result<(ScramClient, Vec<u8>), String> {
         .map_err(|e| fail("derive", e))?;
     let mut client =
         ScramClient::new(ScramHash::Sha256, "juliet", "pencil").map_err(|e| fail("client", e))?;
-    let mut server = ScramServer::new(ScramHash::Sha256, false, b"mutual secret");
+    let mut server = ScramServer::new(ScramHash::Sha256, false, &server_secret());
     let first = client.initial_response().map_err(|e| fail("client", e))?;
     let mut step = server
         .step(first.as_deref())
@@ -628,7 +634,7 @@ fn mutual_authentication() -> Outcome {
         other => return Err(format!("SCRAM success without server-final: {other:?}")),
     }
     let start = || {
-        let mut server = DigestMd5Server::new("xmpp", "example.com", b"mutual secret");
+        let mut server = DigestMd5Server::new("xmpp", "example.com", &server_secret());
         let mut client = DigestMd5Client::new("juliet", "pencil", "xmpp", "example.com");
         let challenge = match server.step(None) {
             Ok(ServerStep::Challenge(c)) => c,

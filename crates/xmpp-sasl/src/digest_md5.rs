@@ -5,13 +5,13 @@
 //!
 //! ```
 //! use xmpp_sasl::digest_md5::{DigestMd5Client, DigestMd5Server, secret};
-//! use xmpp_sasl::{Answer, ClientMechanism, Request, ServerMechanism, ServerStep};
+//! use xmpp_sasl::{Answer, ClientMechanism, Request, ServerMechanism, ServerSecret, ServerStep};
 //!
 //! // Stored when the password is set (the realm is the server's host by default).
 //! let stored = secret("juliet", "example.com", "r0m30");
 //!
 //! let mut client = DigestMd5Client::new("juliet", "r0m30", "xmpp", "example.com");
-//! let mut server = DigestMd5Server::new("xmpp", "example.com", b"server secret");
+//! let mut server = DigestMd5Server::new("xmpp", "example.com", &ServerSecret::generate()?);
 //!
 //! // DIGEST-MD5 starts with the server's challenge: no initial response.
 //! let mut step = server.step(client.initial_response()?.as_deref())?;
@@ -41,7 +41,7 @@ use crate::Error;
 use crate::common::{
     Answer, ClientMechanism, Identity, NonceSource, OsNonce, Request, ServerMechanism, ServerStep,
 };
-use crate::secret::{DigestSecret, SecretString};
+use crate::secret::{DigestSecret, SecretString, ServerSecret};
 
 const NAME: &str = "DIGEST-MD5";
 
@@ -606,7 +606,7 @@ pub struct DigestMd5Server {
     service: String,
     host: String,
     realm: Option<String>,
-    secret: Zeroizing<Vec<u8>>,
+    secret: ServerSecret,
     rspauth_as_challenge: bool,
     nonces: Box<dyn NonceSource + Send>,
     state: ServerState,
@@ -627,12 +627,12 @@ impl DigestMd5Server {
     /// A server for `service` (`xmpp`) on `host`, offering `host` as the realm. `secret`
     /// derives stand-in secrets for unknown users (so they fail after the same work as a wrong
     /// password).
-    pub fn new(service: &str, host: &str, secret: &[u8]) -> Self {
+    pub fn new(service: &str, host: &str, secret: &ServerSecret) -> Self {
         DigestMd5Server {
             service: service.to_owned(),
             host: host.to_owned(),
             realm: Some(host.to_owned()),
-            secret: Zeroizing::new(secret.to_vec()),
+            secret: secret.clone(),
             rspauth_as_challenge: false,
             nonces: Box::new(OsNonce),
             state: ServerState::Start,
@@ -771,7 +771,7 @@ impl DigestMd5Server {
     ) -> Result<ServerStep, Error> {
         // The stand-in is computed for every login so known and unknown users cost the same.
         let dummy_full = Zeroizing::new(crate::scram::ScramHash::Sha256.hmac(
-            &self.secret,
+            self.secret.expose(),
             &[
                 b"digest-md5\0",
                 p.username.as_bytes(),

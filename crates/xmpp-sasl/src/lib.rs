@@ -31,13 +31,13 @@
 //!
 //! ```
 //! use xmpp_sasl::scram::{ScramClient, ScramHash, ScramServer, StoredCredentials};
-//! use xmpp_sasl::{Answer, ClientMechanism, Request, ServerMechanism, ServerStep};
+//! use xmpp_sasl::{Answer, ClientMechanism, Request, ServerMechanism, ServerSecret, ServerStep};
 //!
 //! // Done once, when the password is set: the server stores only these keys.
 //! let stored = StoredCredentials::derive(ScramHash::Sha256, "pencil", b"salt of juliet", 4096)?;
 //!
 //! let mut client = ScramClient::new(ScramHash::Sha256, "juliet", "pencil")?;
-//! let mut server = ScramServer::new(ScramHash::Sha256, false, b"server secret");
+//! let mut server = ScramServer::new(ScramHash::Sha256, false, &ServerSecret::generate()?);
 //!
 //! let client_first = client.initial_response()?;
 //! let mut step = server.step(client_first.as_deref())?;

@@ -6,6 +6,7 @@
 //!     ClientCredentials, ClientPolicy, Mechanism, ServerPolicy, ServerSettings, client, offer,
 //!     select, server,
 //! };
+//! use xmpp_sasl::ServerSecret;
 //!
 //! // The server advertises what fits the connection: TLS up, no channel binding data.
 //! let offered: Vec<&str> = offer(&ServerPolicy::new(true, false))
@@ -24,19 +25,22 @@
 //! };
 //! let mut client_side = client(chosen, &credentials, &offered)?;
 //! // The server builds the one named in <auth mechanism='...'/>.
-//! let server_side = server(chosen.name(), &ServerSettings::default())?;
+//! let settings = ServerSettings::new(ServerSecret::generate()?, "xmpp", "example.com");
+//! let server_side = server(chosen.name(), &settings)?;
 //! assert_eq!(client_side.name(), server_side.name());
 //! assert!(client_side.initial_response()?.is_some_and(|m| m.starts_with(b"n,,n=juliet,r=")));
 //! # Ok::<(), xmpp_sasl::Error>(())
 //! ```
 
 use crate::Error;
-use crate::SecretString;
 use crate::anonymous::{AnonymousClient, AnonymousServer};
 use crate::common::{ClientMechanism, ServerMechanism};
 use crate::external::{ExternalClient, ExternalServer};
 use crate::plain::{PlainClient, PlainServer};
-use crate::scram::{ChannelBinding, ClientChannelBinding, ScramClient, ScramHash, ScramServer};
+use crate::scram::{
+    ChannelBinding, ClientChannelBinding, ScramClient, ScramHash, ScramServer, StandIn,
+};
+use crate::{SecretString, ServerSecret};
 
 /// A mechanism this crate implements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -335,10 +339,13 @@ pub fn client<S: AsRef<str>>(
 }
 
 /// What a server needs to run any of the mechanisms ([`server`]).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+///
+/// There is no default: the secret from which unknown users' stand-in credentials are derived
+/// must be the deployment's own ([`ServerSecret`]), or anyone could tell unknown users apart.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerSettings {
     /// The secret stand-in credentials for unknown users are derived from.
-    pub secret: Vec<u8>,
+    secret: ServerSecret,
     /// The service name expected in the DIGEST-MD5 `digest-uri` (`xmpp`).
     pub service: String,
     /// The server host name (DIGEST-MD5 `digest-uri` and realm).
@@ -347,8 +354,24 @@ pub struct ServerSettings {
     pub channel_bindings: Vec<ChannelBinding>,
     /// The identity established outside SASL (EXTERNAL), such as a verified certificate's.
     pub external_identity: Option<String>,
-    /// The iteration count announced for unknown SCRAM users (0: the default, 4096).
-    pub dummy_iterations: u32,
+    /// The iteration count and salt length shown to unknown SCRAM users: make them what the
+    /// user database stores for real accounts (RFC 5802 §5.1 `s=`, `i=`).
+    pub stand_in: StandIn,
+}
+
+impl ServerSettings {
+    /// Settings with `secret` for `service` (`xmpp`) on `host`; no channel binding, no
+    /// EXTERNAL identity, [`StandIn::default`].
+    pub fn new(secret: ServerSecret, service: impl Into<String>, host: impl Into<String>) -> Self {
+        ServerSettings {
+            secret,
+            service: service.into(),
+            host: host.into(),
+            channel_bindings: Vec::new(),
+            external_identity: None,
+            stand_in: StandIn::default(),
+        }
+    }
 }
 
 /// A server state machine for the mechanism the client asked for in `<auth/>`; an unknown or
@@ -364,10 +387,8 @@ pub fn server(
         | Mechanism::ScramSha256
         | Mechanism::ScramSha1 => {
             let (hash, plus) = mechanism.scram().unwrap_or((ScramHash::Sha256, false));
-            let mut m = ScramServer::new(hash, plus, &settings.secret);
-            if settings.dummy_iterations > 0 {
-                m = m.with_dummy_iterations(settings.dummy_iterations);
-            }
+            let mut m =
+                ScramServer::new(hash, plus, &settings.secret).with_stand_in(settings.stand_in);
             for b in &settings.channel_bindings {
                 m = m.with_channel_binding(b.clone());
             }

@@ -18,7 +18,7 @@ use crate::common::{
     Answer, ClientMechanism, Identity, MAX_MESSAGE, NonceSource, OsNonce, Request, ServerMechanism,
     ServerStep, b64_decode, b64_encode, is_printable_nonce, saslprep, saslprep_query,
 };
-use crate::secret::SecretString;
+use crate::secret::{SecretString, ServerSecret};
 
 /// The hash function of a SCRAM mechanism.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -168,11 +168,26 @@ impl StoredCredentials {
 
     /// The stand-in credentials for an unknown user: derived from the server secret and the
     /// user name with HMACs only, stable across logins, so an unknown user sees the same salt
-    /// each time and the same work and failure as a wrong password.
-    pub fn dummy(hash: ScramHash, secret: &[u8], username: &str, iterations: u32) -> Self {
+    /// each time and the same work and failure as a wrong password. The iteration count and
+    /// salt length are those of `stand_in` (bounded as [`StandIn`] describes), which should
+    /// be what real accounts have.
+    pub fn stand_in(
+        hash: ScramHash,
+        secret: &ServerSecret,
+        username: &str,
+        stand_in: &StandIn,
+    ) -> Self {
+        let (iterations, salt_len) = stand_in.bounded();
+        let secret = secret.expose();
         let user = username.as_bytes();
-        let mut salt = hash.hmac(secret, &[b"scram salt\0", user]);
-        salt.truncate(16);
+        // As many HMAC blocks as the salt needs, each over a distinct block number.
+        let mut salt = Vec::with_capacity(salt_len + hash.output_len());
+        let mut block: u8 = 0;
+        while salt.len() < salt_len {
+            salt.extend_from_slice(&hash.hmac(secret, &[b"scram salt\0", &[block], user]));
+            block = block.wrapping_add(1);
+        }
+        salt.truncate(salt_len);
         let client_key = Zeroizing::new(hash.hmac(secret, &[b"scram client key\0", user]));
         StoredCredentials {
             hash,
@@ -189,6 +204,41 @@ impl StoredCredentials {
             && !self.salt.is_empty()
             && self.stored_key.len() == hash.output_len()
             && self.server_key.len() == hash.output_len()
+    }
+}
+
+/// What an unknown user is told in the server-first-message (RFC 5802 §5.1 `s=`, `i=`): make
+/// it what the deployment stores for real accounts, so that the answer does not tell unknown
+/// users apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StandIn {
+    /// The iteration count announced (at least 1 is used).
+    pub iterations: u32,
+    /// The salt length in bytes (1 to [`StandIn::MAX_SALT_LEN`] are used).
+    pub salt_len: usize,
+}
+
+impl StandIn {
+    /// The longest stand-in salt produced, in bytes.
+    pub const MAX_SALT_LEN: usize = 256;
+
+    /// The iteration count and salt length actually used.
+    fn bounded(&self) -> (u32, usize) {
+        (
+            self.iterations.max(1),
+            self.salt_len.clamp(1, Self::MAX_SALT_LEN),
+        )
+    }
+}
+
+impl Default for StandIn {
+    /// 4096 iterations ([`MIN_ITERATIONS`]) and 16-byte salts, what
+    /// [`random_salt`](crate::random_salt) and the smallest accepted count give.
+    fn default() -> Self {
+        StandIn {
+            iterations: MIN_ITERATIONS,
+            salt_len: 16,
+        }
     }
 }
 
@@ -485,8 +535,11 @@ impl SaltedPassword {
     }
 }
 
+/// The fewest iterations [`StoredCredentials::derive`] accepts: RFC 7677 §4 asks for at least
+/// 4096 with SHA-256; the same floor is kept for SHA-1.
+pub const MIN_ITERATIONS: u32 = 4096;
 /// Default lowest iteration count a client accepts (RFC 7677 §4 asks for at least 4096).
-pub const DEFAULT_MIN_ITERATIONS: u32 = 4096;
+pub const DEFAULT_MIN_ITERATIONS: u32 = MIN_ITERATIONS;
 /// Default highest iteration count a client accepts, bounding the work a server can demand.
 pub const DEFAULT_MAX_ITERATIONS: u32 = 1_000_000;
 
@@ -858,8 +911,8 @@ pub struct ScramServer {
     hash: ScramHash,
     plus: bool,
     bindings: Vec<ChannelBinding>,
-    secret: Zeroizing<Vec<u8>>,
-    dummy_iterations: u32,
+    secret: ServerSecret,
+    stand_in: StandIn,
     nonces: Box<dyn NonceSource + Send>,
     state: ServerState,
 }
@@ -877,13 +930,13 @@ impl ScramServer {
     /// A server for the mechanism `hash` (with `-PLUS` when `plus`). `secret` is the server's
     /// secret from which stand-in credentials for unknown users are derived; keep it stable
     /// across restarts so unknown users always see the same salt.
-    pub fn new(hash: ScramHash, plus: bool, secret: &[u8]) -> Self {
+    pub fn new(hash: ScramHash, plus: bool, secret: &ServerSecret) -> Self {
         ScramServer {
             hash,
             plus,
             bindings: Vec::new(),
-            secret: Zeroizing::new(secret.to_vec()),
-            dummy_iterations: DEFAULT_MIN_ITERATIONS,
+            secret: secret.clone(),
+            stand_in: StandIn::default(),
             nonces: Box::new(OsNonce),
             state: ServerState::Start,
         }
@@ -903,9 +956,10 @@ impl ScramServer {
         self
     }
 
-    /// The iteration count announced for unknown users; make it the count real users have.
-    pub fn with_dummy_iterations(mut self, iterations: u32) -> Self {
-        self.dummy_iterations = iterations.max(1);
+    /// The iteration count and salt length announced for unknown users; make them what real
+    /// users have (the default is [`StandIn::default`]).
+    pub fn with_stand_in(mut self, stand_in: StandIn) -> Self {
+        self.stand_in = stand_in;
         self
     }
 
@@ -1024,12 +1078,8 @@ impl ScramServer {
         stored: Option<StoredCredentials>,
     ) -> Result<ServerStep, Error> {
         // The stand-in is computed for every login, so known and unknown users cost the same.
-        let dummy = StoredCredentials::dummy(
-            self.hash,
-            &self.secret,
-            &first.username,
-            self.dummy_iterations,
-        );
+        let dummy =
+            StoredCredentials::stand_in(self.hash, &self.secret, &first.username, &self.stand_in);
         let (credentials, known_user) = match stored {
             Some(c) if c.well_formed(self.hash) => (c, true),
             _ => (dummy, false),

@@ -15,6 +15,11 @@ use xmpp_sasl::{
     ServerStep, decode_payload, encode_payload,
 };
 
+/// The server secret stand-in credentials are derived from.
+fn server_secret() -> xmpp_sasl::ServerSecret {
+    xmpp_sasl::ServerSecret::new(b"server secret for tests").expect("at least 16 bytes")
+}
+
 #[derive(Debug, PartialEq)]
 enum Side {
     Client,
@@ -55,7 +60,6 @@ fn run(
 }
 
 const HASHES: [ScramHash; 2] = [ScramHash::Sha1, ScramHash::Sha256];
-const SECRET: &[u8] = b"server secret for tests";
 
 fn stored(hash: ScramHash, password: &str) -> StoredCredentials {
     StoredCredentials::derive(hash, password, b"0123456789abcdef", 4096).unwrap()
@@ -80,7 +84,7 @@ fn scram_pair(
 ) -> (ScramClient, ScramServer) {
     (
         ScramClient::new(hash, user, password).unwrap(),
-        ScramServer::new(hash, plus, SECRET),
+        ScramServer::new(hash, plus, &server_secret()),
     )
 }
 
@@ -112,7 +116,7 @@ fn scram_escaped_username_and_authzid() {
         let mut c = ScramClient::new(hash, "a=b,c", "pw")
             .unwrap()
             .with_authzid("x,y=z@example.com");
-        let mut s = ScramServer::new(hash, false, SECRET);
+        let mut s = ScramServer::new(hash, false, &server_secret());
         let mut seen = None;
         let id = run(&mut c, &mut s, |req| {
             seen = Some(req.clone());
@@ -144,7 +148,7 @@ fn scram_saslprep_applies() {
     // U+00AD maps to nothing, U+2168 to "IX" (RFC 4013 §3).
     let creds = StoredCredentials::derive(hash, "I\u{00AD}X", b"salt", 4096).unwrap();
     let mut c = ScramClient::new(hash, "us\u{00AD}er", "\u{2168}").unwrap();
-    let mut s = ScramServer::new(hash, false, SECRET);
+    let mut s = ScramServer::new(hash, false, &server_secret());
     let id = run(&mut c, &mut s, |req| {
         assert_eq!(
             req,
@@ -187,8 +191,8 @@ fn server_first(hash: ScramHash, user: &str, db: &mut dyn FnMut(&Request) -> Ans
     let mut c = ScramClient::new(hash, user, "x")
         .unwrap()
         .with_nonce_source(Box::new(FixedNonce("cn".into())));
-    let mut s =
-        ScramServer::new(hash, false, SECRET).with_nonce_source(Box::new(FixedNonce("sn".into())));
+    let mut s = ScramServer::new(hash, false, &server_secret())
+        .with_nonce_source(Box::new(FixedNonce("sn".into())));
     let first = c.initial_response().unwrap().unwrap();
     let ServerStep::Request(req) = s.step(Some(&first)).unwrap() else {
         panic!("expected a request")
@@ -225,6 +229,129 @@ fn scram_unknown_user_looks_like_wrong_password() {
     }
 }
 
+// The server secret is never empty or short: whoever knows it computes the stand-in salts
+// and so recognises unknown users.
+#[test]
+fn server_secret_refuses_short_secrets() {
+    use xmpp_sasl::ServerSecret;
+    for len in [0, 1, 8, ServerSecret::MIN_LEN - 1] {
+        assert_eq!(
+            ServerSecret::new(vec![7u8; len]),
+            Err(Error::SecretTooShort),
+            "{len}"
+        );
+    }
+    assert_eq!(ServerSecret::MIN_LEN, 16);
+    let exact = ServerSecret::new(vec![7u8; 16]).unwrap();
+    assert_eq!(exact.expose(), &[7u8; 16]);
+    assert_eq!(
+        Error::SecretTooShort.condition(),
+        Condition::TemporaryAuthFailure
+    );
+    let a = ServerSecret::generate().unwrap();
+    let b = ServerSecret::generate().unwrap();
+    assert!(a.expose().len() >= ServerSecret::MIN_LEN);
+    assert_ne!(a, b);
+    // Redacted wherever it is held.
+    let settings = xmpp_sasl::negotiate::ServerSettings::new(a.clone(), "xmpp", "example.com");
+    for debug in [
+        format!("{a:?}"),
+        format!("{settings:?}"),
+        format!("{settings:#?}"),
+    ] {
+        let hex: String = a.expose().iter().map(|b| format!("{b:02x}")).collect();
+        let list = format!("{:?}", a.expose());
+        assert!(
+            !debug.contains(&hex) && !debug.contains(&list[1..list.len() - 1]),
+            "{debug}"
+        );
+        assert!(debug.contains("redacted"), "{debug}");
+    }
+}
+
+// RFC 5802 §5.1: an unknown user's `s=` and `i=` look like a real account's when the stand-in
+// follows what the deployment stores (here 10000 iterations and 28-byte salts).
+#[test]
+fn scram_stand_in_follows_the_deployment() {
+    use xmpp_sasl::scram::StandIn;
+    let stand_in = StandIn {
+        iterations: 10_000,
+        salt_len: 28,
+    };
+    for hash in HASHES {
+        let real = StoredCredentials::derive(hash, "r0m30", &[0x5a; 28], 10_000).unwrap();
+        let first = |user: &str, stand_in: StandIn| {
+            let mut c = ScramClient::new(hash, user, "x")
+                .unwrap()
+                .with_nonce_source(Box::new(FixedNonce("cn".into())));
+            let mut s = ScramServer::new(hash, false, &server_secret())
+                .with_stand_in(stand_in)
+                .with_nonce_source(Box::new(FixedNonce("sn".into())));
+            let ServerStep::Request(Request::ScramCredentials { username, .. }) =
+                s.step(c.initial_response().unwrap().as_deref()).unwrap()
+            else {
+                panic!("expected a request")
+            };
+            let known = (username == "juliet").then(|| real.clone());
+            let ServerStep::Challenge(ch) = s.answer(Answer::ScramCredentials(known)).unwrap()
+            else {
+                panic!("expected a challenge")
+            };
+            let text = String::from_utf8(ch).unwrap();
+            let salt = text.split(',').find_map(|p| p.strip_prefix("s=")).unwrap();
+            let iterations = text.split(',').find_map(|p| p.strip_prefix("i=")).unwrap();
+            (
+                xmpp_sasl::decode_payload(salt).unwrap().unwrap(),
+                iterations.to_owned(),
+            )
+        };
+        let (known_salt, known_i) = first("juliet", stand_in);
+        let (unknown_salt, unknown_i) = first("romeo", stand_in);
+        assert_eq!(known_i, "10000");
+        assert_eq!(unknown_i, known_i, "{hash:?}");
+        assert_eq!(unknown_salt.len(), known_salt.len(), "{hash:?}");
+        // Stable per user, different between users.
+        assert_eq!(first("romeo", stand_in).0, unknown_salt);
+        assert_ne!(first("mercutio", stand_in).0, unknown_salt);
+        // Long salts take several blocks, none repeated.
+        let long = StandIn {
+            iterations: 4096,
+            salt_len: 100,
+        };
+        let (salt, i) = first("romeo", long);
+        assert_eq!((salt.len(), i.as_str()), (100, "4096"));
+        assert_ne!(
+            salt[..hash.output_len()],
+            salt[hash.output_len()..2 * hash.output_len()]
+        );
+        // Out-of-range settings are bounded, never a panic nor an empty salt.
+        let (salt, i) = first(
+            "romeo",
+            StandIn {
+                iterations: 0,
+                salt_len: 0,
+            },
+        );
+        assert_eq!((salt.len(), i.as_str()), (1, "1"));
+        let huge = StandIn {
+            iterations: u32::MAX,
+            salt_len: usize::MAX,
+        };
+        assert_eq!(first("romeo", huge).0.len(), StandIn::MAX_SALT_LEN);
+    }
+    // The settings carry it to the by-name constructor.
+    let mut settings =
+        xmpp_sasl::negotiate::ServerSettings::new(server_secret(), "xmpp", "example.com");
+    settings.stand_in = stand_in;
+    let mut s = xmpp_sasl::negotiate::server("SCRAM-SHA-256", &settings).unwrap();
+    let mut c = ScramClient::new(ScramHash::Sha256, "romeo", "x").unwrap();
+    s.step(c.initial_response().unwrap().as_deref()).unwrap();
+    let ServerStep::Challenge(ch) = s.answer(Answer::ScramCredentials(None)).unwrap() else {
+        panic!("expected a challenge")
+    };
+    assert!(String::from_utf8(ch).unwrap().ends_with(",i=10000"));
+}
+
 fn tamper(message: &[u8], from: &str, to: &str) -> Vec<u8> {
     let text = String::from_utf8(message.to_vec()).unwrap();
     assert!(text.contains(from), "{text} lacks {from}");
@@ -258,7 +385,7 @@ fn scram_bad_proof() {
     for hash in HASHES {
         let (_c, mut s, fin) = up_to_client_final(
             ScramClient::new(hash, "juliet", "r0m30").unwrap(),
-            ScramServer::new(hash, false, SECRET),
+            ScramServer::new(hash, false, &server_secret()),
         );
         let text = String::from_utf8(fin.clone()).unwrap();
         let proof = text.rsplit_once(",p=").unwrap().1;
@@ -274,7 +401,7 @@ fn scram_bad_proof() {
         // A truncated proof fails the same way.
         let (_c, mut s, fin) = up_to_client_final(
             ScramClient::new(hash, "juliet", "r0m30").unwrap(),
-            ScramServer::new(hash, false, SECRET),
+            ScramServer::new(hash, false, &server_secret()),
         );
         let text = String::from_utf8(fin).unwrap();
         let short = format!("{},p=AAAA", text.rsplit_once(",p=").unwrap().0);
@@ -315,12 +442,13 @@ fn scram_nonce_tampering() {
         ScramClient::new(hash, "juliet", "r0m30")
             .unwrap()
             .with_nonce_source(Box::new(FixedNonce("abc".into()))),
-        ScramServer::new(hash, false, SECRET).with_nonce_source(Box::new(FixedNonce("XYZ".into()))),
+        ScramServer::new(hash, false, &server_secret())
+            .with_nonce_source(Box::new(FixedNonce("XYZ".into()))),
     );
     let bad = tamper(&fin, "r=abcXYZ", "r=abcXYQ");
     assert_eq!(s.step(Some(&bad)).unwrap_err(), Error::NonceMismatch);
     // Nonces with a comma or non-printable characters are rejected by the server.
-    let mut s = ScramServer::new(hash, false, SECRET);
+    let mut s = ScramServer::new(hash, false, &server_secret());
     assert_eq!(
         s.step(Some(b"n,,n=juliet,r=ab\x01c"))
             .unwrap_err()
@@ -343,7 +471,7 @@ fn scram_plus_success_every_binding_type() {
                 .unwrap()
                 .with_channel_binding(ClientChannelBinding::Use(cb.clone()));
             assert_eq!(c.name(), hash.mechanism_name(true));
-            let mut s = ScramServer::new(hash, true, SECRET)
+            let mut s = ScramServer::new(hash, true, &server_secret())
                 .with_channel_binding(exporter())
                 .with_channel_binding(cb);
             run(&mut c, &mut s, scram_db(hash)).unwrap();
@@ -360,7 +488,7 @@ fn scram_channel_binding_mismatch() {
                 ChannelBindingType::TlsExporter,
                 vec![1u8; 32],
             )));
-        let mut s = ScramServer::new(hash, true, SECRET).with_channel_binding(exporter());
+        let mut s = ScramServer::new(hash, true, &server_secret()).with_channel_binding(exporter());
         assert_eq!(
             run(&mut c, &mut s, scram_db(hash)).unwrap_err(),
             (Side::Server, Error::ChannelBindingMismatch)
@@ -377,7 +505,7 @@ fn scram_channel_binding_type_unsupported() {
             ChannelBindingType::TlsUnique,
             vec![1u8; 12],
         )));
-    let mut s = ScramServer::new(hash, true, SECRET).with_channel_binding(exporter());
+    let mut s = ScramServer::new(hash, true, &server_secret()).with_channel_binding(exporter());
     let err = run(&mut c, &mut s, scram_db(hash)).unwrap_err();
     assert_eq!(
         err,
@@ -397,7 +525,7 @@ fn scram_plus_client_against_server_without_binding() {
         let mut c = ScramClient::new(hash, "juliet", "r0m30")
             .unwrap()
             .with_channel_binding(ClientChannelBinding::Use(exporter()));
-        let mut s = ScramServer::new(hash, false, SECRET);
+        let mut s = ScramServer::new(hash, false, &server_secret());
         assert_eq!(
             run(&mut c, &mut s, scram_db(hash)).unwrap_err(),
             (Side::Server, Error::ChannelBindingRequired)
@@ -406,7 +534,7 @@ fn scram_plus_client_against_server_without_binding() {
         let mut c = ScramClient::new(hash, "juliet", "r0m30")
             .unwrap()
             .with_channel_binding(ClientChannelBinding::Use(exporter()));
-        let mut s = ScramServer::new(hash, true, SECRET);
+        let mut s = ScramServer::new(hash, true, &server_secret());
         assert_eq!(
             run(&mut c, &mut s, scram_db(hash))
                 .unwrap_err()
@@ -416,7 +544,7 @@ fn scram_plus_client_against_server_without_binding() {
         );
         // A non-binding client against a -PLUS server.
         let mut c = ScramClient::new(hash, "juliet", "r0m30").unwrap();
-        let mut s = ScramServer::new(hash, true, SECRET).with_channel_binding(exporter());
+        let mut s = ScramServer::new(hash, true, &server_secret()).with_channel_binding(exporter());
         assert_eq!(
             run(&mut c, &mut s, scram_db(hash)).unwrap_err(),
             (Side::Server, Error::ChannelBindingRequired)
@@ -431,7 +559,8 @@ fn scram_downgrade_attempt() {
         let mut c = ScramClient::new(hash, "juliet", "r0m30")
             .unwrap()
             .with_channel_binding(ClientChannelBinding::NotOffered);
-        let mut s = ScramServer::new(hash, false, SECRET).with_channel_binding(exporter());
+        let mut s =
+            ScramServer::new(hash, false, &server_secret()).with_channel_binding(exporter());
         let err = run(&mut c, &mut s, scram_db(hash)).unwrap_err();
         assert_eq!(err, (Side::Server, Error::Downgrade));
         assert_eq!(err.1.scram_error(), "server-does-support-channel-binding");
@@ -439,7 +568,7 @@ fn scram_downgrade_attempt() {
         let mut c = ScramClient::new(hash, "juliet", "r0m30")
             .unwrap()
             .with_channel_binding(ClientChannelBinding::NotOffered);
-        let mut s = ScramServer::new(hash, false, SECRET);
+        let mut s = ScramServer::new(hash, false, &server_secret());
         run(&mut c, &mut s, scram_db(hash)).unwrap();
     }
     // An attacker who rewrites "p=" to "y" in transit also changes c=: the exchange fails.
@@ -447,7 +576,7 @@ fn scram_downgrade_attempt() {
     let mut c = ScramClient::new(hash, "juliet", "r0m30")
         .unwrap()
         .with_channel_binding(ClientChannelBinding::NotOffered);
-    let mut s = ScramServer::new(hash, false, SECRET);
+    let mut s = ScramServer::new(hash, false, &server_secret());
     let first = c.initial_response().unwrap().unwrap();
     let rewritten = tamper(&first, "y,", "n,");
     let ServerStep::Request(_) = s.step(Some(&rewritten)).unwrap() else {
@@ -471,7 +600,7 @@ fn scram_client_checks_server_signature() {
     for hash in HASHES {
         let (mut c, mut s, fin) = up_to_client_final(
             ScramClient::new(hash, "juliet", "r0m30").unwrap(),
-            ScramServer::new(hash, false, SECRET),
+            ScramServer::new(hash, false, &server_secret()),
         );
         let ServerStep::Success {
             additional_data: Some(v),
@@ -494,7 +623,7 @@ fn scram_client_checks_server_signature() {
     // Success without the server-final-message is not believed.
     let (mut c, _s, _fin) = up_to_client_final(
         ScramClient::new(ScramHash::Sha1, "juliet", "r0m30").unwrap(),
-        ScramServer::new(ScramHash::Sha1, false, SECRET),
+        ScramServer::new(ScramHash::Sha1, false, &server_secret()),
     );
     assert_eq!(
         c.success(None).unwrap_err(),
@@ -510,7 +639,7 @@ fn scram_server_final_as_challenge() {
     let hash = ScramHash::Sha256;
     let (mut c, mut s, fin) = up_to_client_final(
         ScramClient::new(hash, "juliet", "r0m30").unwrap(),
-        ScramServer::new(hash, false, SECRET),
+        ScramServer::new(hash, false, &server_secret()),
     );
     let ServerStep::Success {
         additional_data: Some(v),
@@ -581,7 +710,7 @@ fn scram_server_errors_and_iteration_bounds() {
         Error::UnsupportedExtension
     );
     // A server-side mandatory extension in the client-first-message.
-    let mut s = ScramServer::new(hash, false, SECRET);
+    let mut s = ScramServer::new(hash, false, &server_secret());
     assert_eq!(
         s.step(Some(b"n,,m=x,n=juliet,r=abc")).unwrap_err(),
         Error::UnsupportedExtension
@@ -599,7 +728,7 @@ fn scram_server_errors_and_iteration_bounds() {
 fn scram_empty_initial_response() {
     for hash in HASHES {
         let mut c = ScramClient::new(hash, "juliet", "r0m30").unwrap();
-        let mut s = ScramServer::new(hash, false, SECRET);
+        let mut s = ScramServer::new(hash, false, &server_secret());
         assert_eq!(s.step(None).unwrap(), ServerStep::Challenge(Vec::new()));
         let first = c.step(b"").unwrap();
         let mut step = s.step(Some(&first)).unwrap();
@@ -622,7 +751,7 @@ fn scram_empty_initial_response() {
 #[test]
 fn wrong_order_calls_are_errors() {
     let hash = ScramHash::Sha256;
-    let mut s = ScramServer::new(hash, false, SECRET);
+    let mut s = ScramServer::new(hash, false, &server_secret());
     assert!(matches!(
         s.answer(Answer::ScramCredentials(None)),
         Err(Error::WrongState { .. })
@@ -647,7 +776,7 @@ fn wrong_order_calls_are_errors() {
     assert!(matches!(c.success(None), Err(Error::WrongState { .. })));
 
     // The wrong kind of answer.
-    let mut s = ScramServer::new(hash, false, SECRET);
+    let mut s = ScramServer::new(hash, false, &server_secret());
     s.step(Some(b"n,,n=juliet,r=abc")).unwrap();
     assert!(matches!(
         s.answer(Answer::PasswordValid(true)),
@@ -655,7 +784,7 @@ fn wrong_order_calls_are_errors() {
     ));
 
     // After abort, nothing proceeds.
-    let mut s = ScramServer::new(hash, false, SECRET);
+    let mut s = ScramServer::new(hash, false, &server_secret());
     s.abort();
     assert!(matches!(
         s.step(Some(b"n,,n=juliet,r=abc")),
@@ -855,7 +984,7 @@ mod digest {
     fn pair(user: &str, pw: &str) -> (DigestMd5Client, DigestMd5Server) {
         (
             DigestMd5Client::new(user, pw, "xmpp", "example.com"),
-            DigestMd5Server::new("xmpp", "example.com", SECRET),
+            DigestMd5Server::new("xmpp", "example.com", &server_secret()),
         )
     }
 
@@ -880,7 +1009,7 @@ mod digest {
         run(&mut c, &mut s, db).unwrap();
         // Non-ASCII user name and password (ISO 8859-1 conversion rule).
         let mut c = DigestMd5Client::new("j\u{fc}liet", "p\u{e4}ss\u{2603}", "xmpp", "example.com");
-        let mut s = DigestMd5Server::new("xmpp", "example.com", SECRET);
+        let mut s = DigestMd5Server::new("xmpp", "example.com", &server_secret());
         run(&mut c, &mut s, |r| match r {
             Request::DigestMd5Secret {
                 username, realm, ..
@@ -907,7 +1036,7 @@ mod digest {
         assert_eq!(run(&mut c, &mut s, db).unwrap_err(), wrong);
         // Wrong service host in digest-uri.
         let mut c = DigestMd5Client::new("juliet", "r0m30", "xmpp", "evil.example");
-        let mut s = DigestMd5Server::new("xmpp", "example.com", SECRET);
+        let mut s = DigestMd5Server::new("xmpp", "example.com", &server_secret());
         assert_eq!(run(&mut c, &mut s, db).unwrap_err(), wrong);
         // Nonce tampering.
         let (mut c, mut s) = pair("juliet", "r0m30");
@@ -1065,7 +1194,7 @@ fn scram_salted_password_cache() {
     use xmpp_sasl::scram::SaltedPassword;
     for hash in HASHES {
         let mut c = ScramClient::new(hash, "juliet", "r0m30").unwrap();
-        let mut s = ScramServer::new(hash, false, SECRET);
+        let mut s = ScramServer::new(hash, false, &server_secret());
         run(&mut c, &mut s, scram_db(hash)).unwrap();
         let cached = c.salted_password().unwrap().clone();
         assert_eq!(cached.salt, b"0123456789abcdef");
@@ -1078,14 +1207,14 @@ fn scram_salted_password_cache() {
         let mut c = ScramClient::new(hash, "juliet", "not the password")
             .unwrap()
             .with_salted_password(cached.clone());
-        let mut s = ScramServer::new(hash, false, SECRET);
+        let mut s = ScramServer::new(hash, false, &server_secret());
         run(&mut c, &mut s, scram_db(hash)).unwrap();
         // A cache for another salt is ignored and the password is used.
         let stale = SaltedPassword::derive(hash, "r0m30", b"another salt", 4096).unwrap();
         let mut c = ScramClient::new(hash, "juliet", "r0m30")
             .unwrap()
             .with_salted_password(stale);
-        let mut s = ScramServer::new(hash, false, SECRET);
+        let mut s = ScramServer::new(hash, false, &server_secret());
         run(&mut c, &mut s, scram_db(hash)).unwrap();
         assert_eq!(c.salted_password(), Some(&cached));
     }
@@ -1105,14 +1234,9 @@ fn every_mechanism_by_name() {
         channel_binding: Some(cb.clone()),
         trace: "trace".into(),
     };
-    let settings = ServerSettings {
-        secret: SECRET.to_vec(),
-        service: "xmpp".into(),
-        host: "example.com".into(),
-        channel_bindings: vec![cb],
-        external_identity: Some("juliet@example.com".into()),
-        dummy_iterations: 0,
-    };
+    let mut settings = ServerSettings::new(server_secret(), "xmpp", "example.com");
+    settings.channel_bindings = vec![cb];
+    settings.external_identity = Some("juliet@example.com".into());
     let mut policy = ServerPolicy::new(true, true);
     policy.client_certificate = true;
     policy.anonymous = true;
@@ -1219,14 +1343,9 @@ fn every_mechanism_refuses_calls_after_the_end() {
         channel_binding: Some(cb.clone()),
         trace: "trace".into(),
     };
-    let settings = ServerSettings {
-        secret: SECRET.to_vec(),
-        service: "xmpp".into(),
-        host: "example.com".into(),
-        channel_bindings: vec![cb],
-        external_identity: Some("juliet@example.com".into()),
-        dummy_iterations: 0,
-    };
+    let mut settings = ServerSettings::new(server_secret(), "xmpp", "example.com");
+    settings.channel_bindings = vec![cb];
+    settings.external_identity = Some("juliet@example.com".into());
     let offered: Vec<&str> = Mechanism::BY_STRENGTH.iter().map(|m| m.name()).collect();
     for m in Mechanism::BY_STRENGTH {
         if m == Mechanism::DigestMd5 && !cfg!(feature = "digest-md5") {
@@ -1234,10 +1353,8 @@ fn every_mechanism_refuses_calls_after_the_end() {
         }
         for succeed in [true, false] {
             let mut c = client(m, &creds, &offered).unwrap();
-            let failing_settings = ServerSettings {
-                external_identity: None,
-                ..settings.clone()
-            };
+            let mut failing_settings = settings.clone();
+            failing_settings.external_identity = None;
             let mut s = server(
                 m.name(),
                 if succeed {

@@ -14,12 +14,16 @@ use xmpp_sasl::{
     ServerStep, saslprep, saslprep_query,
 };
 
-const SECRET: &[u8] = b"server secret for rule tests";
+/// The server secret stand-in credentials are derived from.
+fn server_secret() -> xmpp_sasl::ServerSecret {
+    xmpp_sasl::ServerSecret::new(b"server secret for rule tests").expect("at least 16 bytes")
+}
+
 /// U+0221 is unassigned in Unicode 3.2 (RFC 3454 Table A.1).
 const UNASSIGNED: &str = "\u{221}";
 
 fn server(plus: bool) -> ScramServer {
-    ScramServer::new(ScramHash::Sha256, plus, SECRET)
+    ScramServer::new(ScramHash::Sha256, plus, &server_secret())
         .with_nonce_source(Box::new(FixedNonce("srvnonce".into())))
 }
 
@@ -423,7 +427,7 @@ mod digest {
     }
 
     fn server() -> DigestMd5Server {
-        DigestMd5Server::new("xmpp", "example.com", SECRET)
+        DigestMd5Server::new("xmpp", "example.com", &server_secret())
             .with_nonce_source(Box::new(FixedNonce("OA6MG9tEQGm2hh".into())))
     }
 
@@ -479,7 +483,7 @@ mod digest {
         let resp = client(user, "pw").step(LATIN1_CHALLENGE).unwrap();
         assert!(resp.windows(2).any(|w| w == b"\xc3\xa9"));
         match serve(&resp, "pw").unwrap() {
-            ServerStep::Success { identity, .. } => assert_eq!(identity.authcid(), Some(&*user)),
+            ServerStep::Success { identity, .. } => assert_eq!(identity.authcid(), Some(user)),
             other => panic!("{other:?}"),
         }
         // With charset=utf-8 the message must be UTF-8.
@@ -621,7 +625,7 @@ mod digest_directives {
     // RFC 2831 §2.1.2 `realm`: required in the response when the challenge offered a realm.
     #[test]
     fn server_requires_the_offered_realm() {
-        let mut s = DigestMd5Server::new("xmpp", "example.com", SECRET);
+        let mut s = DigestMd5Server::new("xmpp", "example.com", &server_secret());
         let ServerStep::Challenge(ch) = s.step(None).unwrap() else {
             panic!()
         };
@@ -699,7 +703,8 @@ fn empty_channel_binding_data_is_no_binding() {
         c.initial_response(),
         Err(Error::ChannelBindingUnsupported { .. })
     ));
-    let mut s = ScramServer::new(ScramHash::Sha256, true, SECRET).with_channel_binding(empty);
+    let mut s =
+        ScramServer::new(ScramHash::Sha256, true, &server_secret()).with_channel_binding(empty);
     assert!(matches!(
         s.step(Some(b"p=tls-exporter,,n=user,r=abc")),
         Err(Error::ChannelBindingUnsupported { .. })
