@@ -3,7 +3,7 @@
 use super::{Check, Outcome};
 use xmpp_sasl::digest_md5::{DigestMd5Client, DigestMd5Server, secret};
 use xmpp_sasl::external::{ExternalClient, ExternalServer};
-use xmpp_sasl::negotiate::{Mechanism, ServerPolicy, offer};
+use xmpp_sasl::negotiate::{Mechanism, ServerSettings, offer};
 use xmpp_sasl::plain::{PlainClient, PlainServer};
 use xmpp_sasl::scram::{ScramClient, ScramHash, ScramServer, StoredCredentials};
 use xmpp_sasl::{
@@ -376,7 +376,7 @@ fn digest_md5_implemented() -> Outcome {
     if Mechanism::from_name("DIGEST-MD5").is_err() {
         return Err("DIGEST-MD5 unknown".into());
     }
-    if !offer(&ServerPolicy::new(false, false)).contains(&Mechanism::DigestMd5) {
+    if !offer(&settings(false)).contains(&Mechanism::DigestMd5) {
         return Err("DIGEST-MD5 not offered".into());
     }
     client_vectors()?;
@@ -390,8 +390,8 @@ fn plain_not_offered_before_tls() -> Outcome {
         return Err("PLAIN is not marked as needing TLS".into());
     }
     for bits in 0..8u8 {
-        let mut policy = ServerPolicy::new(false, false);
-        policy.client_certificate = bits & 1 != 0;
+        let mut policy = settings(false);
+        policy.external_identity = (bits & 1 != 0).then(|| "juliet@example.com".to_owned());
         policy.digest_md5 = bits & 2 != 0;
         policy.anonymous = bits & 4 != 0;
         let offered = offer(&policy);
@@ -399,24 +399,32 @@ fn plain_not_offered_before_tls() -> Outcome {
             return Err(format!("{} offered before TLS under {policy:?}", m.name()));
         }
     }
-    let before = offer(&ServerPolicy::new(false, false));
+    let before = offer(&settings(false));
     if before.is_empty() {
         return Err("nothing offered before TLS".into());
     }
-    let after = offer(&ServerPolicy::new(true, false));
+    let after = offer(&settings(true));
     if !after.contains(&Mechanism::Plain) {
         return Err(format!("PLAIN missing after TLS: {after:?}"));
     }
     Ok(())
 }
 
-/// RFC 3920 §6.2: EXTERNAL is offered when the client presented a valid certificate.
+/// The settings of a server before or after TLS, without channel binding.
+fn settings(tls: bool) -> ServerSettings {
+    let mut s = ServerSettings::new(server_secret(), "xmpp", "example.com");
+    s.tls = tls;
+    s
+}
+
+/// RFC 3920 §6.2: EXTERNAL is offered when the client presented a valid certificate (its
+/// identity is known from outside SASL).
 fn external_offered_with_certificate() -> Outcome {
-    let mut policy = ServerPolicy::new(true, false);
+    let mut policy = settings(true);
     if offer(&policy).contains(&Mechanism::External) {
         return Err("EXTERNAL offered without a certificate".into());
     }
-    policy.client_certificate = true;
+    policy.external_identity = Some("juliet@example.com".into());
     if !offer(&policy).contains(&Mechanism::External) {
         return Err("EXTERNAL not offered with a client certificate".into());
     }

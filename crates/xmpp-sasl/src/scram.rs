@@ -293,6 +293,12 @@ impl ChannelBinding {
             data: data.into(),
         }
     }
+
+    /// Whether the binding can be used: it has data (RFC 5802 §7 `cbind-data = 1*OCTET`).
+    /// A binding without data is no binding, for the offer and for the checks alike.
+    pub fn is_usable(&self) -> bool {
+        !self.data.is_empty()
+    }
 }
 
 /// What the client knows about channel binding, which decides its GS2 flag (RFC 5802 §6).
@@ -942,12 +948,21 @@ impl ScramServer {
         }
     }
 
-    /// Adds channel binding data of the connection. A server with binding data supports
-    /// channel binding (and should offer `-PLUS`): a client flag `y` is then a downgrade.
+    /// Adds channel binding data of the connection. A server with usable binding data
+    /// ([`ChannelBinding::is_usable`]) supports channel binding (and should offer `-PLUS`): a
+    /// client flag `y` is then a downgrade. A binding without data is ignored, as the offer
+    /// ignores it ([`ServerSettings::supports_channel_binding`](crate::negotiate::ServerSettings::supports_channel_binding)).
     pub fn with_channel_binding(mut self, binding: ChannelBinding) -> Self {
         self.bindings.retain(|b| b.kind != binding.kind);
-        self.bindings.push(binding);
+        if binding.is_usable() {
+            self.bindings.push(binding);
+        }
         self
+    }
+
+    /// Whether this server binds: it runs `-PLUS` or holds usable binding data.
+    fn supports_channel_binding(&self) -> bool {
+        self.plus || self.bindings.iter().any(ChannelBinding::is_usable)
     }
 
     /// Replaces the nonce source (the default is [`OsNonce`]).
@@ -988,7 +1003,7 @@ impl ScramServer {
             "y" => {
                 // RFC 5802 §6: the client thinks we lack channel binding, but we have it (we
                 // run the -PLUS variant, or we hold binding data and so offer -PLUS too).
-                if self.plus || !self.bindings.is_empty() {
+                if self.supports_channel_binding() {
                     return Err(Error::Downgrade);
                 }
                 None
@@ -1011,7 +1026,7 @@ impl ScramServer {
                 let found = ChannelBindingType::from_name(name).and_then(|kind| {
                     self.bindings
                         .iter()
-                        .find(|b| b.kind == kind && !b.data.is_empty())
+                        .find(|b| b.kind == kind && b.is_usable())
                 });
                 match found {
                     Some(b) => Some(b),

@@ -3,7 +3,7 @@
 use xmpp_sasl::anonymous::{AnonymousClient, AnonymousServer};
 use xmpp_sasl::external::{ExternalClient, ExternalServer};
 use xmpp_sasl::negotiate::{
-    ClientPolicy, Mechanism, ServerPolicy, client_channel_binding, offer, select,
+    ClientPolicy, Mechanism, ServerSettings, client_channel_binding, offer, select,
 };
 use xmpp_sasl::plain::{PlainClient, PlainServer};
 use xmpp_sasl::scram::{
@@ -350,6 +350,90 @@ fn scram_stand_in_follows_the_deployment() {
         panic!("expected a challenge")
     };
     assert!(String::from_utf8(ch).unwrap().ends_with(",i=10000"));
+}
+
+// RFC 5802 §6: whether the server binds decides both its `-PLUS` offer and whether a `y` flag
+// is a downgrade; one setting answers both, and binding data that is empty counts for neither.
+#[test]
+fn channel_binding_offer_and_downgrade_check_agree() {
+    use xmpp_sasl::negotiate::{ClientCredentials, client, server};
+    let empty = ChannelBinding::new(ChannelBindingType::TlsExporter, Vec::new());
+    let mut settings = ServerSettings::new(server_secret(), "xmpp", "example.com");
+    settings.tls = true;
+    settings.channel_bindings = vec![empty.clone()];
+    assert!(!empty.is_usable() && exporter().is_usable());
+    assert!(!settings.supports_channel_binding());
+    assert_eq!(settings.usable_channel_bindings().count(), 0);
+    let offered: Vec<&str> = offer(&settings).iter().map(|m| m.name()).collect();
+    assert!(!offered.iter().any(|m| m.ends_with("-PLUS")), "{offered:?}");
+    // A client that can bind sees no -PLUS and says `y`; the server, which does not bind,
+    // accepts it. So does a client whose own binding data is empty (flag `n`).
+    for client_binding in [exporter(), empty.clone()] {
+        let policy = ClientPolicy::password(true, client_binding.is_usable());
+        let chosen = select(&offered, &policy).unwrap();
+        assert_eq!(chosen, Mechanism::ScramSha256);
+        let creds = ClientCredentials {
+            username: "juliet".into(),
+            password: "r0m30".into(),
+            channel_binding: Some(client_binding.clone()),
+            ..ClientCredentials::default()
+        };
+        let mut c = client(chosen, &creds, &offered).unwrap();
+        let first = c.initial_response().unwrap().unwrap();
+        let flag = if client_binding.is_usable() {
+            b'y'
+        } else {
+            b'n'
+        };
+        assert_eq!(first[0], flag);
+        let mut s = server(chosen.name(), &settings).unwrap();
+        let mut db = scram_db(ScramHash::Sha256);
+        let mut step = s.step(Some(&first)).unwrap();
+        loop {
+            step = match step {
+                ServerStep::Request(r) => s.answer(db(&r)).unwrap(),
+                ServerStep::Challenge(ch) => s.step(Some(&c.step(&ch).unwrap())).unwrap(),
+                ServerStep::Success { .. } => break,
+            };
+        }
+    }
+    // The state machine alone agrees: an empty binding does not make `y` a downgrade.
+    let mut s = ScramServer::new(ScramHash::Sha256, false, &server_secret())
+        .with_channel_binding(empty.clone());
+    assert!(matches!(
+        s.step(Some(b"y,,n=juliet,r=abc")),
+        Ok(ServerStep::Request(_))
+    ));
+    // With usable data the server offers -PLUS and refuses `y` as a downgrade.
+    settings.channel_bindings = vec![empty, exporter()];
+    assert!(settings.supports_channel_binding());
+    assert_eq!(settings.usable_channel_bindings().count(), 1);
+    assert!(settings.offers(Mechanism::ScramSha256Plus));
+    let mut s = server("SCRAM-SHA-256", &settings).unwrap();
+    assert_eq!(
+        s.step(Some(b"y,,n=juliet,r=abc")).unwrap_err(),
+        Error::Downgrade
+    );
+    // The server builds only what it offers.
+    let mut plain_text = ServerSettings::new(server_secret(), "xmpp", "example.com");
+    for name in [
+        "SCRAM-SHA-256-PLUS",
+        "SCRAM-SHA-1-PLUS",
+        "PLAIN",
+        "ANONYMOUS",
+        "EXTERNAL",
+    ] {
+        assert_eq!(
+            server(name, &plain_text).unwrap_err(),
+            Error::InvalidMechanism {
+                name: name.to_owned()
+            },
+            "{name}"
+        );
+    }
+    plain_text.channel_bindings = vec![ChannelBinding::new(ChannelBindingType::TlsUnique, [])];
+    assert!(server("SCRAM-SHA-1-PLUS", &plain_text).is_err());
+    assert!(server("SCRAM-SHA-1", &plain_text).is_ok());
 }
 
 fn tamper(message: &[u8], from: &str, to: &str) -> Vec<u8> {
@@ -1133,16 +1217,26 @@ fn negotiation() {
     assert_eq!(select(&all, &cert).unwrap(), Mechanism::External);
 
     // Server side.
-    let before_tls = offer(&ServerPolicy::new(false, false));
+    let settings = ServerSettings::new(server_secret(), "xmpp", "example.com");
+    let before_tls = offer(&settings);
     assert!(!before_tls.contains(&Mechanism::Plain));
     assert!(!before_tls.contains(&Mechanism::ScramSha1Plus));
-    let with_tls = offer(&ServerPolicy::new(true, true));
-    assert!(with_tls.contains(&Mechanism::Plain));
-    assert!(with_tls.contains(&Mechanism::ScramSha256Plus));
-    assert!(!with_tls.contains(&Mechanism::External));
-    let mut p = ServerPolicy::new(true, true);
-    p.client_certificate = true;
+    assert!(!before_tls.contains(&Mechanism::Anonymous));
+    let mut with_tls = settings.clone();
+    with_tls.tls = true;
+    with_tls.channel_bindings = vec![exporter()];
+    let offered = offer(&with_tls);
+    assert!(offered.contains(&Mechanism::Plain));
+    assert!(offered.contains(&Mechanism::ScramSha256Plus));
+    assert!(!offered.contains(&Mechanism::External));
+    let mut p = with_tls.clone();
+    p.external_identity = Some("juliet@example.com".into());
     assert_eq!(offer(&p)[0], Mechanism::External);
+    p.anonymous = true;
+    assert_eq!(offer(&p).last(), Some(&Mechanism::Anonymous));
+    for m in Mechanism::BY_STRENGTH {
+        assert_eq!(offer(&p).contains(&m), p.offers(m), "{m:?}");
+    }
 
     // The GS2 flag follows the offer (RFC 5802 §6).
     let cb = exporter();
@@ -1223,7 +1317,7 @@ fn scram_salted_password_cache() {
 // Every mechanism through the by-name constructors, with the offer negotiated.
 #[test]
 fn every_mechanism_by_name() {
-    use xmpp_sasl::negotiate::{ClientCredentials, ServerSettings, client, server};
+    use xmpp_sasl::negotiate::{ClientCredentials, client, server};
     let cb = exporter();
     let creds = ClientCredentials {
         username: "juliet".into(),
@@ -1237,10 +1331,9 @@ fn every_mechanism_by_name() {
     let mut settings = ServerSettings::new(server_secret(), "xmpp", "example.com");
     settings.channel_bindings = vec![cb];
     settings.external_identity = Some("juliet@example.com".into());
-    let mut policy = ServerPolicy::new(true, true);
-    policy.client_certificate = true;
-    policy.anonymous = true;
-    let offered: Vec<&str> = offer(&policy).iter().map(|m| m.name()).collect();
+    settings.tls = true;
+    settings.anonymous = true;
+    let offered: Vec<&str> = offer(&settings).iter().map(|m| m.name()).collect();
     let sha1 = stored(ScramHash::Sha1, "r0m30");
     let sha256 = stored(ScramHash::Sha256, "r0m30");
     let mut tried = 0;
@@ -1332,7 +1425,7 @@ fn assert_finished(m: Mechanism, c: &mut dyn ClientMechanism, s: &mut dyn Server
 // accepts nothing more, for every mechanism and on both sides.
 #[test]
 fn every_mechanism_refuses_calls_after_the_end() {
-    use xmpp_sasl::negotiate::{ClientCredentials, ServerSettings, client, server};
+    use xmpp_sasl::negotiate::{ClientCredentials, client, server};
     let cb = exporter();
     let creds = ClientCredentials {
         username: "juliet".into(),
@@ -1346,6 +1439,8 @@ fn every_mechanism_refuses_calls_after_the_end() {
     let mut settings = ServerSettings::new(server_secret(), "xmpp", "example.com");
     settings.channel_bindings = vec![cb];
     settings.external_identity = Some("juliet@example.com".into());
+    settings.tls = true;
+    settings.anonymous = true;
     let offered: Vec<&str> = Mechanism::BY_STRENGTH.iter().map(|m| m.name()).collect();
     for m in Mechanism::BY_STRENGTH {
         if m == Mechanism::DigestMd5 && !cfg!(feature = "digest-md5") {
@@ -1353,17 +1448,13 @@ fn every_mechanism_refuses_calls_after_the_end() {
         }
         for succeed in [true, false] {
             let mut c = client(m, &creds, &offered).unwrap();
-            let mut failing_settings = settings.clone();
-            failing_settings.external_identity = None;
-            let mut s = server(
-                m.name(),
-                if succeed {
-                    &settings
-                } else {
-                    &failing_settings
-                },
-            )
-            .unwrap();
+            // Without an identity from outside SASL, EXTERNAL is not offered; its server
+            // then fails every attempt.
+            let mut s: Box<dyn ServerMechanism + Send> = if m == Mechanism::External && !succeed {
+                Box::new(ExternalServer::new(None))
+            } else {
+                server(m.name(), &settings).unwrap()
+            };
             let password = if succeed { "r0m30" } else { "other" };
             let outcome = run(c.as_mut(), s.as_mut(), |req| match req {
                 Request::ScramCredentials { .. } => Answer::ScramCredentials(Some(stored(
