@@ -5,7 +5,12 @@
 //!
 //! ```
 //! use xmpp_sasl::plain::{PlainClient, PlainServer};
-//! use xmpp_sasl::{Answer, ClientMechanism, Request, ServerMechanism, ServerStep};
+//! use xmpp_sasl::scram::{ScramHash, StoredCredentials};
+//! use xmpp_sasl::{Answer, ClientMechanism, Request, ServerMechanism, ServerStep, random_salt};
+//!
+//! // The user database keeps SCRAM credentials, never the password.
+//! let juliet = StoredCredentials::derive(ScramHash::Sha256, "r0m30", &random_salt()?, 4096)?;
+//! let lookup = |name: &str| (name == "juliet").then_some(&juliet);
 //!
 //! let mut client = PlainClient::new("juliet", "r0m30")?.with_authzid("romeo@example.net")?;
 //! let mut server = PlainServer::new();
@@ -17,8 +22,9 @@
 //! else {
 //!     unreachable!("PLAIN asks the caller to check the password")
 //! };
-//! // The caller compares with its (SASLprepped) user database.
-//! let valid = authcid == "juliet" && password.matches("r0m30");
+//! // The caller checks the password against what it stores, in constant time; an unknown
+//! // user is simply not valid.
+//! let valid = lookup(&authcid).is_some_and(|c| c.matches_password(password.expose()));
 //! match server.answer(Answer::PasswordValid(valid))? {
 //!     ServerStep::Success { identity, .. } => {
 //!         client.success(None)?;

@@ -134,22 +134,53 @@ impl core::fmt::Debug for StoredCredentials {
 
 impl StoredCredentials {
     /// Derives the stored keys from a password (SASLprepped first, RFC 5802 §2.2). This runs
-    /// PBKDF2 once; do it when the password is set, not per login.
+    /// PBKDF2 once; do it when the password is set, not per login. Fewer than
+    /// [`MIN_ITERATIONS`] iterations is [`Error::IterationsTooLow`] (RFC 7677 §4 for SHA-256;
+    /// the same floor for SHA-1), an empty salt [`Error::EmptySalt`]; use
+    /// [`random_salt`](crate::random_salt) for a fresh one.
     pub fn derive(
         hash: ScramHash,
         password: &str,
         salt: &[u8],
         iterations: u32,
     ) -> Result<Self, Error> {
-        if iterations == 0 {
-            return Err(Error::IterationsTooLow { count: 0, min: 1 });
+        if iterations < MIN_ITERATIONS {
+            return Err(Error::IterationsTooLow {
+                count: iterations,
+                min: MIN_ITERATIONS,
+            });
+        }
+        if salt.is_empty() {
+            return Err(Error::EmptySalt);
         }
         let password = Zeroizing::new(saslprep(password, "password")?.into_owned());
         let salted = Zeroizing::new(hash.hi(password.as_bytes(), salt, iterations));
         Ok(Self::from_salted_password(hash, &salted, salt, iterations))
     }
 
-    /// Derives the stored keys from `SaltedPassword` (RFC 5802 §3).
+    /// Whether `password` is the password these credentials were derived from, for a server
+    /// that keeps only SCRAM credentials and must check a PLAIN password
+    /// ([`Request::VerifyPassword`]). Runs PBKDF2 once (the stored iteration count), then
+    /// compares both keys in constant time. A password that SASLprep refuses does not match.
+    pub fn matches_password(&self, password: &str) -> bool {
+        let Ok(prepared) = saslprep(password, "password") else {
+            return false;
+        };
+        let prepared = Zeroizing::new(prepared.into_owned());
+        let salted = Zeroizing::new(
+            self.hash
+                .hi(prepared.as_bytes(), &self.salt, self.iterations),
+        );
+        let candidate = Self::from_salted_password(self.hash, &salted, &self.salt, self.iterations);
+        bool::from(
+            candidate.stored_key.ct_eq(&self.stored_key)
+                & candidate.server_key.ct_eq(&self.server_key),
+        )
+    }
+
+    /// Derives the stored keys from `SaltedPassword` (RFC 5802 §3). Unlike
+    /// [`StoredCredentials::derive`] this takes the salt and count as given, for credentials
+    /// imported from elsewhere.
     pub fn from_salted_password(
         hash: ScramHash,
         salted_password: &[u8],
@@ -815,8 +846,9 @@ impl ClientMechanism for ScramClient {
                 self.state = ClientState::WaitServerFinal { server_signature };
                 Ok(message)
             }
-            // RFC 3920 §6.2 has no data with success, so the server-final-message may come as
-            // a challenge, answered with an empty response.
+            // RFC 3920 §6.2 lets <success/> carry additional data; a server may still send the
+            // server-final-message as a challenge, the form RFC 4422 §5 gives for protocols
+            // without that field, and the client answers it with an empty response.
             ClientState::WaitServerFinal { server_signature } => {
                 self.verify_final(challenge, &server_signature)?;
                 self.state = ClientState::Verified { server_signature };

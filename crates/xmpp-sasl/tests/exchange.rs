@@ -436,6 +436,61 @@ fn channel_binding_offer_and_downgrade_check_agree() {
     assert!(server("SCRAM-SHA-1", &plain_text).is_ok());
 }
 
+// RFC 7677 §4: at least 4096 iterations (kept for SHA-1 too); RFC 5802 §5.1: a salt is never
+// empty.
+#[test]
+fn derive_refuses_weak_parameters() {
+    for hash in HASHES {
+        for count in [0, 1, 16, 4095] {
+            assert_eq!(
+                StoredCredentials::derive(hash, "pw", b"salt", count),
+                Err(Error::IterationsTooLow {
+                    count,
+                    min: xmpp_sasl::scram::MIN_ITERATIONS
+                }),
+                "{hash:?} {count}"
+            );
+        }
+        assert_eq!(
+            StoredCredentials::derive(hash, "pw", b"", 4096),
+            Err(Error::EmptySalt)
+        );
+        assert!(StoredCredentials::derive(hash, "pw", b"s", 4096).is_ok());
+    }
+    assert_eq!(xmpp_sasl::scram::MIN_ITERATIONS, 4096);
+}
+
+// A PLAIN password checked against stored SCRAM credentials (RFC 4616 §2 prepares the presented
+// password as a query; RFC 5802 §2.2 prepared the stored one).
+#[test]
+fn stored_credentials_check_a_plain_password() {
+    for hash in HASHES {
+        let creds = StoredCredentials::derive(hash, "I\u{00AD}X pencil", b"salt", 4096).unwrap();
+        assert!(creds.matches_password("IX pencil"));
+        assert!(creds.matches_password("I\u{00AD}X pencil"));
+        assert!(!creds.matches_password("IX pencil "));
+        assert!(!creds.matches_password("ix pencil"));
+        assert!(!creds.matches_password(""));
+        // SASLprep refuses a control character: no match, no panic.
+        assert!(!creds.matches_password("IX\u{0007}pencil"));
+    }
+    // Through the PLAIN server.
+    let creds = stored(ScramHash::Sha256, "r0m30");
+    for (password, ok) in [("r0m30", true), ("r0m31", false)] {
+        let mut c = PlainClient::new("juliet", password).unwrap();
+        let mut s = PlainServer::new();
+        let outcome = run(&mut c, &mut s, |req| match req {
+            Request::VerifyPassword {
+                authcid, password, ..
+            } => Answer::PasswordValid(
+                authcid == "juliet" && creds.matches_password(password.expose()),
+            ),
+            other => panic!("{other:?}"),
+        });
+        assert_eq!(outcome.is_ok(), ok, "{password}");
+    }
+}
+
 fn tamper(message: &[u8], from: &str, to: &str) -> Vec<u8> {
     let text = String::from_utf8(message.to_vec()).unwrap();
     assert!(text.contains(from), "{text} lacks {from}");

@@ -154,8 +154,8 @@ proptest! {
         sha256 in any::<bool>(),
     ) {
         let hash = if sha256 { ScramHash::Sha256 } else { ScramHash::Sha1 };
-        let creds = StoredCredentials::derive(hash, &password, b"salt", 16).unwrap();
-        let mut client = ScramClient::new(hash, &user, &password).unwrap().with_iteration_bounds(1, 16);
+        let creds = StoredCredentials::derive(hash, &password, b"salt", 4096).unwrap();
+        let mut client = ScramClient::new(hash, &user, &password).unwrap();
         if let Some(a) = &authzid {
             client = client.with_authzid(a);
         }
