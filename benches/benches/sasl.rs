@@ -16,6 +16,11 @@ use xmpp_sasl::scram::{
 };
 use xmpp_sasl::{Answer, ClientMechanism, FixedNonce, ServerMechanism, ServerStep};
 
+/// The server secret stand-in credentials are derived from.
+fn server_secret() -> xmpp_sasl::ServerSecret {
+    xmpp_sasl::ServerSecret::new(b"bench server secret").expect("at least 16 bytes")
+}
+
 const SALT: &[u8] = b"sixteen byte slt";
 const ITERATIONS: u32 = 4096;
 
@@ -41,7 +46,7 @@ fn exchange(mut client: ScramClient, mut server: ScramServer, creds: &StoredCred
 }
 
 fn server(hash: ScramHash) -> ScramServer {
-    ScramServer::new(hash, false, b"bench secret")
+    ScramServer::new(hash, false, &server_secret())
         .with_nonce_source(Box::new(FixedNonce("server-nonce-part".into())))
 }
 

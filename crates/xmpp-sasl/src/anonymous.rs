@@ -2,9 +2,7 @@
 //! address or an opaque token of at most 255 characters), which the server may log.
 
 use crate::Error;
-use crate::common::{
-    Answer, Authenticated, ClientMechanism, OneMessage, ServerMechanism, ServerStep,
-};
+use crate::common::{Answer, ClientMechanism, Identity, OneMessage, ServerMechanism, ServerStep};
 
 const NAME: &str = "ANONYMOUS";
 /// The longest trace information, in characters (RFC 4505 §3).
@@ -92,8 +90,9 @@ impl ClientMechanism for AnonymousClient {
     }
 }
 
-/// The server side of ANONYMOUS: succeeds for any well-formed trace, reported as the
-/// `authcid` of [`Authenticated`] (possibly empty).
+/// The server side of ANONYMOUS: succeeds for any well-formed trace, reported as
+/// [`Identity::Anonymous`] (never as an authentication identity: the trace is whatever the
+/// client chose to send, RFC 4505 §3).
 #[derive(Debug)]
 pub struct AnonymousServer {
     state: OneMessage,
@@ -131,9 +130,8 @@ impl ServerMechanism for AnonymousServer {
             let trace =
                 core::str::from_utf8(message).map_err(|_| Error::InvalidUtf8 { field: "trace" })?;
             check_trace(trace)?;
-            Ok(Authenticated {
-                authcid: trace.to_owned(),
-                authzid: None,
+            Ok(Identity::Anonymous {
+                trace: (!trace.is_empty()).then(|| trace.to_owned()),
             })
         })
     }

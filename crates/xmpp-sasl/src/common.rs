@@ -8,17 +8,54 @@ use base64::engine::general_purpose::STANDARD;
 
 use crate::Error;
 use crate::scram::StoredCredentials;
+use crate::secret::{DigestSecret, SecretString};
 
 /// Who authenticated, as reported by a server state machine on success.
+///
+/// An anonymous login is its own variant, so that no trace text a client chooses can be
+/// taken for a user name: only [`Identity::Authenticated`] carries an authentication identity.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Authenticated {
-    /// The authentication identity: the user name (SCRAM, PLAIN, DIGEST-MD5), the identity
-    /// established outside SASL (EXTERNAL) or the trace information (ANONYMOUS, possibly empty).
-    pub authcid: String,
-    /// The authorization identity the client asked to act as, if it sent one. Deciding whether
-    /// `authcid` may act as `authzid` is the caller's policy; refuse with
-    /// [`Condition::InvalidAuthzid`](crate::Condition::InvalidAuthzid).
-    pub authzid: Option<String>,
+pub enum Identity {
+    /// The client proved an identity: the user name (SCRAM, PLAIN, DIGEST-MD5) or the
+    /// identity established outside SASL (EXTERNAL).
+    Authenticated {
+        /// The authentication identity.
+        authcid: String,
+        /// The authorization identity the client asked to act as, if it sent one. Deciding
+        /// whether `authcid` may act as `authzid` is the caller's policy; refuse with
+        /// [`Condition::InvalidAuthzid`](crate::Condition::InvalidAuthzid).
+        authzid: Option<String>,
+    },
+    /// ANONYMOUS (RFC 4505): no identity was proved.
+    Anonymous {
+        /// The trace information the client sent (RFC 4505 §2), `None` when it sent none.
+        /// It is only for logging: it names no account (RFC 4505 §3).
+        trace: Option<String>,
+    },
+}
+
+impl Identity {
+    /// The authentication identity; `None` for an anonymous login.
+    pub fn authcid(&self) -> Option<&str> {
+        match self {
+            Identity::Authenticated { authcid, .. } => Some(authcid),
+            Identity::Anonymous { .. } => None,
+        }
+    }
+
+    /// The authorization identity requested; `None` when none was sent and for an anonymous
+    /// login.
+    pub fn authzid(&self) -> Option<&str> {
+        match self {
+            Identity::Authenticated { authzid, .. } => authzid.as_deref(),
+            Identity::Anonymous { .. } => None,
+        }
+    }
+
+    /// Whether the login was anonymous (RFC 4505).
+    pub fn is_anonymous(&self) -> bool {
+        matches!(self, Identity::Anonymous { .. })
+    }
 }
 
 /// A question a server state machine asks its caller (sans-io: the caller looks the answer up
@@ -39,8 +76,9 @@ pub enum Request {
         authcid: String,
         /// The authorization identity requested, if any.
         authzid: Option<String>,
-        /// The password, SASLprepped.
-        password: String,
+        /// The password, SASLprepped; compare it with [`SecretString::matches`] or
+        /// [`StoredCredentials::matches_password`](crate::scram::StoredCredentials::matches_password).
+        password: SecretString,
     },
     /// DIGEST-MD5: the secret `H({username}:{realm}:{password})` of the user, as
     /// [`crate::digest_md5::secret`] computes it; answer with [`Answer::DigestMd5Secret`].
@@ -62,7 +100,7 @@ pub enum Answer {
     /// Answers [`Request::VerifyPassword`]; `false` for a wrong password or an unknown user.
     PasswordValid(bool),
     /// Answers [`Request::DigestMd5Secret`]; `None`: no such user.
-    DigestMd5Secret(Option<[u8; 16]>),
+    DigestMd5Secret(Option<DigestSecret>),
 }
 
 /// What a server state machine wants next.
@@ -77,7 +115,7 @@ pub enum ServerStep {
         /// Additional data with success (SCRAM's server-final-message, DIGEST-MD5's rspauth).
         additional_data: Option<Vec<u8>>,
         /// Who authenticated.
-        identity: Authenticated,
+        identity: Identity,
     },
 }
 
@@ -341,7 +379,7 @@ impl OneMessage {
         &mut self,
         mechanism: &'static str,
         response: Option<&[u8]>,
-        check: impl FnOnce(&[u8]) -> Result<Authenticated, Error>,
+        check: impl FnOnce(&[u8]) -> Result<Identity, Error>,
     ) -> Result<ServerStep, Error> {
         match (*self, response) {
             (OneMessage::Start, None) => {

@@ -5,13 +5,13 @@
 //!
 //! ```
 //! use xmpp_sasl::digest_md5::{DigestMd5Client, DigestMd5Server, secret};
-//! use xmpp_sasl::{Answer, ClientMechanism, Request, ServerMechanism, ServerStep};
+//! use xmpp_sasl::{Answer, ClientMechanism, Request, ServerMechanism, ServerSecret, ServerStep};
 //!
 //! // Stored when the password is set (the realm is the server's host by default).
 //! let stored = secret("juliet", "example.com", "r0m30");
 //!
 //! let mut client = DigestMd5Client::new("juliet", "r0m30", "xmpp", "example.com");
-//! let mut server = DigestMd5Server::new("xmpp", "example.com", b"server secret");
+//! let mut server = DigestMd5Server::new("xmpp", "example.com", &ServerSecret::generate()?);
 //!
 //! // DIGEST-MD5 starts with the server's challenge: no initial response.
 //! let mut step = server.step(client.initial_response()?.as_deref())?;
@@ -19,12 +19,12 @@
 //!     step = match step {
 //!         ServerStep::Challenge(challenge) => server.step(Some(&client.step(&challenge)?))?,
 //!         ServerStep::Request(Request::DigestMd5Secret { username, .. }) => {
-//!             server.answer(Answer::DigestMd5Secret((username == "juliet").then_some(stored)))?
+//!             server.answer(Answer::DigestMd5Secret((username == "juliet").then(|| stored.clone())))?
 //!         }
 //!         ServerStep::Success { additional_data, identity } => {
 //!             // additional_data carries rspauth, which the client verifies.
 //!             client.success(additional_data.as_deref())?;
-//!             assert_eq!(identity.authcid, "juliet");
+//!             assert_eq!(identity.authcid(), Some("juliet"));
 //!             break;
 //!         }
 //!         ServerStep::Request(other) => unreachable!("{other:?}"),
@@ -35,12 +35,13 @@
 
 use md5::{Digest, Md5};
 use subtle::ConstantTimeEq;
+use zeroize::Zeroizing;
 
 use crate::Error;
 use crate::common::{
-    Answer, Authenticated, ClientMechanism, NonceSource, OsNonce, Request, ServerMechanism,
-    ServerStep,
+    Answer, ClientMechanism, Identity, NonceSource, OsNonce, Request, ServerMechanism, ServerStep,
 };
+use crate::secret::{DigestSecret, SecretString, ServerSecret};
 
 const NAME: &str = "DIGEST-MD5";
 
@@ -81,14 +82,15 @@ fn hex(bytes: &[u8]) -> String {
 
 /// The secret a server stores for DIGEST-MD5: `H({username}:{realm}:{password})`
 /// (RFC 2831 §2.1.2.1), with the ISO 8859-1 conversion rule applied to each string.
-pub fn secret(username: &str, realm: &str, password: &str) -> [u8; 16] {
-    md5(&[
+pub fn secret(username: &str, realm: &str, password: &str) -> DigestSecret {
+    let password = Zeroizing::new(hash_bytes(password));
+    DigestSecret::new(md5(&[
         &hash_bytes(username),
         b":",
         &hash_bytes(realm),
         b":",
-        &hash_bytes(password),
-    ])
+        &password,
+    ]))
 }
 
 /// The inputs of the `response-value` computation (RFC 2831 §2.1.2.1).
@@ -115,7 +117,7 @@ impl Digests<'_> {
             a1.push(b":");
             a1.push(a.as_bytes());
         }
-        let ha1 = hex(&md5(&a1));
+        let ha1 = Zeroizing::new(hex(&md5(&a1)));
         let ha2 = hex(&md5(&[
             a2_prefix.as_bytes(),
             b":",
@@ -358,7 +360,7 @@ impl ClientState {
 /// The client side of DIGEST-MD5.
 pub struct DigestMd5Client {
     username: String,
-    password: String,
+    password: SecretString,
     authzid: Option<String>,
     realm: Option<String>,
     digest_uri: String,
@@ -382,7 +384,7 @@ impl DigestMd5Client {
     pub fn new(username: &str, password: &str, service: &str, host: &str) -> Self {
         DigestMd5Client {
             username: username.to_owned(),
-            password: password.to_owned(),
+            password: SecretString::from(password),
             authzid: None,
             realm: None,
             digest_uri: format!("{service}/{host}"),
@@ -449,9 +451,9 @@ impl DigestMd5Client {
             _ => offered.first().map(|r| (*r).to_owned()).unwrap_or_default(),
         };
         let cnonce = self.nonces.nonce()?;
-        let secret = secret(&self.username, &realm, &self.password);
+        let secret = secret(&self.username, &realm, self.password.expose());
         let digests = Digests {
-            secret: &secret,
+            secret: secret.expose(),
             nonce,
             cnonce: &cnonce,
             authzid: self.authzid.as_deref(),
@@ -479,7 +481,7 @@ impl DigestMd5Client {
         let mut bytes = if utf8 {
             out.into_bytes()
         } else {
-            if to_latin1(&self.password).is_none() {
+            if !self.password.expose().chars().all(|c| u32::from(c) < 0x100) {
                 return Err(Error::NotLatin1 { field: "password" });
             }
             to_latin1(&out).ok_or(Error::NotLatin1 {
@@ -580,7 +582,7 @@ enum ServerState {
         pending: Box<Pending>,
     },
     WaitEmptyResponse {
-        identity: Authenticated,
+        identity: Identity,
     },
     Done,
     Failed,
@@ -604,7 +606,7 @@ pub struct DigestMd5Server {
     service: String,
     host: String,
     realm: Option<String>,
-    secret: Vec<u8>,
+    secret: ServerSecret,
     rspauth_as_challenge: bool,
     nonces: Box<dyn NonceSource + Send>,
     state: ServerState,
@@ -625,12 +627,12 @@ impl DigestMd5Server {
     /// A server for `service` (`xmpp`) on `host`, offering `host` as the realm. `secret`
     /// derives stand-in secrets for unknown users (so they fail after the same work as a wrong
     /// password).
-    pub fn new(service: &str, host: &str, secret: &[u8]) -> Self {
+    pub fn new(service: &str, host: &str, secret: &ServerSecret) -> Self {
         DigestMd5Server {
             service: service.to_owned(),
             host: host.to_owned(),
             realm: Some(host.to_owned()),
-            secret: secret.to_vec(),
+            secret: secret.clone(),
             rspauth_as_challenge: false,
             nonces: Box::new(OsNonce),
             state: ServerState::Start,
@@ -765,26 +767,27 @@ impl DigestMd5Server {
         &mut self,
         nonce: &str,
         p: Pending,
-        stored: Option<[u8; 16]>,
+        stored: Option<DigestSecret>,
     ) -> Result<ServerStep, Error> {
         // The stand-in is computed for every login so known and unknown users cost the same.
-        let dummy_full = crate::scram::ScramHash::Sha256.hmac(
-            &self.secret,
+        let dummy_full = Zeroizing::new(crate::scram::ScramHash::Sha256.hmac(
+            self.secret.expose(),
             &[
                 b"digest-md5\0",
                 p.username.as_bytes(),
                 b"\0",
                 p.realm.as_bytes(),
             ],
-        );
-        let mut dummy = [0u8; 16];
-        for (d, s) in dummy.iter_mut().zip(&dummy_full) {
+        ));
+        let mut bytes = Zeroizing::new([0u8; 16]);
+        for (d, s) in bytes.iter_mut().zip(dummy_full.iter()) {
             *d = *s;
         }
+        let dummy = DigestSecret::new(*bytes);
         let known = stored.is_some();
         let secret = stored.unwrap_or(dummy);
         let digests = Digests {
-            secret: &secret,
+            secret: secret.expose(),
             nonce,
             cnonce: &p.cnonce,
             authzid: p.authzid.as_deref(),
@@ -796,7 +799,7 @@ impl DigestMd5Server {
         if !bool::from(ok) {
             return Err(Error::AuthenticationFailed { mechanism: NAME });
         }
-        let identity = Authenticated {
+        let identity = Identity::Authenticated {
             authcid: p.username,
             authzid: p.authzid,
         };

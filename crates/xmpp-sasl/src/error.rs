@@ -186,6 +186,12 @@ pub enum Error {
     Aborted,
     /// The random source failed.
     Randomness,
+    /// A server secret shorter than [`ServerSecret::MIN_LEN`](crate::ServerSecret::MIN_LEN)
+    /// bytes: stand-in credentials derived from it would not hide unknown users.
+    SecretTooShort,
+    /// SCRAM credentials asked for with an empty salt (RFC 5802 §5.1: `s=` is `1*value-char`
+    /// of base64, so never empty).
+    EmptySalt,
 }
 
 impl Error {
@@ -204,7 +210,9 @@ impl Error {
                 Condition::MechanismTooWeak
             }
             Error::Aborted => Condition::Aborted,
-            Error::Randomness => Condition::TemporaryAuthFailure,
+            Error::Randomness | Error::SecretTooShort | Error::EmptySalt => {
+                Condition::TemporaryAuthFailure
+            }
             Error::WrongState { .. }
             | Error::UnsupportedExtension
             | Error::AuthenticationFailed { .. }
@@ -296,6 +304,12 @@ impl fmt::Display for Error {
             Error::MechanismTooWeak { detail } => write!(f, "mechanism too weak: {detail}"),
             Error::Aborted => f.write_str("exchange aborted"),
             Error::Randomness => f.write_str("random source failed"),
+            Error::SecretTooShort => write!(
+                f,
+                "server secret shorter than {} bytes",
+                crate::ServerSecret::MIN_LEN
+            ),
+            Error::EmptySalt => f.write_str("empty SCRAM salt"),
         }
     }
 }

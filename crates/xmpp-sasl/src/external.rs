@@ -3,7 +3,7 @@
 
 use crate::Error;
 use crate::common::{
-    Answer, Authenticated, ClientMechanism, MAX_MESSAGE, OneMessage, ServerMechanism, ServerStep,
+    Answer, ClientMechanism, Identity, MAX_MESSAGE, OneMessage, ServerMechanism, ServerStep,
 };
 
 const NAME: &str = "EXTERNAL";
@@ -94,7 +94,7 @@ impl ServerMechanism for ExternalServer {
             let Some(authcid) = self.identity.clone() else {
                 return Err(Error::AuthenticationFailed { mechanism: NAME });
             };
-            Ok(Authenticated {
+            Ok(Identity::Authenticated {
                 authcid,
                 authzid: (!authzid.is_empty()).then(|| authzid.to_owned()),
             })

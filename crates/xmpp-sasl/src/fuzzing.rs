@@ -58,7 +58,7 @@ fn drive_server(server: &mut dyn ServerMechanism, data: &[u8], hash: ScramHash) 
                 ),
                 Request::VerifyPassword {
                     authcid, password, ..
-                } => Answer::PasswordValid(authcid == "user" && password == "pencil"),
+                } => Answer::PasswordValid(authcid == "user" && password.matches("pencil")),
                 Request::DigestMd5Secret {
                     username, realm, ..
                 } => Answer::DigestMd5Secret(digest_secret(&username, &realm)),
@@ -81,8 +81,13 @@ fn drive_server(server: &mut dyn ServerMechanism, data: &[u8], hash: ScramHash) 
     false
 }
 
+/// The fixed server secret of the fuzz targets (reproducible runs).
+fn fuzz_secret() -> crate::ServerSecret {
+    crate::ServerSecret::new(*b"fuzz server secret").unwrap_or_else(|_| unreachable!())
+}
+
 /// The DIGEST-MD5 user of RFC 2831 §4 (`chris`, password `secret`).
-fn digest_secret(username: &str, realm: &str) -> Option<[u8; 16]> {
+fn digest_secret(username: &str, realm: &str) -> Option<crate::DigestSecret> {
     #[cfg(feature = "digest-md5")]
     if username == "chris" {
         return Some(crate::digest_md5::secret(username, realm, "secret"));
@@ -100,7 +105,7 @@ pub fn scram_server(data: &[u8]) -> bool {
         (ScramHash::Sha256, "%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0"),
     ] {
         for plus in [false, true] {
-            let mut server = ScramServer::new(hash, plus, b"fuzz secret")
+            let mut server = ScramServer::new(hash, plus, &fuzz_secret())
                 .with_nonce_source(Box::new(FixedNonce(nonce.to_owned())));
             if plus {
                 server = server.with_channel_binding(ChannelBinding::new(
@@ -169,7 +174,7 @@ pub fn anonymous_server(data: &[u8]) -> bool {
 #[cfg(feature = "digest-md5")]
 pub fn digest_server(data: &[u8]) -> bool {
     let mut server =
-        crate::digest_md5::DigestMd5Server::new("imap", "elwood.innosoft.com", b"fuzz secret")
+        crate::digest_md5::DigestMd5Server::new("imap", "elwood.innosoft.com", &fuzz_secret())
             .with_nonce_source(Box::new(FixedNonce("OA6MG9tEQGm2hh".to_owned())));
     let ok = drive_server(&mut server, data, ScramHash::Sha1);
     let _ = crate::digest_md5::parse_directives(&String::from_utf8_lossy(data));

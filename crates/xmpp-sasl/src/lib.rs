@@ -31,13 +31,13 @@
 //!
 //! ```
 //! use xmpp_sasl::scram::{ScramClient, ScramHash, ScramServer, StoredCredentials};
-//! use xmpp_sasl::{Answer, ClientMechanism, Request, ServerMechanism, ServerStep};
+//! use xmpp_sasl::{Answer, ClientMechanism, Request, ServerMechanism, ServerSecret, ServerStep};
 //!
 //! // Done once, when the password is set: the server stores only these keys.
 //! let stored = StoredCredentials::derive(ScramHash::Sha256, "pencil", b"salt of juliet", 4096)?;
 //!
 //! let mut client = ScramClient::new(ScramHash::Sha256, "juliet", "pencil")?;
-//! let mut server = ScramServer::new(ScramHash::Sha256, false, b"server secret");
+//! let mut server = ScramServer::new(ScramHash::Sha256, false, &ServerSecret::generate()?);
 //!
 //! let client_first = client.initial_response()?;
 //! let mut step = server.step(client_first.as_deref())?;
@@ -54,7 +54,7 @@
 //!         ServerStep::Success { additional_data, identity } => {
 //!             // The client checks the server's signature before it believes the success.
 //!             client.success(additional_data.as_deref())?;
-//!             assert_eq!(identity.authcid, "juliet");
+//!             assert_eq!(identity.authcid(), Some("juliet"));
 //!             break;
 //!         }
 //!         ServerStep::Request(other) => unreachable!("SCRAM asks only for keys: {other:?}"),
@@ -74,11 +74,12 @@ pub mod fuzzing;
 pub mod negotiate;
 pub mod plain;
 pub mod scram;
+mod secret;
 
 pub use common::{
-    Answer, Authenticated, ClientMechanism, FixedNonce, NonceSource, OsNonce, Request,
-    ServerMechanism, ServerStep, decode_payload, encode_payload, random_salt, saslprep,
-    saslprep_query,
+    Answer, ClientMechanism, FixedNonce, Identity, NonceSource, OsNonce, Request, ServerMechanism,
+    ServerStep, decode_payload, encode_payload, random_salt, saslprep, saslprep_query,
 };
 pub use error::{Condition, Error};
 pub use negotiate::Mechanism;
+pub use secret::{DigestSecret, SecretString, ServerSecret};

@@ -3,15 +3,15 @@
 //!
 //! ```
 //! use xmpp_sasl::negotiate::{
-//!     ClientCredentials, ClientPolicy, Mechanism, ServerPolicy, ServerSettings, client, offer,
+//!     ClientCredentials, ClientPolicy, Mechanism, ServerSettings, client, offer,
 //!     select, server,
 //! };
+//! use xmpp_sasl::ServerSecret;
 //!
 //! // The server advertises what fits the connection: TLS up, no channel binding data.
-//! let offered: Vec<&str> = offer(&ServerPolicy::new(true, false))
-//!     .into_iter()
-//!     .map(Mechanism::name)
-//!     .collect();
+//! let mut settings = ServerSettings::new(ServerSecret::generate()?, "xmpp", "example.com");
+//! settings.tls = true;
+//! let offered: Vec<&str> = offer(&settings).into_iter().map(Mechanism::name).collect();
 //! assert!(offered.contains(&"SCRAM-SHA-256") && !offered.contains(&"SCRAM-SHA-256-PLUS"));
 //!
 //! // The client picks the strongest mechanism it may use and builds its state machine.
@@ -24,7 +24,7 @@
 //! };
 //! let mut client_side = client(chosen, &credentials, &offered)?;
 //! // The server builds the one named in <auth mechanism='...'/>.
-//! let server_side = server(chosen.name(), &ServerSettings::default())?;
+//! let server_side = server(chosen.name(), &settings)?;
 //! assert_eq!(client_side.name(), server_side.name());
 //! assert!(client_side.initial_response()?.is_some_and(|m| m.starts_with(b"n,,n=juliet,r=")));
 //! # Ok::<(), xmpp_sasl::Error>(())
@@ -35,7 +35,10 @@ use crate::anonymous::{AnonymousClient, AnonymousServer};
 use crate::common::{ClientMechanism, ServerMechanism};
 use crate::external::{ExternalClient, ExternalServer};
 use crate::plain::{PlainClient, PlainServer};
-use crate::scram::{ChannelBinding, ClientChannelBinding, ScramClient, ScramHash, ScramServer};
+use crate::scram::{
+    ChannelBinding, ClientChannelBinding, ScramClient, ScramHash, ScramServer, StandIn,
+};
+use crate::{SecretString, ServerSecret};
 
 /// A mechanism this crate implements.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -172,13 +175,14 @@ pub fn select<S: AsRef<str>>(offered: &[S], policy: &ClientPolicy) -> Result<Mec
 
 /// The channel binding setting for a SCRAM client running `chosen` (RFC 5802 §6): bind with
 /// `-PLUS`; otherwise `y` when the client has binding data but the server did not advertise
-/// the `-PLUS` name of the chosen mechanism, else `n`.
+/// the `-PLUS` name of the chosen mechanism, else `n`. A binding without data
+/// ([`ChannelBinding::is_usable`]) is no binding: flag `n`.
 pub fn client_channel_binding<S: AsRef<str>>(
     offered: &[S],
     chosen: Mechanism,
     binding: Option<ChannelBinding>,
 ) -> ClientChannelBinding {
-    match binding {
+    match binding.filter(ChannelBinding::is_usable) {
         Some(b) if chosen.needs_channel_binding() => ClientChannelBinding::Use(b),
         Some(_) => {
             // RFC 5802 §6: "the client did not see the -PLUS name advertised by the server".
@@ -198,61 +202,13 @@ pub fn client_channel_binding<S: AsRef<str>>(
     }
 }
 
-/// What the server can offer on this connection.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServerPolicy {
-    /// Whether TLS is established.
-    pub tls: bool,
-    /// Whether channel binding data is available (offers `-PLUS`).
-    pub channel_binding: bool,
-    /// Whether the client presented a valid certificate (offers EXTERNAL, RFC 3920 §6.2).
-    pub client_certificate: bool,
-    /// Offers PLAIN before TLS (off by default: RFC 3920 §6.2).
-    pub allow_plain_without_tls: bool,
-    /// Offers DIGEST-MD5 (RFC 3920 §14.7 mandatory to implement).
-    pub digest_md5: bool,
-    /// Offers ANONYMOUS.
-    pub anonymous: bool,
-}
-
-impl ServerPolicy {
-    /// A password-based server on a connection with or without TLS and channel binding.
-    pub fn new(tls: bool, channel_binding: bool) -> Self {
-        ServerPolicy {
-            tls,
-            channel_binding,
-            client_certificate: false,
-            allow_plain_without_tls: false,
-            digest_md5: cfg!(feature = "digest-md5"),
-            anonymous: false,
-        }
-    }
-}
-
-/// The mechanisms to advertise in `<mechanisms/>`, strongest first. PLAIN is left out before
-/// TLS (RFC 3920 §6.2), `-PLUS` without channel binding data, EXTERNAL without a client
-/// certificate.
-pub fn offer(policy: &ServerPolicy) -> Vec<Mechanism> {
-    Mechanism::BY_STRENGTH
-        .into_iter()
-        .filter(|m| match m {
-            Mechanism::External => policy.client_certificate,
-            Mechanism::ScramSha256Plus | Mechanism::ScramSha1Plus => policy.channel_binding,
-            Mechanism::ScramSha256 | Mechanism::ScramSha1 => true,
-            Mechanism::DigestMd5 => policy.digest_md5 && cfg!(feature = "digest-md5"),
-            Mechanism::Plain => policy.tls || policy.allow_plain_without_tls,
-            Mechanism::Anonymous => policy.anonymous,
-        })
-        .collect()
-}
-
 /// What a client needs to run any of the mechanisms ([`client`]).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ClientCredentials {
     /// The user name (SCRAM, DIGEST-MD5, PLAIN).
     pub username: String,
     /// The password (SCRAM, DIGEST-MD5, PLAIN).
-    pub password: String,
+    pub password: SecretString,
     /// The authorization identity to ask for. RFC 3920 §6.1 sends one only when it differs
     /// from the identity the user name implies: SCRAM, DIGEST-MD5 and PLAIN leave out an
     /// authzid equal to `username@host`. EXTERNAL sends it as given.
@@ -291,12 +247,17 @@ pub fn client<S: AsRef<str>>(
         | Mechanism::ScramSha256
         | Mechanism::ScramSha1 => {
             let (hash, plus) = mechanism.scram().unwrap_or((ScramHash::Sha256, false));
-            if plus && c.channel_binding.is_none() {
+            if plus
+                && !c
+                    .channel_binding
+                    .as_ref()
+                    .is_some_and(ChannelBinding::is_usable)
+            {
                 return Err(Error::ChannelBindingRequired);
             }
             let binding = client_channel_binding(offered, mechanism, c.channel_binding.clone());
-            let mut m =
-                ScramClient::new(hash, &c.username, &c.password)?.with_channel_binding(binding);
+            let mut m = ScramClient::new(hash, &c.username, c.password.expose())?
+                .with_channel_binding(binding);
             if let Some(a) = requested_authzid(c) {
                 m = m.with_authzid(a);
             }
@@ -306,7 +267,7 @@ pub fn client<S: AsRef<str>>(
         Mechanism::DigestMd5 => {
             let mut m = crate::digest_md5::DigestMd5Client::new(
                 &c.username,
-                &c.password,
+                c.password.expose(),
                 &c.service,
                 &c.host,
             );
@@ -322,7 +283,7 @@ pub fn client<S: AsRef<str>>(
             });
         }
         Mechanism::Plain => {
-            let mut m = PlainClient::new(&c.username, &c.password)?;
+            let mut m = PlainClient::new(&c.username, c.password.expose())?;
             if let Some(a) = requested_authzid(c) {
                 m = m.with_authzid(a)?;
             }
@@ -333,41 +294,120 @@ pub fn client<S: AsRef<str>>(
     })
 }
 
-/// What a server needs to run any of the mechanisms ([`server`]).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// What a server needs to decide its offer and run any of the mechanisms ([`offer`],
+/// [`server`]), for one connection.
+///
+/// There is no default: the secret from which unknown users' stand-in credentials are derived
+/// must be the deployment's own ([`ServerSecret`]), or anyone could tell unknown users apart.
+///
+/// Channel binding has one source of truth, [`ServerSettings::supports_channel_binding`]: it
+/// decides both whether `-PLUS` is offered and whether a client's `y` flag is a downgrade
+/// (RFC 5802 §6). Bindings with empty data count for neither ([`ChannelBinding::is_usable`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerSettings {
     /// The secret stand-in credentials for unknown users are derived from.
-    pub secret: Vec<u8>,
+    secret: ServerSecret,
     /// The service name expected in the DIGEST-MD5 `digest-uri` (`xmpp`).
     pub service: String,
     /// The server host name (DIGEST-MD5 `digest-uri` and realm).
     pub host: String,
-    /// Channel binding data of the TLS connection.
+    /// Whether TLS is established (offers PLAIN, RFC 3920 §6.2).
+    pub tls: bool,
+    /// Offers PLAIN before TLS (off by default: RFC 3920 §6.2, RFC 4616 §6).
+    pub allow_plain_without_tls: bool,
+    /// Offers DIGEST-MD5 (RFC 3920 §6.1 mandatory to implement; on by default with the
+    /// `digest-md5` feature).
+    pub digest_md5: bool,
+    /// Offers ANONYMOUS (off by default).
+    pub anonymous: bool,
+    /// Channel binding data of the TLS connection; any usable one offers `-PLUS`.
     pub channel_bindings: Vec<ChannelBinding>,
-    /// The identity established outside SASL (EXTERNAL), such as a verified certificate's.
+    /// The identity established outside SASL (EXTERNAL), such as a verified certificate's;
+    /// offers EXTERNAL when present (RFC 3920 §6.2).
     pub external_identity: Option<String>,
-    /// The iteration count announced for unknown SCRAM users (0: the default, 4096).
-    pub dummy_iterations: u32,
+    /// The iteration count and salt length shown to unknown SCRAM users: make them what the
+    /// user database stores for real accounts (RFC 5802 §5.1 `s=`, `i=`).
+    pub stand_in: StandIn,
 }
 
-/// A server state machine for the mechanism the client asked for in `<auth/>`; an unknown or
-/// unavailable name gives [`Error::InvalidMechanism`] (RFC 3920 §6.4 `<invalid-mechanism/>`).
+impl ServerSettings {
+    /// Settings with `secret` for `service` (`xmpp`) on `host`, before TLS: no channel
+    /// binding, no EXTERNAL identity, no ANONYMOUS, DIGEST-MD5 when the feature is on,
+    /// [`StandIn::default`].
+    pub fn new(secret: ServerSecret, service: impl Into<String>, host: impl Into<String>) -> Self {
+        ServerSettings {
+            secret,
+            service: service.into(),
+            host: host.into(),
+            tls: false,
+            allow_plain_without_tls: false,
+            digest_md5: cfg!(feature = "digest-md5"),
+            anonymous: false,
+            channel_bindings: Vec::new(),
+            external_identity: None,
+            stand_in: StandIn::default(),
+        }
+    }
+
+    /// The channel bindings with data ([`ChannelBinding::is_usable`]).
+    pub fn usable_channel_bindings(&self) -> impl Iterator<Item = &ChannelBinding> {
+        self.channel_bindings.iter().filter(|b| b.is_usable())
+    }
+
+    /// Whether the server binds: some channel binding has data. Then `-PLUS` is offered and a
+    /// client's `y` flag is a downgrade (RFC 5802 §6).
+    pub fn supports_channel_binding(&self) -> bool {
+        self.usable_channel_bindings().next().is_some()
+    }
+
+    /// Whether `m` is offered on this connection. PLAIN only under TLS unless allowed
+    /// (RFC 3920 §6.2), `-PLUS` only with usable channel binding, EXTERNAL only with an
+    /// identity established outside SASL, DIGEST-MD5 and ANONYMOUS only when enabled.
+    pub fn offers(&self, m: Mechanism) -> bool {
+        match m {
+            Mechanism::External => self.external_identity.is_some(),
+            Mechanism::ScramSha256Plus | Mechanism::ScramSha1Plus => {
+                self.supports_channel_binding()
+            }
+            Mechanism::ScramSha256 | Mechanism::ScramSha1 => true,
+            Mechanism::DigestMd5 => self.digest_md5 && cfg!(feature = "digest-md5"),
+            Mechanism::Plain => self.tls || self.allow_plain_without_tls,
+            Mechanism::Anonymous => self.anonymous,
+        }
+    }
+}
+
+/// The mechanisms to advertise in `<mechanisms/>`, strongest first: those
+/// [`ServerSettings::offers`].
+pub fn offer(settings: &ServerSettings) -> Vec<Mechanism> {
+    Mechanism::BY_STRENGTH
+        .into_iter()
+        .filter(|m| settings.offers(*m))
+        .collect()
+}
+
+/// A server state machine for the mechanism the client asked for in `<auth/>`; an unknown
+/// name, or one the settings do not offer ([`ServerSettings::offers`]), gives
+/// [`Error::InvalidMechanism`] (RFC 3920 §6.4 `<invalid-mechanism/>`).
 pub fn server(
     name: &str,
     settings: &ServerSettings,
 ) -> Result<Box<dyn ServerMechanism + Send>, Error> {
     let mechanism = Mechanism::from_name(name)?;
+    if !settings.offers(mechanism) {
+        return Err(Error::InvalidMechanism {
+            name: mechanism.name().to_owned(),
+        });
+    }
     Ok(match mechanism {
         Mechanism::ScramSha256Plus
         | Mechanism::ScramSha1Plus
         | Mechanism::ScramSha256
         | Mechanism::ScramSha1 => {
             let (hash, plus) = mechanism.scram().unwrap_or((ScramHash::Sha256, false));
-            let mut m = ScramServer::new(hash, plus, &settings.secret);
-            if settings.dummy_iterations > 0 {
-                m = m.with_dummy_iterations(settings.dummy_iterations);
-            }
-            for b in &settings.channel_bindings {
+            let mut m =
+                ScramServer::new(hash, plus, &settings.secret).with_stand_in(settings.stand_in);
+            for b in settings.usable_channel_bindings() {
                 m = m.with_channel_binding(b.clone());
             }
             Box::new(m)

@@ -5,7 +5,12 @@
 //!
 //! ```
 //! use xmpp_sasl::plain::{PlainClient, PlainServer};
-//! use xmpp_sasl::{Answer, ClientMechanism, Request, ServerMechanism, ServerStep};
+//! use xmpp_sasl::scram::{ScramHash, StoredCredentials};
+//! use xmpp_sasl::{Answer, ClientMechanism, Request, ServerMechanism, ServerStep, random_salt};
+//!
+//! // The user database keeps SCRAM credentials, never the password.
+//! let juliet = StoredCredentials::derive(ScramHash::Sha256, "r0m30", &random_salt()?, 4096)?;
+//! let lookup = |name: &str| (name == "juliet").then_some(&juliet);
 //!
 //! let mut client = PlainClient::new("juliet", "r0m30")?.with_authzid("romeo@example.net")?;
 //! let mut server = PlainServer::new();
@@ -17,24 +22,28 @@
 //! else {
 //!     unreachable!("PLAIN asks the caller to check the password")
 //! };
-//! // The caller compares with its (SASLprepped) user database.
-//! let valid = authcid == "juliet" && password == "r0m30";
+//! // The caller checks the password against what it stores, in constant time; an unknown
+//! // user is simply not valid.
+//! let valid = lookup(&authcid).is_some_and(|c| c.matches_password(password.expose()));
 //! match server.answer(Answer::PasswordValid(valid))? {
 //!     ServerStep::Success { identity, .. } => {
 //!         client.success(None)?;
-//!         assert_eq!(identity.authcid, "juliet");
-//!         assert_eq!(identity.authzid.as_deref(), Some("romeo@example.net"));
+//!         assert_eq!(identity.authcid(), Some("juliet"));
+//!         assert_eq!(identity.authzid(), Some("romeo@example.net"));
 //!     }
 //!     other => unreachable!("{other:?}"),
 //! }
 //! # Ok::<(), xmpp_sasl::Error>(())
 //! ```
 
+use zeroize::Zeroizing;
+
 use crate::Error;
 use crate::common::{
-    Answer, Authenticated, ClientMechanism, OneMessage, Request, ServerMechanism, ServerStep,
+    Answer, ClientMechanism, Identity, OneMessage, Request, ServerMechanism, ServerStep,
     saslprep_query,
 };
+use crate::secret::SecretString;
 
 const NAME: &str = "PLAIN";
 /// The longest authzid, authcid or password accepted, in bytes (RFC 4616 §2 requires at
@@ -52,7 +61,7 @@ fn malformed(detail: &'static str) -> Error {
 pub struct PlainClient {
     authzid: Option<String>,
     authcid: String,
-    password: String,
+    password: SecretString,
     state: OneMessage,
 }
 
@@ -84,7 +93,7 @@ impl PlainClient {
         Ok(PlainClient {
             authzid: None,
             authcid: authcid.to_owned(),
-            password: password.to_owned(),
+            password: SecretString::from(password),
             state: OneMessage::Start,
         })
     }
@@ -100,16 +109,17 @@ impl PlainClient {
         Ok(self)
     }
 
-    fn message(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.authcid.len() + self.password.len() + 40);
+    fn message(&self) -> Zeroizing<Vec<u8>> {
+        let password = self.password.expose();
+        let mut out = Vec::with_capacity(self.authcid.len() + password.len() + 40);
         if let Some(a) = &self.authzid {
             out.extend_from_slice(a.as_bytes());
         }
         out.push(0);
         out.extend_from_slice(self.authcid.as_bytes());
         out.push(0);
-        out.extend_from_slice(self.password.as_bytes());
-        out
+        out.extend_from_slice(password.as_bytes());
+        Zeroizing::new(out)
     }
 }
 
@@ -145,7 +155,7 @@ impl ClientMechanism for PlainClient {
 enum ServerState {
     Start,
     Challenged,
-    WaitVerdict(Authenticated),
+    WaitVerdict(Identity),
     Done,
     Failed,
 }
@@ -170,7 +180,7 @@ fn text<'a>(bytes: &'a [u8], field: &'static str) -> Result<&'a str, Error> {
 /// Parses a PLAIN message into (authzid, authcid, password), SASLprepping authcid and
 /// password as query strings (RFC 4616 §2, §4). The authzid is returned as sent (`None` when
 /// empty).
-pub fn parse_message(message: &[u8]) -> Result<(Option<String>, String, String), Error> {
+pub fn parse_message(message: &[u8]) -> Result<(Option<String>, String, SecretString), Error> {
     if message.len() > 3 * MAX_FIELD + 2 {
         return Err(Error::TooLong {
             field: "PLAIN message",
@@ -209,7 +219,11 @@ pub fn parse_message(message: &[u8]) -> Result<(Option<String>, String, String),
         return Err(malformed("empty password"));
     }
     let authzid = (!authzid.is_empty()).then(|| authzid.to_owned());
-    Ok((authzid, authcid.into_owned(), password.into_owned()))
+    Ok((
+        authzid,
+        authcid.into_owned(),
+        SecretString::from(password.into_owned()),
+    ))
 }
 
 impl PlainServer {
@@ -256,7 +270,7 @@ impl ServerMechanism for PlainServer {
             (ServerState::Start | ServerState::Challenged, Some(message)) => {
                 self.state = ServerState::Failed;
                 let (authzid, authcid, password) = parse_message(message)?;
-                self.state = ServerState::WaitVerdict(Authenticated {
+                self.state = ServerState::WaitVerdict(Identity::Authenticated {
                     authcid: authcid.clone(),
                     authzid: authzid.clone(),
                 });

@@ -11,13 +11,14 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
+use zeroize::{Zeroize, Zeroizing};
 
 use crate::Error;
 use crate::common::{
-    Answer, Authenticated, ClientMechanism, MAX_MESSAGE, NonceSource, OsNonce, Request,
-    ServerMechanism, ServerStep, b64_decode, b64_encode, is_printable_nonce, saslprep,
-    saslprep_query,
+    Answer, ClientMechanism, Identity, MAX_MESSAGE, NonceSource, OsNonce, Request, ServerMechanism,
+    ServerStep, b64_decode, b64_encode, is_printable_nonce, saslprep, saslprep_query,
 };
+use crate::secret::{SecretString, ServerSecret};
 
 /// The hash function of a SCRAM mechanism.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -113,6 +114,14 @@ pub struct StoredCredentials {
     pub server_key: Vec<u8>,
 }
 
+impl Drop for StoredCredentials {
+    fn drop(&mut self) {
+        // Either key lets an attacker who also sees an exchange log in or pose as the server.
+        self.stored_key.zeroize();
+        self.server_key.zeroize();
+    }
+}
+
 impl core::fmt::Debug for StoredCredentials {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("StoredCredentials")
@@ -125,29 +134,60 @@ impl core::fmt::Debug for StoredCredentials {
 
 impl StoredCredentials {
     /// Derives the stored keys from a password (SASLprepped first, RFC 5802 §2.2). This runs
-    /// PBKDF2 once; do it when the password is set, not per login.
+    /// PBKDF2 once; do it when the password is set, not per login. Fewer than
+    /// [`MIN_ITERATIONS`] iterations is [`Error::IterationsTooLow`] (RFC 7677 §4 for SHA-256;
+    /// the same floor for SHA-1), an empty salt [`Error::EmptySalt`]; use
+    /// [`random_salt`](crate::random_salt) for a fresh one.
     pub fn derive(
         hash: ScramHash,
         password: &str,
         salt: &[u8],
         iterations: u32,
     ) -> Result<Self, Error> {
-        if iterations == 0 {
-            return Err(Error::IterationsTooLow { count: 0, min: 1 });
+        if iterations < MIN_ITERATIONS {
+            return Err(Error::IterationsTooLow {
+                count: iterations,
+                min: MIN_ITERATIONS,
+            });
         }
-        let password = saslprep(password, "password")?;
-        let salted = hash.hi(password.as_bytes(), salt, iterations);
+        if salt.is_empty() {
+            return Err(Error::EmptySalt);
+        }
+        let password = Zeroizing::new(saslprep(password, "password")?.into_owned());
+        let salted = Zeroizing::new(hash.hi(password.as_bytes(), salt, iterations));
         Ok(Self::from_salted_password(hash, &salted, salt, iterations))
     }
 
-    /// Derives the stored keys from `SaltedPassword` (RFC 5802 §3).
+    /// Whether `password` is the password these credentials were derived from, for a server
+    /// that keeps only SCRAM credentials and must check a PLAIN password
+    /// ([`Request::VerifyPassword`]). Runs PBKDF2 once (the stored iteration count), then
+    /// compares both keys in constant time. A password that SASLprep refuses does not match.
+    pub fn matches_password(&self, password: &str) -> bool {
+        let Ok(prepared) = saslprep(password, "password") else {
+            return false;
+        };
+        let prepared = Zeroizing::new(prepared.into_owned());
+        let salted = Zeroizing::new(
+            self.hash
+                .hi(prepared.as_bytes(), &self.salt, self.iterations),
+        );
+        let candidate = Self::from_salted_password(self.hash, &salted, &self.salt, self.iterations);
+        bool::from(
+            candidate.stored_key.ct_eq(&self.stored_key)
+                & candidate.server_key.ct_eq(&self.server_key),
+        )
+    }
+
+    /// Derives the stored keys from `SaltedPassword` (RFC 5802 §3). Unlike
+    /// [`StoredCredentials::derive`] this takes the salt and count as given, for credentials
+    /// imported from elsewhere.
     pub fn from_salted_password(
         hash: ScramHash,
         salted_password: &[u8],
         salt: &[u8],
         iterations: u32,
     ) -> Self {
-        let client_key = hash.hmac(salted_password, &[b"Client Key"]);
+        let client_key = Zeroizing::new(hash.hmac(salted_password, &[b"Client Key"]));
         StoredCredentials {
             hash,
             salt: salt.to_vec(),
@@ -159,12 +199,27 @@ impl StoredCredentials {
 
     /// The stand-in credentials for an unknown user: derived from the server secret and the
     /// user name with HMACs only, stable across logins, so an unknown user sees the same salt
-    /// each time and the same work and failure as a wrong password.
-    pub fn dummy(hash: ScramHash, secret: &[u8], username: &str, iterations: u32) -> Self {
+    /// each time and the same work and failure as a wrong password. The iteration count and
+    /// salt length are those of `stand_in` (bounded as [`StandIn`] describes), which should
+    /// be what real accounts have.
+    pub fn stand_in(
+        hash: ScramHash,
+        secret: &ServerSecret,
+        username: &str,
+        stand_in: &StandIn,
+    ) -> Self {
+        let (iterations, salt_len) = stand_in.bounded();
+        let secret = secret.expose();
         let user = username.as_bytes();
-        let mut salt = hash.hmac(secret, &[b"scram salt\0", user]);
-        salt.truncate(16);
-        let client_key = hash.hmac(secret, &[b"scram client key\0", user]);
+        // As many HMAC blocks as the salt needs, each over a distinct block number.
+        let mut salt = Vec::with_capacity(salt_len + hash.output_len());
+        let mut block: u8 = 0;
+        while salt.len() < salt_len {
+            salt.extend_from_slice(&hash.hmac(secret, &[b"scram salt\0", &[block], user]));
+            block = block.wrapping_add(1);
+        }
+        salt.truncate(salt_len);
+        let client_key = Zeroizing::new(hash.hmac(secret, &[b"scram client key\0", user]));
         StoredCredentials {
             hash,
             salt,
@@ -180,6 +235,41 @@ impl StoredCredentials {
             && !self.salt.is_empty()
             && self.stored_key.len() == hash.output_len()
             && self.server_key.len() == hash.output_len()
+    }
+}
+
+/// What an unknown user is told in the server-first-message (RFC 5802 §5.1 `s=`, `i=`): make
+/// it what the deployment stores for real accounts, so that the answer does not tell unknown
+/// users apart.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct StandIn {
+    /// The iteration count announced (at least 1 is used).
+    pub iterations: u32,
+    /// The salt length in bytes (1 to [`StandIn::MAX_SALT_LEN`] are used).
+    pub salt_len: usize,
+}
+
+impl StandIn {
+    /// The longest stand-in salt produced, in bytes.
+    pub const MAX_SALT_LEN: usize = 256;
+
+    /// The iteration count and salt length actually used.
+    fn bounded(&self) -> (u32, usize) {
+        (
+            self.iterations.max(1),
+            self.salt_len.clamp(1, Self::MAX_SALT_LEN),
+        )
+    }
+}
+
+impl Default for StandIn {
+    /// 4096 iterations ([`MIN_ITERATIONS`]) and 16-byte salts, what
+    /// [`random_salt`](crate::random_salt) and the smallest accepted count give.
+    fn default() -> Self {
+        StandIn {
+            iterations: MIN_ITERATIONS,
+            salt_len: 16,
+        }
     }
 }
 
@@ -233,6 +323,12 @@ impl ChannelBinding {
             kind,
             data: data.into(),
         }
+    }
+
+    /// Whether the binding can be used: it has data (RFC 5802 §7 `cbind-data = 1*OCTET`).
+    /// A binding without data is no binding, for the offer and for the checks alike.
+    pub fn is_usable(&self) -> bool {
+        !self.data.is_empty()
     }
 }
 
@@ -412,7 +508,7 @@ impl ClientState {
 pub struct ScramClient {
     hash: ScramHash,
     username: String,
-    password: String,
+    password: SecretString,
     cached: Option<SaltedPassword>,
     authzid: Option<String>,
     binding: ClientChannelBinding,
@@ -444,6 +540,12 @@ pub struct SaltedPassword {
     pub iterations: u32,
 }
 
+impl Drop for SaltedPassword {
+    fn drop(&mut self) {
+        self.salted_password.zeroize();
+    }
+}
+
 impl core::fmt::Debug for SaltedPassword {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         f.debug_struct("SaltedPassword")
@@ -461,7 +563,7 @@ impl SaltedPassword {
         salt: &[u8],
         iterations: u32,
     ) -> Result<Self, Error> {
-        let password = saslprep(password, "password")?;
+        let password = Zeroizing::new(saslprep(password, "password")?.into_owned());
         Ok(SaltedPassword {
             salted_password: hash.hi(password.as_bytes(), salt, iterations),
             salt: salt.to_vec(),
@@ -470,8 +572,11 @@ impl SaltedPassword {
     }
 }
 
+/// The fewest iterations [`StoredCredentials::derive`] accepts: RFC 7677 §4 asks for at least
+/// 4096 with SHA-256; the same floor is kept for SHA-1.
+pub const MIN_ITERATIONS: u32 = 4096;
 /// Default lowest iteration count a client accepts (RFC 7677 §4 asks for at least 4096).
-pub const DEFAULT_MIN_ITERATIONS: u32 = 4096;
+pub const DEFAULT_MIN_ITERATIONS: u32 = MIN_ITERATIONS;
 /// Default highest iteration count a client accepts, bounding the work a server can demand.
 pub const DEFAULT_MAX_ITERATIONS: u32 = 1_000_000;
 
@@ -485,7 +590,7 @@ impl ScramClient {
         if username.is_empty() {
             return Err(Error::Saslprep { field: "username" });
         }
-        let password = saslprep(password, "password")?.into_owned();
+        let password = SecretString::from(saslprep(password, "password")?.into_owned());
         Ok(ScramClient {
             hash,
             username,
@@ -647,22 +752,22 @@ impl ScramClient {
                     && c.iterations == iterations
                     && c.salted_password.len() == hash.output_len() =>
             {
-                c.salted_password.clone()
+                Zeroizing::new(c.salted_password.clone())
             }
             _ => {
                 let fresh = SaltedPassword {
-                    salted_password: hash.hi(self.password.as_bytes(), &salt, iterations),
+                    salted_password: hash.hi(self.password.expose().as_bytes(), &salt, iterations),
                     salt,
                     iterations,
                 };
-                let salted = fresh.salted_password.clone();
+                let salted = Zeroizing::new(fresh.salted_password.clone());
                 self.cached = Some(fresh);
                 salted
             }
         };
-        let mut client_key = hash.hmac(&salted, &[b"Client Key"]);
-        let stored_key = hash.hash(&client_key);
-        let server_key = hash.hmac(&salted, &[b"Server Key"]);
+        let mut client_key = Zeroizing::new(hash.hmac(&salted, &[b"Client Key"]));
+        let stored_key = Zeroizing::new(hash.hash(&client_key));
+        let server_key = Zeroizing::new(hash.hmac(&salted, &[b"Server Key"]));
         let mut cbind_input = gs2_header.as_bytes().to_vec();
         if let ClientChannelBinding::Use(cb) = &self.binding {
             cbind_input.extend_from_slice(&cb.data);
@@ -741,8 +846,9 @@ impl ClientMechanism for ScramClient {
                 self.state = ClientState::WaitServerFinal { server_signature };
                 Ok(message)
             }
-            // RFC 3920 §6.2 has no data with success, so the server-final-message may come as
-            // a challenge, answered with an empty response.
+            // RFC 3920 §6.2 lets <success/> carry additional data; a server may still send the
+            // server-final-message as a challenge, the form RFC 4422 §5 gives for protocols
+            // without that field, and the client answers it with an empty response.
             ClientState::WaitServerFinal { server_signature } => {
                 self.verify_final(challenge, &server_signature)?;
                 self.state = ClientState::Verified { server_signature };
@@ -843,8 +949,8 @@ pub struct ScramServer {
     hash: ScramHash,
     plus: bool,
     bindings: Vec<ChannelBinding>,
-    secret: Vec<u8>,
-    dummy_iterations: u32,
+    secret: ServerSecret,
+    stand_in: StandIn,
     nonces: Box<dyn NonceSource + Send>,
     state: ServerState,
 }
@@ -862,24 +968,33 @@ impl ScramServer {
     /// A server for the mechanism `hash` (with `-PLUS` when `plus`). `secret` is the server's
     /// secret from which stand-in credentials for unknown users are derived; keep it stable
     /// across restarts so unknown users always see the same salt.
-    pub fn new(hash: ScramHash, plus: bool, secret: &[u8]) -> Self {
+    pub fn new(hash: ScramHash, plus: bool, secret: &ServerSecret) -> Self {
         ScramServer {
             hash,
             plus,
             bindings: Vec::new(),
-            secret: secret.to_vec(),
-            dummy_iterations: DEFAULT_MIN_ITERATIONS,
+            secret: secret.clone(),
+            stand_in: StandIn::default(),
             nonces: Box::new(OsNonce),
             state: ServerState::Start,
         }
     }
 
-    /// Adds channel binding data of the connection. A server with binding data supports
-    /// channel binding (and should offer `-PLUS`): a client flag `y` is then a downgrade.
+    /// Adds channel binding data of the connection. A server with usable binding data
+    /// ([`ChannelBinding::is_usable`]) supports channel binding (and should offer `-PLUS`): a
+    /// client flag `y` is then a downgrade. A binding without data is ignored, as the offer
+    /// ignores it ([`ServerSettings::supports_channel_binding`](crate::negotiate::ServerSettings::supports_channel_binding)).
     pub fn with_channel_binding(mut self, binding: ChannelBinding) -> Self {
         self.bindings.retain(|b| b.kind != binding.kind);
-        self.bindings.push(binding);
+        if binding.is_usable() {
+            self.bindings.push(binding);
+        }
         self
+    }
+
+    /// Whether this server binds: it runs `-PLUS` or holds usable binding data.
+    fn supports_channel_binding(&self) -> bool {
+        self.plus || self.bindings.iter().any(ChannelBinding::is_usable)
     }
 
     /// Replaces the nonce source (the default is [`OsNonce`]).
@@ -888,9 +1003,10 @@ impl ScramServer {
         self
     }
 
-    /// The iteration count announced for unknown users; make it the count real users have.
-    pub fn with_dummy_iterations(mut self, iterations: u32) -> Self {
-        self.dummy_iterations = iterations.max(1);
+    /// The iteration count and salt length announced for unknown users; make them what real
+    /// users have (the default is [`StandIn::default`]).
+    pub fn with_stand_in(mut self, stand_in: StandIn) -> Self {
+        self.stand_in = stand_in;
         self
     }
 
@@ -919,7 +1035,7 @@ impl ScramServer {
             "y" => {
                 // RFC 5802 §6: the client thinks we lack channel binding, but we have it (we
                 // run the -PLUS variant, or we hold binding data and so offer -PLUS too).
-                if self.plus || !self.bindings.is_empty() {
+                if self.supports_channel_binding() {
                     return Err(Error::Downgrade);
                 }
                 None
@@ -942,7 +1058,7 @@ impl ScramServer {
                 let found = ChannelBindingType::from_name(name).and_then(|kind| {
                     self.bindings
                         .iter()
-                        .find(|b| b.kind == kind && !b.data.is_empty())
+                        .find(|b| b.kind == kind && b.is_usable())
                 });
                 match found {
                     Some(b) => Some(b),
@@ -1009,12 +1125,8 @@ impl ScramServer {
         stored: Option<StoredCredentials>,
     ) -> Result<ServerStep, Error> {
         // The stand-in is computed for every login, so known and unknown users cost the same.
-        let dummy = StoredCredentials::dummy(
-            self.hash,
-            &self.secret,
-            &first.username,
-            self.dummy_iterations,
-        );
+        let dummy =
+            StoredCredentials::stand_in(self.hash, &self.secret, &first.username, &self.stand_in);
         let (credentials, known_user) = match stored {
             Some(c) if c.well_formed(self.hash) => (c, true),
             _ => (dummy, false),
@@ -1068,7 +1180,8 @@ impl ScramServer {
         // Verification: ClientKey = proof XOR HMAC(StoredKey, AuthMessage); H(ClientKey) must
         // equal StoredKey. Two HMACs and one hash, whatever the outcome.
         let client_signature = hash.hmac(&creds.stored_key, &auth_message);
-        let mut client_key = proof.clone();
+        // The recovered ClientKey would log in as the user: it does not outlive this call.
+        let mut client_key = Zeroizing::new(proof.clone());
         xor_in_place(&mut client_key, &client_signature);
         let proof_ok = proof.len() == hash.output_len()
             && bool::from(
@@ -1088,7 +1201,7 @@ impl ScramServer {
         }
         Ok(ServerStep::Success {
             additional_data: Some(format!("v={}", b64_encode(&server_signature)).into_bytes()),
-            identity: Authenticated {
+            identity: Identity::Authenticated {
                 authcid: ex.first.username,
                 authzid: ex.first.authzid,
             },

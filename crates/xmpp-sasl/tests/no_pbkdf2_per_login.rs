@@ -7,6 +7,11 @@ use xmpp_sasl::scram::{
 };
 use xmpp_sasl::{Answer, ClientMechanism, FixedNonce, ServerMechanism, ServerStep};
 
+/// The server secret stand-in credentials are derived from.
+fn server_secret() -> xmpp_sasl::ServerSecret {
+    xmpp_sasl::ServerSecret::new(b"server secret of the test").expect("at least 16 bytes")
+}
+
 /// Builds a client-final-message by hand from the salted password, so the client side needs
 /// no `Hi()` either (RFC 5802 §3).
 fn client_final(
@@ -41,7 +46,7 @@ fn server_login_runs_no_pbkdf2() {
         let creds = StoredCredentials::from_salted_password(hash, &salted, salt, 4096);
         let before = hi_invocations();
         for i in 0..20 {
-            let mut server = ScramServer::new(hash, false, b"secret")
+            let mut server = ScramServer::new(hash, false, &server_secret())
                 .with_nonce_source(Box::new(FixedNonce(format!("srv{i}"))));
             let bare = format!("n=user,r=cli{i}");
             let ServerStep::Request(_) =
@@ -74,7 +79,7 @@ fn server_login_runs_no_pbkdf2() {
         let mut client = ScramClient::new(hash, "user", "pencil")
             .unwrap()
             .with_salted_password(cached);
-        let mut server = ScramServer::new(hash, false, b"secret");
+        let mut server = ScramServer::new(hash, false, &server_secret());
         let mut step = server
             .step(client.initial_response().unwrap().as_deref())
             .unwrap();

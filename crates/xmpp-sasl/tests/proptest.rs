@@ -12,6 +12,11 @@ use xmpp_sasl::{
     saslprep, saslprep_query,
 };
 
+/// The server secret stand-in credentials are derived from.
+fn server_secret() -> xmpp_sasl::ServerSecret {
+    xmpp_sasl::ServerSecret::new(b"proptest server secret").expect("at least 16 bytes")
+}
+
 /// Bytes that look like SASL messages often enough to get past the first checks.
 fn message_like() -> impl Strategy<Value = Vec<u8>> {
     prop_oneof![
@@ -67,7 +72,7 @@ proptest! {
         let mut client = ScramClient::new(ScramHash::Sha1, "user", "pencil")
             .unwrap()
             .with_iteration_bounds(1, 64);
-        let mut server = ScramServer::new(ScramHash::Sha1, false, b"s");
+        let mut server = ScramServer::new(ScramHash::Sha1, false, &server_secret());
         for (kind, data) in calls {
             match kind {
                 0 => { let _ = client.initial_response(); }
@@ -149,12 +154,12 @@ proptest! {
         sha256 in any::<bool>(),
     ) {
         let hash = if sha256 { ScramHash::Sha256 } else { ScramHash::Sha1 };
-        let creds = StoredCredentials::derive(hash, &password, b"salt", 16).unwrap();
-        let mut client = ScramClient::new(hash, &user, &password).unwrap().with_iteration_bounds(1, 16);
+        let creds = StoredCredentials::derive(hash, &password, b"salt", 4096).unwrap();
+        let mut client = ScramClient::new(hash, &user, &password).unwrap();
         if let Some(a) = &authzid {
             client = client.with_authzid(a);
         }
-        let mut server = ScramServer::new(hash, false, b"secret");
+        let mut server = ScramServer::new(hash, false, &server_secret());
         let mut step = server.step(client.initial_response().unwrap().as_deref()).unwrap();
         loop {
             step = match step {
@@ -166,7 +171,7 @@ proptest! {
                 ServerStep::Challenge(c) => server.step(Some(&client.step(&c).unwrap())).unwrap(),
                 ServerStep::Success { additional_data, identity } => {
                     client.success(additional_data.as_deref()).unwrap();
-                    prop_assert_eq!(identity.authzid, authzid);
+                    prop_assert_eq!(identity.authzid(), authzid.as_deref());
                     break;
                 }
                 other => panic!("unexpected {other:?}"),
@@ -186,7 +191,7 @@ proptest! {
             panic!("expected a password check");
         };
         prop_assert_eq!(authcid, user);
-        prop_assert_eq!(&got, &password);
+        prop_assert!(got.matches(&password));
         let done = server.answer(Answer::PasswordValid(true)).unwrap();
         let is_success = matches!(done, ServerStep::Success { .. });
         prop_assert!(is_success);

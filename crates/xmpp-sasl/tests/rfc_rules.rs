@@ -10,16 +10,20 @@ use xmpp_sasl::scram::{
     StoredCredentials,
 };
 use xmpp_sasl::{
-    Answer, ClientMechanism, Condition, Error, FixedNonce, Request, ServerMechanism, ServerStep,
-    saslprep, saslprep_query,
+    Answer, ClientMechanism, Condition, Error, FixedNonce, Identity, Request, ServerMechanism,
+    ServerStep, saslprep, saslprep_query,
 };
 
-const SECRET: &[u8] = b"server secret for rule tests";
+/// The server secret stand-in credentials are derived from.
+fn server_secret() -> xmpp_sasl::ServerSecret {
+    xmpp_sasl::ServerSecret::new(b"server secret for rule tests").expect("at least 16 bytes")
+}
+
 /// U+0221 is unassigned in Unicode 3.2 (RFC 3454 Table A.1).
 const UNASSIGNED: &str = "\u{221}";
 
 fn server(plus: bool) -> ScramServer {
-    ScramServer::new(ScramHash::Sha256, plus, SECRET)
+    ScramServer::new(ScramHash::Sha256, plus, &server_secret())
         .with_nonce_source(Box::new(FixedNonce("srvnonce".into())))
 }
 
@@ -343,7 +347,7 @@ fn plain_presented_strings_are_query_strings() {
     let (authzid, authcid, password) = parse_message(msg.as_bytes()).unwrap();
     assert_eq!(authzid, None);
     assert_eq!(authcid, format!("user{UNASSIGNED}"));
-    assert_eq!(password, format!("pw{UNASSIGNED}"));
+    assert!(password.matches(&format!("pw{UNASSIGNED}")));
     // Preparation to an empty string, or a prohibited character, fails.
     assert!(parse_message("\0\u{AD}\0pw".as_bytes()).is_err());
     assert!(parse_message("\0user\0p\u{7}w".as_bytes()).is_err());
@@ -353,7 +357,7 @@ fn plain_presented_strings_are_query_strings() {
             authcid, password, ..
         }) => {
             assert_eq!(authcid, "IX");
-            assert_eq!(password, "IX");
+            assert!(password.matches("IX"));
         }
         other => panic!("{other:?}"),
     }
@@ -389,7 +393,12 @@ fn anonymous_trace_profile() {
     ] {
         let mut s = AnonymousServer::new();
         match s.step(Some(good.as_bytes())).unwrap() {
-            ServerStep::Success { identity, .. } => assert_eq!(identity.authcid, good),
+            ServerStep::Success { identity, .. } => assert_eq!(
+                identity,
+                Identity::Anonymous {
+                    trace: (!good.is_empty()).then(|| good.to_owned())
+                }
+            ),
             other => panic!("{other:?}"),
         }
     }
@@ -418,7 +427,7 @@ mod digest {
     }
 
     fn server() -> DigestMd5Server {
-        DigestMd5Server::new("xmpp", "example.com", SECRET)
+        DigestMd5Server::new("xmpp", "example.com", &server_secret())
             .with_nonce_source(Box::new(FixedNonce("OA6MG9tEQGm2hh".into())))
     }
 
@@ -444,7 +453,9 @@ mod digest {
         assert!(resp.windows(latin1.len()).any(|w| w == latin1), "{resp:?}");
         // The server reads it as ISO 8859-1 and the digests agree.
         match serve(&resp, "p\u{e4}ss").unwrap() {
-            ServerStep::Success { identity, .. } => assert_eq!(identity.authcid, "j\u{fc}liet"),
+            ServerStep::Success { identity, .. } => {
+                assert_eq!(identity.authcid(), Some("j\u{fc}liet"))
+            }
             other => panic!("{other:?}"),
         }
         // Outside ISO 8859-1 the client cannot answer such a server.
@@ -472,7 +483,7 @@ mod digest {
         let resp = client(user, "pw").step(LATIN1_CHALLENGE).unwrap();
         assert!(resp.windows(2).any(|w| w == b"\xc3\xa9"));
         match serve(&resp, "pw").unwrap() {
-            ServerStep::Success { identity, .. } => assert_eq!(identity.authcid, user),
+            ServerStep::Success { identity, .. } => assert_eq!(identity.authcid(), Some(user)),
             other => panic!("{other:?}"),
         }
         // With charset=utf-8 the message must be UTF-8.
@@ -498,7 +509,7 @@ mod digest {
         assert!(resp.windows(3).any(|w| w == "r\u{f6}".as_bytes()));
         match serve(&resp, "pw").unwrap() {
             ServerStep::Success { identity, .. } => {
-                assert_eq!(identity.authzid.as_deref(), Some("r\u{f6}meo@example.net"))
+                assert_eq!(identity.authzid(), Some("r\u{f6}meo@example.net"))
             }
             other => panic!("{other:?}"),
         }
@@ -561,8 +572,8 @@ fn response_without_data_after_empty_challenge_is_empty() {
     assert_eq!(s.step(None).unwrap(), ServerStep::Challenge(Vec::new()));
     match s.step(None).unwrap() {
         ServerStep::Success { identity, .. } => {
-            assert_eq!(identity.authcid, "juliet@example.com");
-            assert_eq!(identity.authzid, None);
+            assert_eq!(identity.authcid(), Some("juliet@example.com"));
+            assert_eq!(identity.authzid(), None);
         }
         other => panic!("{other:?}"),
     }
@@ -614,7 +625,7 @@ mod digest_directives {
     // RFC 2831 §2.1.2 `realm`: required in the response when the challenge offered a realm.
     #[test]
     fn server_requires_the_offered_realm() {
-        let mut s = DigestMd5Server::new("xmpp", "example.com", SECRET);
+        let mut s = DigestMd5Server::new("xmpp", "example.com", &server_secret());
         let ServerStep::Challenge(ch) = s.step(None).unwrap() else {
             panic!()
         };
@@ -692,7 +703,8 @@ fn empty_channel_binding_data_is_no_binding() {
         c.initial_response(),
         Err(Error::ChannelBindingUnsupported { .. })
     ));
-    let mut s = ScramServer::new(ScramHash::Sha256, true, SECRET).with_channel_binding(empty);
+    let mut s =
+        ScramServer::new(ScramHash::Sha256, true, &server_secret()).with_channel_binding(empty);
     assert!(matches!(
         s.step(Some(b"p=tls-exporter,,n=user,r=abc")),
         Err(Error::ChannelBindingUnsupported { .. })
