@@ -175,7 +175,8 @@ pub enum ErrorKind {
     /// A stanza within `jabber:server` without a non-empty `to` or `from`
     /// (RFC 3920 §4.7.3, §11.2.2: both are REQUIRED there).
     MissingAddress,
-    /// More stanza bytes than [`crate::Limits::max_stanza_bytes`].
+    /// A first-level element, the stream header or the stream's end tag longer than
+    /// [`crate::Limits::max_stanza_bytes`].
     StanzaTooLarge,
     /// Deeper nesting than [`crate::Limits::max_depth`].
     TooDeep,

@@ -29,7 +29,8 @@ const MAX_DECL: usize = 1024;
 /// Limits the caller sets; exceeding one is a `policy-violation` before memory grows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Bytes of one top-level element (and of the stream header), from `<` to `>`.
+    /// Bytes of one top-level element, of the stream header and of the stream's end tag,
+    /// from `<` to `>`: no markup the parser holds grows beyond it.
     pub max_stanza_bytes: usize,
     /// Nesting depth of elements inside the stream; a stanza itself has depth 1.
     pub max_depth: usize,
@@ -260,11 +261,10 @@ impl Scanner {
         e
     }
 
-    /// First buffer index still needed.
-    fn keep_from(&self) -> usize {
-        if self.in_unit {
-            self.stanza_start.min(self.pos)
-        } else if matches!(
+    /// Whether the scanner is inside markup (from its `<`) outside a top-level element:
+    /// the stream's end tag, or a `<` at the first level not yet classified.
+    fn in_markup(&self) -> bool {
+        matches!(
             self.st,
             St::Lt
                 | St::StartName
@@ -276,7 +276,14 @@ impl Scanner {
                 | St::SlashGt
                 | St::EndName
                 | St::EndWs
-        ) {
+        )
+    }
+
+    /// First buffer index still needed.
+    fn keep_from(&self) -> usize {
+        if self.in_unit {
+            self.stanza_start.min(self.pos)
+        } else if self.in_markup() {
             self.tag_start.min(self.pos)
         } else {
             self.pos
@@ -304,15 +311,18 @@ impl Scanner {
         }
     }
 
+    /// How far the scanner may read: the stanza limit counts from the start of the
+    /// top-level element, or of any other markup held (the stream's end tag), so that no
+    /// state holds more than that many bytes. Outside markup the scanner holds nothing.
     fn scan_end(&self, len: usize) -> usize {
-        if self.in_unit {
-            len.min(
-                self.stanza_start
-                    .saturating_add(self.limits.max_stanza_bytes),
-            )
+        let from = if self.in_unit {
+            self.stanza_start
+        } else if self.in_markup() {
+            self.tag_start
         } else {
-            len
-        }
+            return len;
+        };
+        len.min(from.saturating_add(self.limits.max_stanza_bytes))
     }
 
     fn need_more(&mut self, i: usize, len: usize, end: usize) -> Result<Option<Ev>, Error> {
@@ -636,6 +646,7 @@ impl Scanner {
                 },
                 St::Lt => {
                     let t = self.tag_start;
+                    end = self.scan_end(len);
                     if t + 1 >= end {
                         return self.need_more(t, len, end);
                     }
@@ -1577,8 +1588,16 @@ impl Parser {
         self.s.limits
     }
 
-    /// Appends bytes received from the transport.
+    /// Appends bytes received from the transport. After an error nothing more is parsed,
+    /// so what was held and what arrives are dropped (and counted in [`Parser::offset`]).
     pub fn feed(&mut self, data: &[u8]) {
+        if self.s.error.is_some() {
+            let held = self.buf.len();
+            self.buf.clear();
+            self.s.shift(held);
+            self.s.base += data.len() as u64;
+            return;
+        }
         let keep = self.s.keep_from().min(self.buf.len());
         if keep > 0 {
             self.buf.drain(..keep);
@@ -1589,7 +1608,8 @@ impl Parser {
 
     /// Bytes the parser holds: the unfinished element or markup, plus what was fed since
     /// the last call to [`Parser::next_event`] consumed it. Bounded by the stanza limit and
-    /// the size of the chunks fed, however long the stream runs.
+    /// the size of the chunks fed, however long the stream runs and whatever it holds
+    /// (white space is consumed as it arrives; after an error nothing is held).
     pub fn buffered(&self) -> usize {
         self.buf.len() - self.s.keep_from().min(self.buf.len())
     }

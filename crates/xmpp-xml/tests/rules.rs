@@ -528,6 +528,13 @@ fn limits() {
     assert!(matches!(p.next_event(), Ok(None)));
     p.feed(&[b'x'; 200]);
     assert_eq!(p.next_event().unwrap_err().condition(), C::PolicyViolation);
+    // The stream's own end tag is under the same limit, counted from its `<`.
+    let tail = format!("</stream:stream{}>", " ".repeat(200));
+    assert_eq!(
+        mk(&tail),
+        Err((C::PolicyViolation, HEADER.len() as u64 + 128))
+    );
+    assert_eq!(mk("</stream:stream   >").map(|v| v.len()), Ok(0));
 }
 
 #[test]
