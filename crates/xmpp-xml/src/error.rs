@@ -330,18 +330,30 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Why the writer refused to serialize something.
+/// Why the writer refused to serialize something. Nothing is written then.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WriteError {
-    /// A name that is not an NCName (element and attribute local names).
+    /// An element or attribute local name that is not an NCName (a prefix included), or a
+    /// stream header attribute name that is neither an NCName nor `xml:` and an NCName.
     InvalidName(String),
-    /// A character outside the XML Char production in text or an attribute value.
+    /// A character outside the XML Char production in text, an attribute value or a
+    /// namespace name.
     InvalidChar(u32),
-    /// A namespace that cannot be written (empty attribute namespace, reserved names).
+    /// A namespace that cannot be written: an element in the `xml` or `xmlns` namespace, an
+    /// attribute in the `xmlns` namespace, or a stream header default namespace other
+    /// than `jabber:client` and `jabber:server` (RFC 3920 §11.2.2).
     InvalidNamespace(String),
+    /// An attribute named `xmlns` or `xmlns:*` in no namespace: that is a namespace
+    /// declaration, which the writer writes itself from the namespaces of the tree
+    /// (Namespaces in XML §3). The stream header takes one declaration, `xmlns:db` bound
+    /// to `jabber:server:dialback` (RFC 3920 §8, §11.2.3).
+    NamespaceDeclaration(String),
     /// The same attribute twice on one element.
     DuplicateAttribute(String),
+    /// A stream header `version` that is not `major.minor` with decimal numbers without
+    /// leading zeros (RFC 3920 §4.4.1: leading zeros MUST NOT be generated).
+    InvalidVersion(String),
     /// An `xml:lang` value that is not an RFC 3066 language tag (RFC 3920 §4.4, §9.1.5).
     InvalidLanguageTag(String),
     /// Nesting deeper than the writer accepts.
@@ -354,7 +366,16 @@ impl fmt::Display for WriteError {
             WriteError::InvalidName(n) => write!(f, "invalid XML name {n:?}"),
             WriteError::InvalidChar(c) => write!(f, "character U+{c:04X} cannot be written"),
             WriteError::InvalidNamespace(n) => write!(f, "namespace {n:?} cannot be written"),
+            WriteError::NamespaceDeclaration(n) => {
+                write!(f, "attribute {n:?} would be a namespace declaration")
+            }
             WriteError::DuplicateAttribute(n) => write!(f, "duplicate attribute {n:?}"),
+            WriteError::InvalidVersion(v) => {
+                write!(
+                    f,
+                    "stream version {v:?} is not major.minor without leading zeros"
+                )
+            }
             WriteError::InvalidLanguageTag(v) => {
                 write!(f, "xml:lang value {v:?} is not a language tag")
             }

@@ -155,7 +155,12 @@ pub fn roundtrip(data: &[u8]) {
     }
 }
 
-const NAMES: &[&str] = &["a", "body", "x-y", "q.1", "\u{e9}l", "_n", "message", "iq"];
+/// Names for elements and attributes; the last ones the writer must refuse (a
+/// declaration, prefixed names) or must not confuse with the prefixes it writes.
+const NAMES: &[&str] = &[
+    "a", "body", "x-y", "q.1", "\u{e9}l", "_n", "message", "iq", "n0", "xmlns", "xmlns:p", "xml:x",
+    "stream:a",
+];
 const NAMESPACES: &[&str] = &[
     "",
     "jabber:client",
