@@ -101,6 +101,8 @@ fn lint(input: &mut dyn Read, out: &mut dyn Write) -> io::Result<Outcome> {
     }
     match parser.finish() {
         Ok(Ending::Closed) => {}
+        // Every event was taken above, until the parser wanted more input.
+        Ok(Ending::Unread) => writeln!(out, "note: events left unread")?,
         Ok(Ending::Open {
             header_seen,
             pending_bytes,

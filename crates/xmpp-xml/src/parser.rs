@@ -56,6 +56,9 @@ impl Default for Limits {
 pub enum Ending {
     /// The stream was closed with `</stream:stream>` (or the document element ended).
     Closed,
+    /// Events are waiting to be taken with [`Parser::next_event`]; nothing was consumed.
+    /// Take them, then call [`Parser::finish`] again.
+    Unread,
     /// The input ended before the stream was closed.
     Open {
         /// Whether a stream header was read.
@@ -1551,6 +1554,11 @@ fn check_xml_decl(body: &[u8]) -> Result<(), ErrorKind> {
 pub struct Parser {
     buf: Vec<u8>,
     s: Scanner,
+    /// An event the scanner reached in [`Parser::finish`], handed out by the next
+    /// [`Parser::next_event`]; its bytes stay in `buf` until then.
+    unread: Option<Ev>,
+    /// [`Parser::restart`] was called while an event was unread: the restart comes after it.
+    restart_after_unread: bool,
 }
 
 impl Default for Parser {
@@ -1570,6 +1578,8 @@ impl Parser {
         Parser {
             buf: Vec::with_capacity(8192),
             s: Scanner::new(limits, false),
+            unread: None,
+            restart_after_unread: false,
         }
     }
 
@@ -1580,6 +1590,8 @@ impl Parser {
         Parser {
             buf: Vec::with_capacity(8192),
             s: Scanner::new(limits, true),
+            unread: None,
+            restart_after_unread: false,
         }
     }
 
@@ -1598,7 +1610,11 @@ impl Parser {
             self.s.base += data.len() as u64;
             return;
         }
-        let keep = self.s.keep_from().min(self.buf.len());
+        let mut keep = self.s.keep_from();
+        if self.unread == Some(Ev::Stanza) {
+            keep = keep.min(self.s.stanza_start);
+        }
+        let keep = keep.min(self.buf.len());
         if keep > 0 {
             self.buf.drain(..keep);
             self.s.shift(keep);
@@ -1622,9 +1638,15 @@ impl Parser {
     /// The next event; `Ok(None)` when more bytes are needed. After an error every call
     /// returns the same error.
     pub fn next_event(&mut self) -> Result<Option<Event<'_>>, Error> {
-        let ev = self.s.run(&self.buf)?;
-        let Some(ev) = ev else {
-            return Ok(None);
+        let ev = match self.unread.take() {
+            Some(ev) => ev,
+            None => {
+                self.restart_if_deferred();
+                match self.s.run(&self.buf)? {
+                    Some(ev) => ev,
+                    None => return Ok(None),
+                }
+            }
         };
         Ok(Some(match ev {
             Ev::Header => match &self.s.header {
@@ -1656,7 +1678,18 @@ impl Parser {
     /// Starts a new stream on the same transport (RFC 3920 §5.3, §6.2): the next bytes
     /// must be a fresh stream header. Bytes already fed and not yet parsed are kept.
     pub fn restart(&mut self) {
-        self.s.restart();
+        if self.unread.is_some() {
+            self.restart_after_unread = true;
+        } else {
+            self.s.restart();
+        }
+    }
+
+    fn restart_if_deferred(&mut self) {
+        if self.restart_after_unread {
+            self.restart_after_unread = false;
+            self.s.restart();
+        }
     }
 
     /// Lets the peer open a new stream at the next first-level position, as after SASL
@@ -1681,17 +1714,19 @@ impl Parser {
 
     /// Tells the parser the input has ended. In document mode an unfinished document is an
     /// error; in stream mode the stream may simply stop, which [`Ending::Open`] reports.
+    /// While events are waiting it returns [`Ending::Unread`] and discards nothing: take
+    /// them with [`Parser::next_event`] and call it again.
     pub fn finish(&mut self) -> Result<Ending, Error> {
         if let Some(e) = self.s.error {
             return Err(e);
         }
-        let ev = self.s.run(&self.buf)?;
-        if ev.is_some() {
-            // An event that was not pulled yet: the caller must drain events first.
-            return Ok(Ending::Open {
-                header_seen: self.s.header.is_some(),
-                pending_bytes: (self.buf.len() - self.s.pos.min(self.buf.len())) as u64,
-            });
+        if self.unread.is_some() {
+            return Ok(Ending::Unread);
+        }
+        self.restart_if_deferred();
+        if let Some(ev) = self.s.run(&self.buf)? {
+            self.unread = Some(ev);
+            return Ok(Ending::Unread);
         }
         let keep = self.s.keep_from().min(self.buf.len());
         if self.s.phase == Phase::Epilog {
