@@ -148,10 +148,14 @@ impl<'t> ElementRef<'t> {
                 end,
             }) => {
                 let a = *attrs as usize;
-                let list = self.attrs.get(a..a + *attr_len as usize).unwrap_or(&[]);
+                let list = invariant!(self.attrs.get(a..a + *attr_len as usize), &[]);
                 (namespace, name, list, *end as usize)
             }
-            _ => ("", "", &[], self.at + 1),
+            // An `ElementRef` is only made for an element slot.
+            _ => {
+                debug_assert!(false, "broken invariant: ElementRef to a text slot");
+                ("", "", &[], self.at + 1)
+            }
         }
     }
 
@@ -634,7 +638,8 @@ impl<'a> Element<'a> {
     pub fn to_xml(&self) -> Result<String, WriteError> {
         let mut v = Vec::new();
         self.write_to(&mut v)?;
-        String::from_utf8(v).map_err(|_| WriteError::InvalidChar(0xfffd))
+        // Everything written comes from `&str` pieces and ASCII markup.
+        Ok(invariant!(String::from_utf8(v).ok(), String::new()))
     }
 }
 

@@ -101,7 +101,7 @@ impl fmt::Display for StreamErrorCondition {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// Bytes that are not UTF-8.
+    /// Bytes that are not UTF-8 (a broken UTF-8 byte-order mark included).
     InvalidUtf8,
     /// A character outside the XML Char production (the scalar value).
     InvalidChar(u32),
@@ -114,7 +114,8 @@ pub enum ErrorKind {
     },
     /// A name that is not an XML Name or not a namespace-valid QName.
     InvalidName,
-    /// An end tag whose name differs from the open element's.
+    /// An end tag whose name differs from the open element's (or, at the first level,
+    /// from the stream header's).
     MismatchedEndTag,
     /// Two attributes with the same qualified name.
     DuplicateAttribute,
@@ -122,7 +123,10 @@ pub enum ErrorKind {
     DuplicateExpandedAttribute,
     /// A prefix without a namespace declaration in scope.
     UnboundPrefix,
-    /// A reserved prefix or namespace misused (`xml`, `xmlns`), or a prefix undeclared.
+    /// A reserved prefix or namespace misused: `xmlns` as an element prefix or declared, the
+    /// `xml` prefix bound to another namespace or its namespace to another prefix, the
+    /// `xmlns` namespace declared, or a prefix declared empty (`xmlns:p=''`, which
+    /// Namespaces in XML 1.0 does not allow).
     ReservedNamespace,
     /// `]]>` in character data.
     CdataEndInText,
@@ -138,23 +142,29 @@ pub enum ErrorKind {
     ProcessingInstruction,
     /// A document type declaration (RFC 3920 §11.1).
     Doctype,
-    /// A malformed XML declaration, or one that is not at the start.
+    /// A malformed XML declaration, one longer than 1024 bytes, or one that is not at the
+    /// start of the stream (or of a new stream after a restart).
     XmlDeclaration,
-    /// An encoding other than UTF-8 (RFC 3920 §11.5).
+    /// An encoding other than UTF-8 (RFC 3920 §11.5): declared in the XML declaration, or
+    /// shown by a UTF-16 or UTF-32 byte-order mark or a NUL byte before the first element.
     Encoding,
-    /// Non-white-space character data between top-level elements.
+    /// Character data other than white space, or a CDATA section, between first-level
+    /// elements (RFC 3920 §4: the stream's children are elements).
     TextAtTopLevel,
-    /// Content after the end of the stream or document.
+    /// Anything but white space after the end of the stream or document, even markup cut
+    /// short by the end of input ([`crate::Parser::finish`]).
     ContentAfterEnd,
-    /// The first element is not `stream` in the streams namespace (RFC 3920 §11.2.1).
+    /// The first element's local name is not `stream` (RFC 3920 §4.4, §11.2.1).
     NotStreamElement,
     /// The streams namespace is not `http://etherx.jabber.org/streams` (RFC 3920 §11.2.1).
     StreamNamespace,
-    /// The stream element is not prefixed (RFC 3920 §11.2.1).
+    /// The stream element, or a first-level element in the streams namespace, is not
+    /// prefixed (RFC 3920 §11.2.1).
     StreamPrefix,
-    /// A `db` prefix bound to something other than `jabber:server:dialback` (RFC 3920 §8.3).
+    /// A `db` prefix declared on the stream header for something other than
+    /// `jabber:server:dialback` (RFC 3920 §8, §11.2.3).
     DialbackNamespace,
-    /// An element in the dialback namespace without a prefix (RFC 3920 §11.2.3).
+    /// A first-level element in the dialback namespace without a prefix (RFC 3920 §11.2.3).
     DialbackPrefix,
     /// No default namespace, or not `jabber:client` / `jabber:server` (RFC 3920 §11.2.2).
     DefaultNamespace,
@@ -162,7 +172,10 @@ pub enum ErrorKind {
     Version,
     /// An `xml:lang` value that is not an RFC 3066 language tag (RFC 3920 §4.4, §9.1.5).
     InvalidLanguageTag,
-    /// A first-level child that no XMPP stream carries.
+    /// A first-level child that no XMPP stream carries: in `jabber:client` or
+    /// `jabber:server` other than `message`, `presence` and `iq`; in the streams namespace
+    /// other than `features` and `error`; in the dialback namespace other than `result` and
+    /// `verify` (RFC 3920 §4.7.3 `unsupported-stanza-type`).
     UnsupportedTopLevel,
     /// A first-level element in no namespace (`xmlns=''`), RFC 3920 §4.7.3.
     UnqualifiedTopLevel,
@@ -184,11 +197,13 @@ pub enum ErrorKind {
     TooManyAttributes,
     /// A longer name than [`crate::Limits::max_name_bytes`].
     NameTooLong,
-    /// A reference longer than the parser accepts.
+    /// An entity or character reference longer than 64 bytes, `&` and `;` included.
     ReferenceTooLong,
-    /// The input ended inside markup or before the document element ended.
+    /// Document mode: the input ended inside the document element or inside markup
+    /// ([`crate::Parser::finish`]).
     UnexpectedEof,
-    /// The input ended before any document element (document mode).
+    /// Document mode: the input ended before any document element
+    /// ([`crate::Parser::finish`]).
     NoRootElement,
 }
 
@@ -253,8 +268,8 @@ impl fmt::Display for ErrorKind {
             TooDeep => f.write_str("elements nested deeper than the limit"),
             TooManyAttributes => f.write_str("more attributes than the limit"),
             NameTooLong => f.write_str("name longer than the limit"),
-            ReferenceTooLong => f.write_str("character reference too long"),
-            UnexpectedEof => f.write_str("input ended inside an element"),
+            ReferenceTooLong => f.write_str("entity or character reference too long"),
+            UnexpectedEof => f.write_str("input ended inside the document"),
             NoRootElement => f.write_str("no document element"),
         }
     }

@@ -27,7 +27,17 @@ const MAX_REF: usize = 64;
 const MAX_DECL: usize = 1024;
 
 /// Limits the caller sets; exceeding one is a `policy-violation` before memory grows.
+///
+/// Start from [`Limits::default`] and change what you need, so that limits added later
+/// take their defaults:
+///
+/// ```
+/// let limits = xmpp_xml::Limits::default().max_stanza_bytes(64 * 1024).max_depth(32);
+/// let parser = xmpp_xml::Parser::stream(limits);
+/// # assert_eq!(parser.limits().max_depth, 32);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
     /// Bytes of one top-level element, of the stream header and of the stream's end tag,
     /// from `<` to `>`: no markup the parser holds grows beyond it.
@@ -48,6 +58,32 @@ impl Default for Limits {
             max_attributes: 64,
             max_name_bytes: 1024,
         }
+    }
+}
+
+impl Limits {
+    /// Sets [`Limits::max_stanza_bytes`].
+    pub fn max_stanza_bytes(mut self, bytes: usize) -> Self {
+        self.max_stanza_bytes = bytes;
+        self
+    }
+
+    /// Sets [`Limits::max_depth`].
+    pub fn max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = depth;
+        self
+    }
+
+    /// Sets [`Limits::max_attributes`].
+    pub fn max_attributes(mut self, attributes: usize) -> Self {
+        self.max_attributes = attributes;
+        self
+    }
+
+    /// Sets [`Limits::max_name_bytes`].
+    pub fn max_name_bytes(mut self, bytes: usize) -> Self {
+        self.max_name_bytes = bytes;
+        self
     }
 }
 
@@ -1046,7 +1082,7 @@ impl Scanner {
 
     fn arena_str(&self, span: (u32, u32)) -> &[u8] {
         let s = span.0 as usize;
-        self.arena.get(s..s + span.1 as usize).unwrap_or(&[])
+        invariant!(self.arena.get(s..s + span.1 as usize), &[])
     }
 
     fn lookup(&self, prefix: &[u8]) -> Option<(u32, u32)> {
@@ -1164,7 +1200,7 @@ impl Scanner {
                 // on the stream header, on stanzas and on their children alike.
                 if local == b"lang" && self.arena_str(uri) == XML_NS.as_bytes() {
                     let v = t + a.value as usize;
-                    let value = b.get(v..v + a.value_len as usize).unwrap_or(&[]);
+                    let value = invariant!(b.get(v..v + a.value_len as usize), &[]);
                     if !is_language_tag(crate::escape::cow_value(value, true).as_bytes()) {
                         fail!(self, ErrorKind::InvalidLanguageTag, v);
                     }
@@ -1220,9 +1256,10 @@ impl Scanner {
                 self.unit_attrs = 0;
                 self.stanza_ns.clear();
                 let s0 = ns.0 as usize;
-                let nsb = self.arena.get(s0..s0 + ns.1 as usize).unwrap_or(&[]);
+                // The arena holds names and unescaped values of validated UTF-8.
+                let nsb = invariant!(self.arena.get(s0..s0 + ns.1 as usize), &[]);
                 self.stanza_ns
-                    .push_str(std::str::from_utf8(nsb).unwrap_or_default());
+                    .push_str(invariant!(std::str::from_utf8(nsb).ok(), ""));
             }
             Place::Inside | Place::Epilog => {}
         }
@@ -1383,7 +1420,7 @@ impl Scanner {
         self.server_stream = default_ns == SERVER_NS.as_bytes();
         let mut header = StreamHeader::empty();
         header.set_qname(&b[t + 1..self.name_end], colon);
-        header.default_namespace = String::from_utf8(default_ns).unwrap_or_default();
+        header.default_namespace = invariant!(String::from_utf8(default_ns).ok(), String::new());
         for a in &self.attrs {
             let s = t + a.name as usize;
             let name = String::from_utf8_lossy(&b[s..s + a.name_len as usize]).into_owned();
@@ -1568,13 +1605,15 @@ impl Default for Parser {
 }
 
 impl Parser {
-    /// A stream parser with the default [`Limits`].
+    /// A stream parser with the default [`Limits`]; the same as
+    /// `Parser::stream(Limits::default())`.
     pub fn new() -> Self {
-        Parser::with_limits(Limits::default())
+        Parser::stream(Limits::default())
     }
 
-    /// A stream parser with the given limits.
-    pub fn with_limits(limits: Limits) -> Self {
+    /// A parser of an XMPP stream (RFC 3920 §4): a stream header, first-level elements,
+    /// the stream's end, with the given limits.
+    pub fn stream(limits: Limits) -> Self {
         Parser {
             buf: Vec::with_capacity(8192),
             s: Scanner::new(limits, false),
@@ -1649,14 +1688,12 @@ impl Parser {
             }
         };
         Ok(Some(match ev {
-            Ev::Header => match &self.s.header {
-                Some(h) => Event::StreamOpen(h),
-                None => return Ok(None),
-            },
+            // The scanner sets the header before it reports it.
+            Ev::Header => Event::StreamOpen(invariant!(self.s.header.as_ref(), return Ok(None))),
             Ev::Close => Event::StreamClose,
             Ev::Stanza => {
                 let s = &self.s;
-                let bytes = self.buf.get(s.stanza_start..s.stanza_end).unwrap_or(&[]);
+                let bytes = invariant!(self.buf.get(s.stanza_start..s.stanza_end), &[]);
                 Event::Stanza(Stanza::new(
                     bytes,
                     s.base + s.stanza_start as u64,
@@ -1675,9 +1712,11 @@ impl Parser {
         }))
     }
 
-    /// Starts a new stream on the same transport (RFC 3920 §5.3, §6.2): the next bytes
-    /// must be a fresh stream header. Bytes already fed and not yet parsed are kept.
-    pub fn restart(&mut self) {
+    /// Expects a new stream on the same transport now (RFC 3920 §5.3, §6.2, after TLS or
+    /// SASL success): the next bytes must be a fresh stream header, optionally after an
+    /// XML declaration. Bytes already fed and not yet parsed are kept; an event still
+    /// unread (see [`Parser::finish`]) comes first.
+    pub fn expect_new_stream(&mut self) {
         if self.unread.is_some() {
             self.restart_after_unread = true;
         } else {
@@ -1692,11 +1731,11 @@ impl Parser {
         }
     }
 
-    /// Lets the peer open a new stream at the next first-level position, as after SASL
-    /// success (RFC 3920 §6.2) — for an observer of one direction that does not see the
-    /// other side's `<success/>`. The next first-level element cancels it. A receiving
-    /// entity calls [`Parser::restart`] instead.
-    pub fn allow_restart(&mut self) {
+    /// Permits the peer to open a new stream at the next first-level position, as after
+    /// SASL success (RFC 3920 §6.2) — for an observer of one direction that does not see
+    /// the other side's `<success/>`. A first-level element there cancels it. A receiving
+    /// entity that knows a new stream must come calls [`Parser::expect_new_stream`].
+    pub fn permit_new_stream(&mut self) {
         if self.s.phase == Phase::Body {
             self.s.restart_armed = true;
         }

@@ -38,10 +38,7 @@ fn buffer_bounded_by_stanza_and_chunk() {
 fn buffer_bounded_in_every_state() {
     const HEAD: &str = "<stream:stream xmlns='jabber:client' \
         xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
-    let limits = xmpp_xml::Limits {
-        max_stanza_bytes: 16 * 1024,
-        ..xmpp_xml::Limits::default()
-    };
+    let limits = xmpp_xml::Limits::default().max_stanza_bytes(16 * 1024);
     let chunk = 4096;
     let total = 10 << 20;
     let cases: &[(&str, &str, bool, u8)] = &[
@@ -142,7 +139,7 @@ fn buffer_bounded_in_every_state() {
         let mut p = if document {
             Parser::document(limits)
         } else {
-            Parser::with_limits(limits)
+            Parser::stream(limits)
         };
         p.feed(prefix.as_bytes());
         let mut most = 0;

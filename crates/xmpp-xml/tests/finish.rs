@@ -76,7 +76,7 @@ fn restart_after_an_unread_event_applies_after_it() {
     );
     assert!(matches!(p.next_event(), Ok(Some(Event::StreamOpen(_)))));
     assert_eq!(p.finish(), Ok(Ending::Unread));
-    p.restart();
+    p.expect_new_stream();
     p.feed(format!("{HEADER}<message id='m'/>").as_bytes());
     assert_eq!(
         drain(&mut p),
