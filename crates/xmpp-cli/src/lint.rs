@@ -89,9 +89,9 @@ fn lint(input: &mut dyn Read, out: &mut dyn Write) -> io::Result<Outcome> {
             };
             if restart {
                 writeln!(out, "stream restart expected after element {count}")?;
-                parser.restart();
+                parser.expect_new_stream();
             } else if arm {
-                parser.allow_restart();
+                parser.permit_new_stream();
             }
             arm = false;
         }
@@ -101,6 +101,8 @@ fn lint(input: &mut dyn Read, out: &mut dyn Write) -> io::Result<Outcome> {
     }
     match parser.finish() {
         Ok(Ending::Closed) => {}
+        // Every event was taken above, until the parser wanted more input.
+        Ok(Ending::Unread) => writeln!(out, "note: events left unread")?,
         Ok(Ending::Open {
             header_seen,
             pending_bytes,

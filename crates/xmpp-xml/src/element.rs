@@ -148,10 +148,14 @@ impl<'t> ElementRef<'t> {
                 end,
             }) => {
                 let a = *attrs as usize;
-                let list = self.attrs.get(a..a + *attr_len as usize).unwrap_or(&[]);
+                let list = invariant!(self.attrs.get(a..a + *attr_len as usize), &[]);
                 (namespace, name, list, *end as usize)
             }
-            _ => ("", "", &[], self.at + 1),
+            // An `ElementRef` is only made for an element slot.
+            _ => {
+                debug_assert!(false, "broken invariant: ElementRef to a text slot");
+                ("", "", &[], self.at + 1)
+            }
         }
     }
 
@@ -614,7 +618,10 @@ impl<'a> Element<'a> {
     /// Elements of the streams and dialback namespaces are always written prefixed,
     /// `stream:` and `db:` (RFC 3920 §11.2.1, §11.2.3), the prefix declared on the outermost
     /// one; every other namespace becomes a default namespace declaration. An `xml:lang`
-    /// value that is not an RFC 3066 language tag is refused (RFC 3920 §9.1.5).
+    /// value that is not an RFC 3066 language tag is refused (RFC 3920 §9.1.5), and so is
+    /// an attribute named `xmlns` or `xmlns:*` in no namespace
+    /// ([`WriteError::NamespaceDeclaration`]): declarations are the writer's, written from
+    /// the namespaces of the tree, so the output reads back as the same tree.
     pub fn write_to(&self, out: &mut Vec<u8>) -> Result<(), WriteError> {
         self.as_ref().write_to(out)
     }
@@ -631,7 +638,8 @@ impl<'a> Element<'a> {
     pub fn to_xml(&self) -> Result<String, WriteError> {
         let mut v = Vec::new();
         self.write_to(&mut v)?;
-        String::from_utf8(v).map_err(|_| WriteError::InvalidChar(0xfffd))
+        // Everything written comes from `&str` pieces and ASCII markup.
+        Ok(invariant!(String::from_utf8(v).ok(), String::new()))
     }
 }
 
@@ -764,6 +772,11 @@ fn open_tag<'e>(
         }
     }
     for (k, a) in attributes.iter().enumerate() {
+        // Namespaces in XML §3: in no namespace these names declare a namespace; written,
+        // they would rebind the element or repeat its declaration.
+        if a.namespace.is_empty() && is_declaration(&a.name) {
+            return Err(WriteError::NamespaceDeclaration(a.name.to_string()));
+        }
         if !is_ncname(&a.name) {
             return Err(WriteError::InvalidName(a.name.to_string()));
         }
@@ -840,7 +853,16 @@ fn escape(s: &str, attr: bool, out: &mut Vec<u8>) -> Result<(), WriteError> {
 }
 
 /// Writes a stream header `<stream:stream xmlns='…' xmlns:stream='…' …>` (RFC 3920 §4.4)
-/// with the given attributes (names such as `to`, `version`, `xml:lang`).
+/// with the given attributes (names such as `to`, `version`, `xml:lang`). On error nothing
+/// is appended.
+///
+/// What the parser of a receiving entity would refuse is refused here: a default namespace
+/// other than `jabber:client` and `jabber:server` ([`WriteError::InvalidNamespace`],
+/// RFC 3920 §11.2.2); a `version` that is not `major.minor` or has leading zeros
+/// ([`WriteError::InvalidVersion`], §4.4.1); an `xml:lang` that is not a language tag;
+/// names other than NCNames and `xml:` NCNames; and namespace declarations
+/// ([`WriteError::NamespaceDeclaration`]) except `xmlns:db` bound to
+/// `jabber:server:dialback`, which a server announcing dialback puts there (§8).
 pub fn write_stream_open(
     out: &mut Vec<u8>,
     default_ns: &str,
@@ -848,21 +870,30 @@ pub fn write_stream_open(
 ) -> Result<(), WriteError> {
     let start = out.len();
     let r = (|| {
+        if default_ns != CLIENT_NS && default_ns != SERVER_NS {
+            return Err(WriteError::InvalidNamespace(default_ns.to_owned()));
+        }
         out.extend_from_slice(b"<stream:stream xmlns='");
-        escape(default_ns, true, out)?;
+        out.extend_from_slice(default_ns.as_bytes());
         out.extend_from_slice(b"' xmlns:stream='");
         out.extend_from_slice(STREAMS_NS.as_bytes());
         out.push(b'\'');
-        for (k, (name, value)) in attributes.iter().enumerate() {
-            let local = name.strip_prefix("xml:").unwrap_or(name);
-            if !is_ncname(local) {
-                return Err(WriteError::InvalidName((*name).to_owned()));
+        for (k, &(name, value)) in attributes.iter().enumerate() {
+            if is_declaration(name) {
+                if name != "xmlns:db" || value != DIALBACK_NS {
+                    return Err(WriteError::NamespaceDeclaration(name.to_owned()));
+                }
+            } else if !is_ncname(name.strip_prefix("xml:").unwrap_or(name)) {
+                return Err(WriteError::InvalidName(name.to_owned()));
             }
-            if *name == "xml:lang" && !is_language_tag(value.as_bytes()) {
-                return Err(WriteError::InvalidLanguageTag((*value).to_owned()));
+            if name == "xml:lang" && !is_language_tag(value.as_bytes()) {
+                return Err(WriteError::InvalidLanguageTag(value.to_owned()));
             }
-            if attributes[..k].iter().any(|(n, _)| n == name) {
-                return Err(WriteError::DuplicateAttribute((*name).to_owned()));
+            if name == "version" && !is_version_to_send(value) {
+                return Err(WriteError::InvalidVersion(value.to_owned()));
+            }
+            if attributes[..k].iter().any(|&(n, _)| n == name) {
+                return Err(WriteError::DuplicateAttribute(name.to_owned()));
             }
             out.push(b' ');
             out.extend_from_slice(name.as_bytes());
@@ -877,6 +908,25 @@ pub fn write_stream_open(
         out.truncate(start);
     }
     r
+}
+
+/// Whether a name as written is a namespace declaration, `xmlns` or `xmlns:*`
+/// (Namespaces in XML §3).
+fn is_declaration(name: &str) -> bool {
+    name == "xmlns" || name.starts_with("xmlns:")
+}
+
+/// RFC 3920 §4.4.1: `major.minor`, each a non-negative decimal integer (one the parser
+/// reads, so at most `u32::MAX`) without leading zeros, which MUST NOT be generated.
+fn is_version_to_send(v: &str) -> bool {
+    let number = |s: &str| {
+        s.bytes().all(|c| c.is_ascii_digit())
+            && !s.is_empty()
+            && (s == "0" || !s.starts_with('0'))
+            && s.parse::<u32>().is_ok()
+    };
+    v.split_once('.')
+        .is_some_and(|(major, minor)| number(major) && number(minor))
 }
 
 /// Writes the XML declaration `<?xml version='1.0'?>` that should precede a stream header

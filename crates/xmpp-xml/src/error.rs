@@ -101,7 +101,7 @@ impl fmt::Display for StreamErrorCondition {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// Bytes that are not UTF-8.
+    /// Bytes that are not UTF-8 (a broken UTF-8 byte-order mark included).
     InvalidUtf8,
     /// A character outside the XML Char production (the scalar value).
     InvalidChar(u32),
@@ -114,7 +114,8 @@ pub enum ErrorKind {
     },
     /// A name that is not an XML Name or not a namespace-valid QName.
     InvalidName,
-    /// An end tag whose name differs from the open element's.
+    /// An end tag whose name differs from the open element's (or, at the first level,
+    /// from the stream header's).
     MismatchedEndTag,
     /// Two attributes with the same qualified name.
     DuplicateAttribute,
@@ -122,7 +123,10 @@ pub enum ErrorKind {
     DuplicateExpandedAttribute,
     /// A prefix without a namespace declaration in scope.
     UnboundPrefix,
-    /// A reserved prefix or namespace misused (`xml`, `xmlns`), or a prefix undeclared.
+    /// A reserved prefix or namespace misused: `xmlns` as an element prefix or declared, the
+    /// `xml` prefix bound to another namespace or its namespace to another prefix, the
+    /// `xmlns` namespace declared, or a prefix declared empty (`xmlns:p=''`, which
+    /// Namespaces in XML 1.0 does not allow).
     ReservedNamespace,
     /// `]]>` in character data.
     CdataEndInText,
@@ -138,23 +142,29 @@ pub enum ErrorKind {
     ProcessingInstruction,
     /// A document type declaration (RFC 3920 §11.1).
     Doctype,
-    /// A malformed XML declaration, or one that is not at the start.
+    /// A malformed XML declaration, one longer than 1024 bytes, or one that is not at the
+    /// start of the stream (or of a new stream after a restart).
     XmlDeclaration,
-    /// An encoding other than UTF-8 (RFC 3920 §11.5).
+    /// An encoding other than UTF-8 (RFC 3920 §11.5): declared in the XML declaration, or
+    /// shown by a UTF-16 or UTF-32 byte-order mark or a NUL byte before the first element.
     Encoding,
-    /// Non-white-space character data between top-level elements.
+    /// Character data other than white space, or a CDATA section, between first-level
+    /// elements (RFC 3920 §4: the stream's children are elements).
     TextAtTopLevel,
-    /// Content after the end of the stream or document.
+    /// Anything but white space after the end of the stream or document, even markup cut
+    /// short by the end of input ([`crate::Parser::finish`]).
     ContentAfterEnd,
-    /// The first element is not `stream` in the streams namespace (RFC 3920 §11.2.1).
+    /// The first element's local name is not `stream` (RFC 3920 §4.4, §11.2.1).
     NotStreamElement,
     /// The streams namespace is not `http://etherx.jabber.org/streams` (RFC 3920 §11.2.1).
     StreamNamespace,
-    /// The stream element is not prefixed (RFC 3920 §11.2.1).
+    /// The stream element, or a first-level element in the streams namespace, is not
+    /// prefixed (RFC 3920 §11.2.1).
     StreamPrefix,
-    /// A `db` prefix bound to something other than `jabber:server:dialback` (RFC 3920 §8.3).
+    /// A `db` prefix declared on the stream header for something other than
+    /// `jabber:server:dialback` (RFC 3920 §8, §11.2.3).
     DialbackNamespace,
-    /// An element in the dialback namespace without a prefix (RFC 3920 §11.2.3).
+    /// A first-level element in the dialback namespace without a prefix (RFC 3920 §11.2.3).
     DialbackPrefix,
     /// No default namespace, or not `jabber:client` / `jabber:server` (RFC 3920 §11.2.2).
     DefaultNamespace,
@@ -162,7 +172,10 @@ pub enum ErrorKind {
     Version,
     /// An `xml:lang` value that is not an RFC 3066 language tag (RFC 3920 §4.4, §9.1.5).
     InvalidLanguageTag,
-    /// A first-level child that no XMPP stream carries.
+    /// A first-level child that no XMPP stream carries: in `jabber:client` or
+    /// `jabber:server` other than `message`, `presence` and `iq`; in the streams namespace
+    /// other than `features` and `error`; in the dialback namespace other than `result` and
+    /// `verify` (RFC 3920 §4.7.3 `unsupported-stanza-type`).
     UnsupportedTopLevel,
     /// A first-level element in no namespace (`xmlns=''`), RFC 3920 §4.7.3.
     UnqualifiedTopLevel,
@@ -175,7 +188,8 @@ pub enum ErrorKind {
     /// A stanza within `jabber:server` without a non-empty `to` or `from`
     /// (RFC 3920 §4.7.3, §11.2.2: both are REQUIRED there).
     MissingAddress,
-    /// More stanza bytes than [`crate::Limits::max_stanza_bytes`].
+    /// A first-level element, the stream header or the stream's end tag longer than
+    /// [`crate::Limits::max_stanza_bytes`].
     StanzaTooLarge,
     /// Deeper nesting than [`crate::Limits::max_depth`].
     TooDeep,
@@ -183,11 +197,13 @@ pub enum ErrorKind {
     TooManyAttributes,
     /// A longer name than [`crate::Limits::max_name_bytes`].
     NameTooLong,
-    /// A reference longer than the parser accepts.
+    /// An entity or character reference longer than 64 bytes, `&` and `;` included.
     ReferenceTooLong,
-    /// The input ended inside markup or before the document element ended.
+    /// Document mode: the input ended inside the document element or inside markup
+    /// ([`crate::Parser::finish`]).
     UnexpectedEof,
-    /// The input ended before any document element (document mode).
+    /// Document mode: the input ended before any document element
+    /// ([`crate::Parser::finish`]).
     NoRootElement,
 }
 
@@ -252,8 +268,8 @@ impl fmt::Display for ErrorKind {
             TooDeep => f.write_str("elements nested deeper than the limit"),
             TooManyAttributes => f.write_str("more attributes than the limit"),
             NameTooLong => f.write_str("name longer than the limit"),
-            ReferenceTooLong => f.write_str("character reference too long"),
-            UnexpectedEof => f.write_str("input ended inside an element"),
+            ReferenceTooLong => f.write_str("entity or character reference too long"),
+            UnexpectedEof => f.write_str("input ended inside the document"),
             NoRootElement => f.write_str("no document element"),
         }
     }
@@ -329,18 +345,30 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Why the writer refused to serialize something.
+/// Why the writer refused to serialize something. Nothing is written then.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum WriteError {
-    /// A name that is not an NCName (element and attribute local names).
+    /// An element or attribute local name that is not an NCName (a prefix included), or a
+    /// stream header attribute name that is neither an NCName nor `xml:` and an NCName.
     InvalidName(String),
-    /// A character outside the XML Char production in text or an attribute value.
+    /// A character outside the XML Char production in text, an attribute value or a
+    /// namespace name.
     InvalidChar(u32),
-    /// A namespace that cannot be written (empty attribute namespace, reserved names).
+    /// A namespace that cannot be written: an element in the `xml` or `xmlns` namespace, an
+    /// attribute in the `xmlns` namespace, or a stream header default namespace other
+    /// than `jabber:client` and `jabber:server` (RFC 3920 §11.2.2).
     InvalidNamespace(String),
+    /// An attribute named `xmlns` or `xmlns:*` in no namespace: that is a namespace
+    /// declaration, which the writer writes itself from the namespaces of the tree
+    /// (Namespaces in XML §3). The stream header takes one declaration, `xmlns:db` bound
+    /// to `jabber:server:dialback` (RFC 3920 §8, §11.2.3).
+    NamespaceDeclaration(String),
     /// The same attribute twice on one element.
     DuplicateAttribute(String),
+    /// A stream header `version` that is not `major.minor` with decimal numbers without
+    /// leading zeros (RFC 3920 §4.4.1: leading zeros MUST NOT be generated).
+    InvalidVersion(String),
     /// An `xml:lang` value that is not an RFC 3066 language tag (RFC 3920 §4.4, §9.1.5).
     InvalidLanguageTag(String),
     /// Nesting deeper than the writer accepts.
@@ -353,7 +381,16 @@ impl fmt::Display for WriteError {
             WriteError::InvalidName(n) => write!(f, "invalid XML name {n:?}"),
             WriteError::InvalidChar(c) => write!(f, "character U+{c:04X} cannot be written"),
             WriteError::InvalidNamespace(n) => write!(f, "namespace {n:?} cannot be written"),
+            WriteError::NamespaceDeclaration(n) => {
+                write!(f, "attribute {n:?} would be a namespace declaration")
+            }
             WriteError::DuplicateAttribute(n) => write!(f, "duplicate attribute {n:?}"),
+            WriteError::InvalidVersion(v) => {
+                write!(
+                    f,
+                    "stream version {v:?} is not major.minor without leading zeros"
+                )
+            }
             WriteError::InvalidLanguageTag(v) => {
                 write!(f, "xml:lang value {v:?} is not a language tag")
             }

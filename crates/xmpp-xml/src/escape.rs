@@ -158,16 +158,13 @@ pub(crate) fn needs_unescape(raw: &[u8], attr: bool) -> bool {
 pub(crate) fn cow_value(raw: &[u8], attr: bool) -> std::borrow::Cow<'_, str> {
     use std::borrow::Cow;
     if !needs_unescape(raw, attr) {
-        return match std::str::from_utf8(raw) {
-            Ok(s) => Cow::Borrowed(s),
-            Err(_) => Cow::Owned(String::from_utf8_lossy(raw).into_owned()),
-        };
+        // The scanner validated the value as UTF-8.
+        return Cow::Borrowed(invariant!(std::str::from_utf8(raw).ok(), ""));
     }
     let mut v = Vec::with_capacity(raw.len());
     unescape_into(raw, attr, &mut v);
-    Cow::Owned(
-        String::from_utf8(v).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-    )
+    // Validated UTF-8 with references replaced by whole characters.
+    Cow::Owned(invariant!(String::from_utf8(v).ok(), String::new()))
 }
 
 #[cfg(test)]

@@ -1,4 +1,5 @@
-//! Entry points shared by the fuzz targets and the tests that replay their corpora.
+//! Entry points shared by the fuzz targets and the tests that replay their corpora
+//! (cargo feature `fuzzing`; not part of the stable API).
 //!
 //! Each function panics when it finds a property violated, which is what the fuzzer
 //! reports; on any input it must otherwise return normally.
@@ -26,16 +27,15 @@ pub enum Seen {
 /// everything the parser reports. Every stanza's tree must build, and the tree must
 /// survive the writer and a second parse unchanged.
 pub fn observe(data: &[u8], chunks: &[usize], document: bool) -> Vec<Seen> {
-    let limits = Limits {
-        max_stanza_bytes: 1 << 16,
-        max_depth: 64,
-        max_attributes: 32,
-        max_name_bytes: 256,
-    };
+    let limits = Limits::default()
+        .max_stanza_bytes(1 << 16)
+        .max_depth(64)
+        .max_attributes(32)
+        .max_name_bytes(256);
     let mut p = if document {
         Parser::document(limits)
     } else {
-        Parser::with_limits(limits)
+        Parser::stream(limits)
     };
     let mut seen = Vec::new();
     let mut at = 0;
@@ -106,12 +106,11 @@ pub fn check_written(el: &Element<'_>) {
 
 /// Parses one document with generous limits; `None` if it is rejected.
 pub fn parse_document(bytes: &[u8]) -> Option<Element<'static>> {
-    let limits = Limits {
-        max_stanza_bytes: usize::MAX,
-        max_depth: 1024,
-        max_attributes: 4096,
-        max_name_bytes: 4096,
-    };
+    let limits = Limits::default()
+        .max_stanza_bytes(usize::MAX)
+        .max_depth(1024)
+        .max_attributes(4096)
+        .max_name_bytes(4096);
     let mut p = Parser::document(limits);
     p.feed(bytes);
     let mut el = None;
@@ -155,7 +154,12 @@ pub fn roundtrip(data: &[u8]) {
     }
 }
 
-const NAMES: &[&str] = &["a", "body", "x-y", "q.1", "\u{e9}l", "_n", "message", "iq"];
+/// Names for elements and attributes; the last ones the writer must refuse (a
+/// declaration, prefixed names) or must not confuse with the prefixes it writes.
+const NAMES: &[&str] = &[
+    "a", "body", "x-y", "q.1", "\u{e9}l", "_n", "message", "iq", "n0", "xmlns", "xmlns:p", "xml:x",
+    "stream:a",
+];
 const NAMESPACES: &[&str] = &[
     "",
     "jabber:client",

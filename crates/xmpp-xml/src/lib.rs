@@ -100,11 +100,26 @@
 //! strings: 2.3 per stanza on that corpus, against 4.0 for quick-xml.
 #![forbid(unsafe_code)]
 
+/// The value of an internal invariant (an `Option` that the parser's own checks make
+/// `Some`): asserted in debug builds and tests; a release build takes the fallback rather
+/// than panic on a broken invariant.
+macro_rules! invariant {
+    ($opt:expr, $fallback:expr) => {
+        match $opt {
+            Some(v) => v,
+            None => {
+                debug_assert!(false, concat!("broken invariant: ", stringify!($opt)));
+                $fallback
+            }
+        }
+    };
+}
+
 mod chars;
 mod element;
 mod error;
 mod escape;
-#[doc(hidden)]
+#[cfg(feature = "fuzzing")]
 pub mod fuzzing;
 mod parser;
 mod stanza;

@@ -27,9 +27,20 @@ const MAX_REF: usize = 64;
 const MAX_DECL: usize = 1024;
 
 /// Limits the caller sets; exceeding one is a `policy-violation` before memory grows.
+///
+/// Start from [`Limits::default`] and change what you need, so that limits added later
+/// take their defaults:
+///
+/// ```
+/// let limits = xmpp_xml::Limits::default().max_stanza_bytes(64 * 1024).max_depth(32);
+/// let parser = xmpp_xml::Parser::stream(limits);
+/// # assert_eq!(parser.limits().max_depth, 32);
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Limits {
-    /// Bytes of one top-level element (and of the stream header), from `<` to `>`.
+    /// Bytes of one top-level element, of the stream header and of the stream's end tag,
+    /// from `<` to `>`: no markup the parser holds grows beyond it.
     pub max_stanza_bytes: usize,
     /// Nesting depth of elements inside the stream; a stanza itself has depth 1.
     pub max_depth: usize,
@@ -50,11 +61,40 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// Sets [`Limits::max_stanza_bytes`].
+    pub fn max_stanza_bytes(mut self, bytes: usize) -> Self {
+        self.max_stanza_bytes = bytes;
+        self
+    }
+
+    /// Sets [`Limits::max_depth`].
+    pub fn max_depth(mut self, depth: usize) -> Self {
+        self.max_depth = depth;
+        self
+    }
+
+    /// Sets [`Limits::max_attributes`].
+    pub fn max_attributes(mut self, attributes: usize) -> Self {
+        self.max_attributes = attributes;
+        self
+    }
+
+    /// Sets [`Limits::max_name_bytes`].
+    pub fn max_name_bytes(mut self, bytes: usize) -> Self {
+        self.max_name_bytes = bytes;
+        self
+    }
+}
+
 /// How the input ended, as [`Parser::finish`] reports it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Ending {
     /// The stream was closed with `</stream:stream>` (or the document element ended).
     Closed,
+    /// Events are waiting to be taken with [`Parser::next_event`]; nothing was consumed.
+    /// Take them, then call [`Parser::finish`] again.
+    Unread,
     /// The input ended before the stream was closed.
     Open {
         /// Whether a stream header was read.
@@ -260,11 +300,10 @@ impl Scanner {
         e
     }
 
-    /// First buffer index still needed.
-    fn keep_from(&self) -> usize {
-        if self.in_unit {
-            self.stanza_start.min(self.pos)
-        } else if matches!(
+    /// Whether the scanner is inside markup (from its `<`) outside a top-level element:
+    /// the stream's end tag, or a `<` at the first level not yet classified.
+    fn in_markup(&self) -> bool {
+        matches!(
             self.st,
             St::Lt
                 | St::StartName
@@ -276,7 +315,14 @@ impl Scanner {
                 | St::SlashGt
                 | St::EndName
                 | St::EndWs
-        ) {
+        )
+    }
+
+    /// First buffer index still needed.
+    fn keep_from(&self) -> usize {
+        if self.in_unit {
+            self.stanza_start.min(self.pos)
+        } else if self.in_markup() {
             self.tag_start.min(self.pos)
         } else {
             self.pos
@@ -304,15 +350,18 @@ impl Scanner {
         }
     }
 
+    /// How far the scanner may read: the stanza limit counts from the start of the
+    /// top-level element, or of any other markup held (the stream's end tag), so that no
+    /// state holds more than that many bytes. Outside markup the scanner holds nothing.
     fn scan_end(&self, len: usize) -> usize {
-        if self.in_unit {
-            len.min(
-                self.stanza_start
-                    .saturating_add(self.limits.max_stanza_bytes),
-            )
+        let from = if self.in_unit {
+            self.stanza_start
+        } else if self.in_markup() {
+            self.tag_start
         } else {
-            len
-        }
+            return len;
+        };
+        len.min(from.saturating_add(self.limits.max_stanza_bytes))
     }
 
     fn need_more(&mut self, i: usize, len: usize, end: usize) -> Result<Option<Ev>, Error> {
@@ -636,6 +685,7 @@ impl Scanner {
                 },
                 St::Lt => {
                     let t = self.tag_start;
+                    end = self.scan_end(len);
                     if t + 1 >= end {
                         return self.need_more(t, len, end);
                     }
@@ -1032,7 +1082,7 @@ impl Scanner {
 
     fn arena_str(&self, span: (u32, u32)) -> &[u8] {
         let s = span.0 as usize;
-        self.arena.get(s..s + span.1 as usize).unwrap_or(&[])
+        invariant!(self.arena.get(s..s + span.1 as usize), &[])
     }
 
     fn lookup(&self, prefix: &[u8]) -> Option<(u32, u32)> {
@@ -1150,7 +1200,7 @@ impl Scanner {
                 // on the stream header, on stanzas and on their children alike.
                 if local == b"lang" && self.arena_str(uri) == XML_NS.as_bytes() {
                     let v = t + a.value as usize;
-                    let value = b.get(v..v + a.value_len as usize).unwrap_or(&[]);
+                    let value = invariant!(b.get(v..v + a.value_len as usize), &[]);
                     if !is_language_tag(crate::escape::cow_value(value, true).as_bytes()) {
                         fail!(self, ErrorKind::InvalidLanguageTag, v);
                     }
@@ -1206,9 +1256,10 @@ impl Scanner {
                 self.unit_attrs = 0;
                 self.stanza_ns.clear();
                 let s0 = ns.0 as usize;
-                let nsb = self.arena.get(s0..s0 + ns.1 as usize).unwrap_or(&[]);
+                // The arena holds names and unescaped values of validated UTF-8.
+                let nsb = invariant!(self.arena.get(s0..s0 + ns.1 as usize), &[]);
                 self.stanza_ns
-                    .push_str(std::str::from_utf8(nsb).unwrap_or_default());
+                    .push_str(invariant!(std::str::from_utf8(nsb).ok(), ""));
             }
             Place::Inside | Place::Epilog => {}
         }
@@ -1369,7 +1420,7 @@ impl Scanner {
         self.server_stream = default_ns == SERVER_NS.as_bytes();
         let mut header = StreamHeader::empty();
         header.set_qname(&b[t + 1..self.name_end], colon);
-        header.default_namespace = String::from_utf8(default_ns).unwrap_or_default();
+        header.default_namespace = invariant!(String::from_utf8(default_ns).ok(), String::new());
         for a in &self.attrs {
             let s = t + a.name as usize;
             let name = String::from_utf8_lossy(&b[s..s + a.name_len as usize]).into_owned();
@@ -1540,6 +1591,11 @@ fn check_xml_decl(body: &[u8]) -> Result<(), ErrorKind> {
 pub struct Parser {
     buf: Vec<u8>,
     s: Scanner,
+    /// An event the scanner reached in [`Parser::finish`], handed out by the next
+    /// [`Parser::next_event`]; its bytes stay in `buf` until then.
+    unread: Option<Ev>,
+    /// [`Parser::restart`] was called while an event was unread: the restart comes after it.
+    restart_after_unread: bool,
 }
 
 impl Default for Parser {
@@ -1549,16 +1605,20 @@ impl Default for Parser {
 }
 
 impl Parser {
-    /// A stream parser with the default [`Limits`].
+    /// A stream parser with the default [`Limits`]; the same as
+    /// `Parser::stream(Limits::default())`.
     pub fn new() -> Self {
-        Parser::with_limits(Limits::default())
+        Parser::stream(Limits::default())
     }
 
-    /// A stream parser with the given limits.
-    pub fn with_limits(limits: Limits) -> Self {
+    /// A parser of an XMPP stream (RFC 3920 §4): a stream header, first-level elements,
+    /// the stream's end, with the given limits.
+    pub fn stream(limits: Limits) -> Self {
         Parser {
             buf: Vec::with_capacity(8192),
             s: Scanner::new(limits, false),
+            unread: None,
+            restart_after_unread: false,
         }
     }
 
@@ -1569,6 +1629,8 @@ impl Parser {
         Parser {
             buf: Vec::with_capacity(8192),
             s: Scanner::new(limits, true),
+            unread: None,
+            restart_after_unread: false,
         }
     }
 
@@ -1577,9 +1639,21 @@ impl Parser {
         self.s.limits
     }
 
-    /// Appends bytes received from the transport.
+    /// Appends bytes received from the transport. After an error nothing more is parsed,
+    /// so what was held and what arrives are dropped (and counted in [`Parser::offset`]).
     pub fn feed(&mut self, data: &[u8]) {
-        let keep = self.s.keep_from().min(self.buf.len());
+        if self.s.error.is_some() {
+            let held = self.buf.len();
+            self.buf.clear();
+            self.s.shift(held);
+            self.s.base += data.len() as u64;
+            return;
+        }
+        let mut keep = self.s.keep_from();
+        if self.unread == Some(Ev::Stanza) {
+            keep = keep.min(self.s.stanza_start);
+        }
+        let keep = keep.min(self.buf.len());
         if keep > 0 {
             self.buf.drain(..keep);
             self.s.shift(keep);
@@ -1589,7 +1663,8 @@ impl Parser {
 
     /// Bytes the parser holds: the unfinished element or markup, plus what was fed since
     /// the last call to [`Parser::next_event`] consumed it. Bounded by the stanza limit and
-    /// the size of the chunks fed, however long the stream runs.
+    /// the size of the chunks fed, however long the stream runs and whatever it holds
+    /// (white space is consumed as it arrives; after an error nothing is held).
     pub fn buffered(&self) -> usize {
         self.buf.len() - self.s.keep_from().min(self.buf.len())
     }
@@ -1602,19 +1677,23 @@ impl Parser {
     /// The next event; `Ok(None)` when more bytes are needed. After an error every call
     /// returns the same error.
     pub fn next_event(&mut self) -> Result<Option<Event<'_>>, Error> {
-        let ev = self.s.run(&self.buf)?;
-        let Some(ev) = ev else {
-            return Ok(None);
+        let ev = match self.unread.take() {
+            Some(ev) => ev,
+            None => {
+                self.restart_if_deferred();
+                match self.s.run(&self.buf)? {
+                    Some(ev) => ev,
+                    None => return Ok(None),
+                }
+            }
         };
         Ok(Some(match ev {
-            Ev::Header => match &self.s.header {
-                Some(h) => Event::StreamOpen(h),
-                None => return Ok(None),
-            },
+            // The scanner sets the header before it reports it.
+            Ev::Header => Event::StreamOpen(invariant!(self.s.header.as_ref(), return Ok(None))),
             Ev::Close => Event::StreamClose,
             Ev::Stanza => {
                 let s = &self.s;
-                let bytes = self.buf.get(s.stanza_start..s.stanza_end).unwrap_or(&[]);
+                let bytes = invariant!(self.buf.get(s.stanza_start..s.stanza_end), &[]);
                 Event::Stanza(Stanza::new(
                     bytes,
                     s.base + s.stanza_start as u64,
@@ -1633,17 +1712,30 @@ impl Parser {
         }))
     }
 
-    /// Starts a new stream on the same transport (RFC 3920 §5.3, §6.2): the next bytes
-    /// must be a fresh stream header. Bytes already fed and not yet parsed are kept.
-    pub fn restart(&mut self) {
-        self.s.restart();
+    /// Expects a new stream on the same transport now (RFC 3920 §5.3, §6.2, after TLS or
+    /// SASL success): the next bytes must be a fresh stream header, optionally after an
+    /// XML declaration. Bytes already fed and not yet parsed are kept; an event still
+    /// unread (see [`Parser::finish`]) comes first.
+    pub fn expect_new_stream(&mut self) {
+        if self.unread.is_some() {
+            self.restart_after_unread = true;
+        } else {
+            self.s.restart();
+        }
     }
 
-    /// Lets the peer open a new stream at the next first-level position, as after SASL
-    /// success (RFC 3920 §6.2) — for an observer of one direction that does not see the
-    /// other side's `<success/>`. The next first-level element cancels it. A receiving
-    /// entity calls [`Parser::restart`] instead.
-    pub fn allow_restart(&mut self) {
+    fn restart_if_deferred(&mut self) {
+        if self.restart_after_unread {
+            self.restart_after_unread = false;
+            self.s.restart();
+        }
+    }
+
+    /// Permits the peer to open a new stream at the next first-level position, as after
+    /// SASL success (RFC 3920 §6.2) — for an observer of one direction that does not see
+    /// the other side's `<success/>`. A first-level element there cancels it. A receiving
+    /// entity that knows a new stream must come calls [`Parser::expect_new_stream`].
+    pub fn permit_new_stream(&mut self) {
         if self.s.phase == Phase::Body {
             self.s.restart_armed = true;
         }
@@ -1661,17 +1753,19 @@ impl Parser {
 
     /// Tells the parser the input has ended. In document mode an unfinished document is an
     /// error; in stream mode the stream may simply stop, which [`Ending::Open`] reports.
+    /// While events are waiting it returns [`Ending::Unread`] and discards nothing: take
+    /// them with [`Parser::next_event`] and call it again.
     pub fn finish(&mut self) -> Result<Ending, Error> {
         if let Some(e) = self.s.error {
             return Err(e);
         }
-        let ev = self.s.run(&self.buf)?;
-        if ev.is_some() {
-            // An event that was not pulled yet: the caller must drain events first.
-            return Ok(Ending::Open {
-                header_seen: self.s.header.is_some(),
-                pending_bytes: (self.buf.len() - self.s.pos.min(self.buf.len())) as u64,
-            });
+        if self.unread.is_some() {
+            return Ok(Ending::Unread);
+        }
+        self.restart_if_deferred();
+        if let Some(ev) = self.s.run(&self.buf)? {
+            self.unread = Some(ev);
+            return Ok(Ending::Unread);
         }
         let keep = self.s.keep_from().min(self.buf.len());
         if self.s.phase == Phase::Epilog {

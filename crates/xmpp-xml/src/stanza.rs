@@ -54,12 +54,12 @@ impl StreamHeader {
 
     /// The local name, `stream`.
     pub fn name(&self) -> &str {
-        self.qname.get(self.colon + 1..).unwrap_or("")
+        invariant!(self.qname.get(self.colon + 1..), "")
     }
 
     /// The prefix bound to the streams namespace, normally `stream`.
     pub fn prefix(&self) -> &str {
-        self.qname.get(..self.colon).unwrap_or("")
+        invariant!(self.qname.get(..self.colon), "")
     }
 
     /// The streams namespace, `http://etherx.jabber.org/streams`.
@@ -77,16 +77,44 @@ impl StreamHeader {
         &self.namespaces
     }
 
-    /// The other attributes as (qualified name, value), values unescaped.
+    /// The attributes other than namespace declarations, as (qualified name as written,
+    /// value), values unescaped.
     pub fn attributes(&self) -> &[(String, String)] {
         &self.attributes
     }
 
-    /// An attribute by qualified name as written, such as `to` or `xml:lang`.
+    /// The value of the attribute with this local name in no namespace (unprefixed), such
+    /// as `to`, `from`, `id` or `version`.
     pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attr_ns("", name)
+    }
+
+    /// The value of the attribute with this namespace and local name, such as
+    /// ([`crate::XML_NS`], `"lang"`); an empty namespace is no namespace.
+    pub fn attr_ns(&self, namespace: &str, name: &str) -> Option<&str> {
         self.attributes
             .iter()
-            .find(|(n, _)| n == name)
+            .find(|(q, _)| {
+                let (prefix, local) = q.split_once(':').unwrap_or(("", q));
+                local == name
+                    && match prefix {
+                        "" => namespace.is_empty(),
+                        "xml" => namespace == crate::parser::XML_NS,
+                        p => self
+                            .namespaces
+                            .iter()
+                            .any(|(dp, uri)| dp == p && uri == namespace),
+                    }
+            })
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The value of the attribute by qualified name as written, such as `xml:lang`
+    /// (namespace declarations are not attributes).
+    pub fn attr_qualified(&self, qname: &str) -> Option<&str> {
+        self.attributes
+            .iter()
+            .find(|(n, _)| n == qname)
             .map(|(_, v)| v.as_str())
     }
 
@@ -120,6 +148,11 @@ impl StreamHeader {
     }
 }
 
+/// Whether a name as written is a namespace declaration (Namespaces in XML §3).
+fn is_declaration(name: &[u8]) -> bool {
+    name == b"xmlns" || name.starts_with(b"xmlns:")
+}
+
 /// The namespace bindings in scope at the stream level (`xml`, and the header's).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct NsContext<'a> {
@@ -130,7 +163,7 @@ pub(crate) struct NsContext<'a> {
 impl<'a> NsContext<'a> {
     pub(crate) fn get(&self, span: (u32, u32)) -> &'a [u8] {
         let s = span.0 as usize;
-        self.arena.get(s..s + span.1 as usize).unwrap_or(&[])
+        invariant!(self.arena.get(s..s + span.1 as usize), &[])
     }
 
     /// The namespace bound to `prefix` at the stream level.
@@ -198,10 +231,13 @@ impl<'a> Stanza<'a> {
     }
 
     fn slice(&self, start: usize, len: usize) -> &'a str {
-        self.bytes
-            .get(start..start + len)
-            .and_then(|s| std::str::from_utf8(s).ok())
-            .unwrap_or("")
+        // Names are validated UTF-8 and end on character boundaries.
+        invariant!(
+            self.bytes
+                .get(start..start + len)
+                .and_then(|s| std::str::from_utf8(s).ok()),
+            ""
+        )
     }
 
     /// The qualified name as written.
@@ -214,13 +250,13 @@ impl<'a> Stanza<'a> {
         let q = self.qname();
         match self.colon {
             0 => q,
-            c => q.get(c + 1..).unwrap_or(""),
+            c => invariant!(q.get(c + 1..), ""),
         }
     }
 
     /// The prefix, `""` when unprefixed.
     pub fn prefix(&self) -> &'a str {
-        self.qname().get(..self.colon).unwrap_or("")
+        invariant!(self.qname().get(..self.colon), "")
     }
 
     /// The namespace name, such as `jabber:client`; `""` for no namespace.
@@ -230,27 +266,103 @@ impl<'a> Stanza<'a> {
 
     fn raw_value(&self, a: &AttrSpan) -> &'a [u8] {
         let s = a.value as usize;
-        self.bytes.get(s..s + a.value_len as usize).unwrap_or(&[])
+        invariant!(self.bytes.get(s..s + a.value_len as usize), &[])
     }
 
-    /// An attribute of the element by qualified name as written (`to`, `xml:lang`),
-    /// references expanded and white space normalized; borrowed when nothing changed.
-    pub fn attr(&self, name: &str) -> Option<Cow<'a, str>> {
-        let a = self.attrs.iter().find(|a| {
+    fn raw_name(&self, a: &AttrSpan) -> &'a [u8] {
+        let s = a.name as usize;
+        invariant!(self.bytes.get(s..s + a.name_len as usize), &[])
+    }
+
+    /// The attributes that are not namespace declarations.
+    fn plain_attrs(&self) -> impl Iterator<Item = &'a AttrSpan> + use<'a> {
+        let bytes = self.bytes;
+        self.attrs.iter().filter(move |a| {
             let s = a.name as usize;
-            self.bytes.get(s..s + a.name_len as usize) == Some(name.as_bytes())
+            !is_declaration(invariant!(bytes.get(s..s + a.name_len as usize), &[]))
+        })
+    }
+
+    /// The value of the attribute with this local name in no namespace (unprefixed), such
+    /// as `to`, `from`, `type` or `id`: references expanded and white space normalized,
+    /// borrowed when nothing changed.
+    pub fn attr(&self, name: &str) -> Option<Cow<'a, str>> {
+        if name == "xmlns" {
+            return None;
+        }
+        let a = self
+            .attrs
+            .iter()
+            .find(|a| a.colon == 0 && self.raw_name(a) == name.as_bytes())?;
+        Some(cow_value(self.raw_value(a), true))
+    }
+
+    /// The value of the attribute with this namespace and local name, such as
+    /// ([`crate::XML_NS`], `"lang"`); an empty namespace is no namespace.
+    pub fn attr_ns(&self, namespace: &str, name: &str) -> Option<Cow<'a, str>> {
+        if namespace.is_empty() {
+            return self.attr(name);
+        }
+        let a = self.plain_attrs().find(|a| {
+            let q = self.raw_name(a);
+            let c = a.colon as usize;
+            c != 0
+                && q.get(c + 1..) == Some(name.as_bytes())
+                && q.get(..c)
+                    .and_then(|p| self.prefix_namespace(p))
+                    .is_some_and(|ns| ns == namespace)
         })?;
         Some(cow_value(self.raw_value(a), true))
     }
 
-    /// All attributes as written (namespace declarations included), values expanded.
+    /// The value of the attribute by qualified name as written, such as `xml:lang`
+    /// (namespace declarations are not attributes).
+    pub fn attr_qualified(&self, qname: &str) -> Option<Cow<'a, str>> {
+        let a = self
+            .plain_attrs()
+            .find(|a| self.raw_name(a) == qname.as_bytes())?;
+        Some(cow_value(self.raw_value(a), true))
+    }
+
+    /// The namespace bound to a prefix on the element: its own declarations, then the
+    /// stream's.
+    fn prefix_namespace(&self, prefix: &[u8]) -> Option<Cow<'a, str>> {
+        let own = self.attrs.iter().find(|a| {
+            let q = self.raw_name(a);
+            a.colon == 5 && q.starts_with(b"xmlns:") && q.get(6..) == Some(prefix)
+        });
+        match own {
+            Some(a) => Some(cow_value(self.raw_value(a), true)),
+            None => std::str::from_utf8(prefix)
+                .ok()
+                .and_then(|p| self.ctx.lookup(p))
+                .map(Cow::Borrowed),
+        }
+    }
+
+    /// The attributes other than namespace declarations, as (qualified name as written,
+    /// value), values expanded.
     pub fn attributes(&self) -> impl Iterator<Item = (&'a str, Cow<'a, str>)> + '_ {
-        self.attrs.iter().map(|a| {
+        self.plain_attrs().map(|a| {
             (
                 self.slice(a.name as usize, a.name_len as usize),
                 cow_value(self.raw_value(a), true),
             )
         })
+    }
+
+    /// The namespace declarations on the element, as (prefix, namespace); the default
+    /// namespace has prefix `""`.
+    pub fn namespaces(&self) -> impl Iterator<Item = (&'a str, Cow<'a, str>)> + '_ {
+        self.attrs
+            .iter()
+            .filter(|a| is_declaration(self.raw_name(a)))
+            .map(|a| {
+                let q = self.slice(a.name as usize, a.name_len as usize);
+                let prefix = q.strip_prefix("xmlns").unwrap_or("");
+                let prefix = prefix.strip_prefix(':').unwrap_or(prefix);
+                (prefix, cow_value(self.raw_value(a), true))
+            })
     }
 
     /// Builds the full element tree from the validated bytes. Its strings borrow those
@@ -259,6 +371,7 @@ impl<'a> Stanza<'a> {
         build_element(self.bytes, self.offset, self.ctx, self.limits, self.sizes)
     }
 
+    #[cfg(feature = "fuzzing")]
     /// The tree built as if something in the stanza needed expanding (the general path of
     /// the builder), for the fuzz targets to compare with [`Stanza::to_element`].
     pub(crate) fn general_element(&self) -> Result<Element<'a>, Error> {

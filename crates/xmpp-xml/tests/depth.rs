@@ -15,11 +15,9 @@ fn deep_document_on_a_small_stack() {
     for _ in 0..depth {
         doc.extend_from_slice(b"</a>");
     }
-    let limits = Limits {
-        max_stanza_bytes: 1 << 20,
-        max_depth: depth + 1,
-        ..Limits::default()
-    };
+    let limits = Limits::default()
+        .max_stanza_bytes(1 << 20)
+        .max_depth(depth + 1);
     let mut p = Parser::document(limits);
     p.feed(&doc);
     let Ok(Some(Event::Stanza(s))) = p.next_event() else {

@@ -606,6 +606,7 @@ fn ours_in_chunks(input: &[u8], document: bool, chunk: usize) -> Result<(), Erro
         Ok(Ending::Closed) => Ok(()),
         // The stream stopped without `</stream:stream>`: as a document, not well-formed.
         Ok(Ending::Open { .. }) => Err(ErrorKind::UnexpectedEof),
+        Ok(Ending::Unread) => unreachable!("every event was taken above"),
         Err(e) => Err(e.kind()),
     }
 }

@@ -3,7 +3,7 @@
 
 use proptest::prelude::*;
 use xmpp_xml::fuzzing::{Seen, check_written, observe, parse_document};
-use xmpp_xml::{Attribute, Element, XML_NS};
+use xmpp_xml::{Attribute, Element, WriteError, XML_NS};
 
 const HEADER: &str = "<stream:stream xmlns='jabber:client' \
     xmlns:stream='http://etherx.jabber.org/streams' to='example.com' version='1.0'>";
@@ -23,8 +23,60 @@ fn text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Mostly NCNames; sometimes a name the writer must refuse or must not confuse with
+/// what it writes itself: declarations (`xmlns`, `xmlns:p`), prefixed names (`xml:*`,
+/// the `stream:` and `db:` prefixes it writes, its own `n0` attribute prefixes).
 fn name() -> impl Strategy<Value = String> {
-    "[a-zA-Z_\u{e9}\u{4e2d}][a-zA-Z0-9._\u{b7}-]{0,6}"
+    prop_oneof![
+        12 => "[a-zA-Z_\u{e9}\u{4e2d}][a-zA-Z0-9._\u{b7}-]{0,6}",
+        1 => prop::sample::select(vec![
+            "xmlns", "xmlns:p", "xmlns:xml", "xmlns:n0", "xml:lang", "xml:x", "xml",
+            "xmlfoo", "stream:x", "db:x", "n0", "n0:a", "p:q", "stream", "db",
+        ])
+        .prop_map(str::to_owned),
+    ]
+}
+
+/// Whether a name in the tree cannot be written: a local name that is not an NCName
+/// (it has a prefix), or an attribute in no namespace that would be a declaration.
+fn unwritable(el: &Element<'_>) -> bool {
+    let bad_name = |n: &str| n.is_empty() || n.contains(':');
+    let mut stack = vec![el.as_ref()];
+    while let Some(e) = stack.pop() {
+        if bad_name(e.name()) {
+            return true;
+        }
+        for a in e.attributes() {
+            let decl = a.name == "xmlns" || a.name.starts_with("xmlns:");
+            if bad_name(&a.name) || (a.namespace.is_empty() && decl) {
+                return true;
+            }
+        }
+        stack.extend(e.elements());
+    }
+    false
+}
+
+/// The writer's answer for a generated tree: written (and then read back equal), or
+/// refused for a name, with nothing written.
+fn check_write(el: &Element<'_>, out: &mut Vec<u8>, r: Result<(), WriteError>) -> bool {
+    match r {
+        Ok(()) => {
+            assert!(!unwritable(el), "written: {}", String::from_utf8_lossy(out));
+            true
+        }
+        Err(e) => {
+            assert!(out.is_empty(), "refused ({e}) but wrote {:?}", out);
+            assert!(
+                matches!(
+                    e,
+                    WriteError::InvalidName(_) | WriteError::NamespaceDeclaration(_)
+                ) && unwritable(el),
+                "refused {el:?}: {e:?}"
+            );
+            false
+        }
+    }
 }
 
 fn namespace() -> impl Strategy<Value = String> {
@@ -153,7 +205,10 @@ proptest! {
     #[test]
     fn write_then_parse(el in element()) {
         let mut out = Vec::new();
-        el.write_to(&mut out).expect("writable element");
+        let r = el.write_to(&mut out);
+        if !check_write(&el, &mut out, r) {
+            return Ok(());
+        }
         let back = parse_document(&out);
         prop_assert_eq!(Some(&el), back.as_ref(), "{}", String::from_utf8_lossy(&out));
         check_written(&el);
@@ -164,8 +219,13 @@ proptest! {
     fn write_in_stream(el in element()) {
         let mut el = el;
         el.set_name("jabber:client", "message");
+        let mut out = Vec::new();
+        let r = el.write_in(&mut out, "jabber:client");
+        if !check_write(&el, &mut out, r) {
+            return Ok(());
+        }
         let mut input = HEADER.as_bytes().to_vec();
-        el.write_in(&mut input, "jabber:client").expect("writable");
+        input.extend_from_slice(&out);
         let seen = observe(&input, &[], false);
         prop_assert!(matches!(seen.get(1), Some(Seen::Stanza(..))), "{:?}", seen);
     }
@@ -178,6 +238,48 @@ proptest! {
         let mut v = HEADER.as_bytes().to_vec();
         v.extend_from_slice(&bytes);
         observe(&v, &[3], false);
+    }
+
+    // A header the writer writes is read back with its attributes; one it refuses leaves
+    // nothing behind.
+    #[test]
+    fn stream_header_written_or_refused(
+        default_ns in prop::sample::select(vec!["jabber:client", "jabber:server", "urn:x", ""]),
+        attrs in prop::collection::vec(
+            (
+                prop_oneof![
+                    3 => prop::sample::select(vec!["to", "from", "id", "version", "xml:lang"]),
+                    1 => prop::sample::select(vec![
+                        "xmlns", "xmlns:db", "xmlns:stream", "xmlns:p", "xml:x", "stream:x",
+                        "db:x", "p:q", "xml",
+                    ]),
+                ],
+                prop_oneof![
+                    Just("1.0"), Just("01.0"), Just("1.01"), Just("2"), Just("en"),
+                    Just("en_US"), Just(xmpp_xml::DIALBACK_NS), Just("urn:x"), Just("a<'&"),
+                ],
+            ),
+            0..4,
+        ),
+    ) {
+        let mut out = Vec::new();
+        match xmpp_xml::write_stream_open(&mut out, default_ns, &attrs) {
+            Ok(()) => {
+                let mut p = xmpp_xml::Parser::new();
+                p.feed(&out);
+                let text = String::from_utf8_lossy(&out).into_owned();
+                let Ok(Some(xmpp_xml::Event::StreamOpen(h))) = p.next_event() else {
+                    panic!("written header refused: {text}");
+                };
+                prop_assert_eq!(h.default_namespace(), default_ns);
+                for (n, v) in &attrs {
+                    if !n.starts_with("xmlns") {
+                        prop_assert_eq!(h.attr_qualified(n), Some(*v), "{}", text);
+                    }
+                }
+            }
+            Err(_) => prop_assert!(out.is_empty()),
+        }
     }
 
     // The writer refuses characters outside the Char production and leaves no output.
@@ -239,7 +341,7 @@ fn stream_header_writer() {
     let Ok(Some(xmpp_xml::Event::StreamOpen(h))) = p.next_event() else {
         panic!("header not accepted: {}", String::from_utf8_lossy(&out))
     };
-    assert_eq!(h.attr("xml:lang"), Some("en"));
+    assert_eq!(h.attr_ns(XML_NS, "lang"), Some("en"));
     assert!(xmpp_xml::write_stream_open(&mut out, "jabber:client", &[("a b", "x")]).is_err());
     xmpp_xml::write_stream_close(&mut out);
     assert!(out.ends_with(b"</stream:stream>"));

@@ -41,7 +41,7 @@ fn parse(input: &str) -> Result<Seen, xmpp_xml::Error> {
                 }
             };
             if restart {
-                p.restart();
+                p.expect_new_stream();
             }
         }
     }

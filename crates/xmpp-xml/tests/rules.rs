@@ -349,7 +349,8 @@ fn stream_header_accessors() {
     assert_eq!(h.namespace(), "http://etherx.jabber.org/streams");
     assert_eq!(h.default_namespace(), "jabber:client");
     assert_eq!(h.attr("to"), Some("example.com"));
-    assert_eq!(h.attr("xml:lang"), Some("en"));
+    assert_eq!(h.attr("xml:lang"), None);
+    assert_eq!(h.attr_ns(xmpp_xml::XML_NS, "lang"), Some("en"));
     assert_eq!(h.attr("id"), Some("a&b"));
     assert_eq!(h.version(), Some((1, 0)));
     assert_eq!(h.namespaces().len(), 2);
@@ -485,18 +486,12 @@ fn stream_close() {
 
 #[test]
 fn limits() {
-    let small = Limits {
-        max_stanza_bytes: 128,
-        max_depth: 3,
-        max_attributes: 4,
-        max_name_bytes: 16,
-    };
-    let mk = |s: &str| {
-        run_with(
-            Parser::with_limits(small),
-            format!("{HEADER}{s}").as_bytes(),
-        )
-    };
+    let small = Limits::default()
+        .max_stanza_bytes(128)
+        .max_depth(3)
+        .max_attributes(4)
+        .max_name_bytes(16);
+    let mk = |s: &str| run_with(Parser::stream(small), format!("{HEADER}{s}").as_bytes());
     assert_eq!(
         mk("<message><a xmlns='u'><b/></a></message>").map(|_| ()),
         Ok(())
@@ -521,13 +516,20 @@ fn limits() {
         C::PolicyViolation
     );
     // The limit is enforced while the stanza arrives, not when it is complete.
-    let mut p = Parser::with_limits(small);
+    let mut p = Parser::stream(small);
     p.feed(HEADER.as_bytes());
     assert!(matches!(p.next_event(), Ok(Some(Event::StreamOpen(_)))));
     p.feed(b"<message><body>");
     assert!(matches!(p.next_event(), Ok(None)));
     p.feed(&[b'x'; 200]);
     assert_eq!(p.next_event().unwrap_err().condition(), C::PolicyViolation);
+    // The stream's own end tag is under the same limit, counted from its `<`.
+    let tail = format!("</stream:stream{}>", " ".repeat(200));
+    assert_eq!(
+        mk(&tail),
+        Err((C::PolicyViolation, HEADER.len() as u64 + 128))
+    );
+    assert_eq!(mk("</stream:stream   >").map(|v| v.len()), Ok(0));
 }
 
 #[test]
@@ -548,7 +550,7 @@ fn stanza_accessors() {
     assert!(matches!(s.attr("to"), Some(std::borrow::Cow::Borrowed(_))));
     assert_eq!(s.attr("type").as_deref(), Some("chat"));
     assert_eq!(s.attr("id").as_deref(), Some("a&b"));
-    assert_eq!(s.attr("xml:lang").as_deref(), Some("en"));
+    assert_eq!(s.attr_ns(xmpp_xml::XML_NS, "lang").as_deref(), Some("en"));
     assert_eq!(s.attr("from"), None);
     assert_eq!(s.attributes().count(), 4);
     let el = s.to_element().unwrap();
@@ -583,7 +585,7 @@ fn restart() {
     p.feed(format!("{first}<?xml version='1.0'?>{HEADER}<message/>").as_bytes());
     assert!(matches!(p.next_event(), Ok(Some(Event::StreamOpen(_)))));
     assert!(matches!(p.next_event(), Ok(Some(Event::Stanza(s))) if s.name() == "success"));
-    p.restart();
+    p.expect_new_stream();
     assert!(matches!(p.next_event(), Ok(Some(Event::StreamOpen(_)))));
     let Ok(Some(Event::Stanza(s))) = p.next_event() else {
         panic!("no stanza")
@@ -658,7 +660,7 @@ fn allowed_restart() {
                     Ok(Some(Event::Stanza(s))) => {
                         let name = s.name().to_owned();
                         if name == "auth" {
-                            p.allow_restart();
+                            p.permit_new_stream();
                         }
                         seen.push(name);
                     }
@@ -681,7 +683,7 @@ fn allowed_restart() {
     let mut p = Parser::new();
     p.feed(format!("{HEADER}{auth}").as_bytes());
     while let Ok(Some(_)) = p.next_event() {}
-    p.allow_restart();
+    p.permit_new_stream();
     p.feed(format!("<message/>{HEADER}").as_bytes());
     assert!(matches!(p.next_event(), Ok(Some(Event::Stanza(_)))));
     assert_eq!(

@@ -15,12 +15,11 @@ mod peer;
 
 /// Parses a whole document, fed in pieces of `chunk` bytes.
 fn parse(doc: &[u8], chunk: usize) -> Result<(), (C, u64)> {
-    let limits = Limits {
-        max_stanza_bytes: 64 << 20,
-        max_depth: 4096,
-        max_attributes: 4096,
-        max_name_bytes: 1 << 20,
-    };
+    let limits = Limits::default()
+        .max_stanza_bytes(64 << 20)
+        .max_depth(4096)
+        .max_attributes(4096)
+        .max_name_bytes(1 << 20);
     let mut p = Parser::document(limits);
     for piece in doc.chunks(chunk.max(1)) {
         p.feed(piece);
