@@ -54,8 +54,7 @@ fn demo() -> Result<(), String> {
     let jid = Jid::parse("juliet@example.com/balcony").map_err(|e| e.to_string())?;
     let mut client_config = ClientConfig::new(jid, "pencil");
     client_config.tls_config = Some(trust);
-    let mut secret = vec![0u8; 32];
-    xmpp_core::random::Random::fill(&mut xmpp_core::random::OsRandom, &mut secret);
+    let secret = xmpp_sasl::ServerSecret::generate().map_err(|e| e.to_string())?;
     let server_config = ServerConfig::new(DOMAIN, Some(identity), secret);
     // The server's account store: only keys derived from the password are kept.
     let stored = |hash| StoredCredentials::derive(hash, "pencil", b"juliet's salt", 4096);

@@ -4,7 +4,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use xmpp_jid::Jid;
-use xmpp_sasl::Mechanism;
+use xmpp_sasl::negotiate::ServerSettings;
+use xmpp_sasl::{Mechanism, SecretString, ServerSecret};
 
 use crate::random::{OsRandom, Random};
 
@@ -51,8 +52,8 @@ impl Default for EngineLimits {
 pub struct ClientConfig {
     /// The account (a bare JID), or a full JID whose resource is asked for when binding.
     pub jid: Jid,
-    /// The password.
-    pub password: String,
+    /// The password (zeroized on drop, redacted in `Debug`).
+    pub password: SecretString,
     /// STARTTLS policy.
     pub tls: TlsPolicy,
     /// The rustls configuration (certificate verification); see [`crate::tls_config`].
@@ -76,7 +77,7 @@ pub struct ClientConfig {
 
 impl ClientConfig {
     /// A client for `jid` with `password`: TLS required, verified against the webpki roots.
-    pub fn new(jid: Jid, password: impl Into<String>) -> Self {
+    pub fn new(jid: Jid, password: impl Into<SecretString>) -> Self {
         ClientConfig {
             jid,
             password: password.into(),
@@ -121,12 +122,10 @@ pub struct ServerConfig {
     pub tls: TlsPolicy,
     /// Certificate and key; needed unless `tls` is [`TlsPolicy::Disabled`].
     pub tls_identity: Option<ServerTls>,
-    /// The secret SCRAM stand-in credentials for unknown users are derived from.
-    pub sasl_secret: Vec<u8>,
-    /// Offers PLAIN before TLS (off: RFC 3920 §6.2).
-    pub allow_plain_without_tls: bool,
-    /// Offers ANONYMOUS.
-    pub anonymous: bool,
+    /// The SASL offer and its secret (stand-in credentials of unknown users): which
+    /// mechanisms, PLAIN before TLS (off: RFC 3920 §6.2), ANONYMOUS. The engine fills in the
+    /// TLS state and channel bindings of each connection.
+    pub sasl: ServerSettings,
     /// SASL failures allowed before the stream is closed (RFC 3920 §6.2: at least 2).
     pub sasl_retries: u32,
     /// Offers session establishment (RFC 3921 §3).
@@ -143,19 +142,18 @@ impl ServerConfig {
     pub fn new(
         domain: impl Into<String>,
         tls_identity: Option<ServerTls>,
-        sasl_secret: Vec<u8>,
+        sasl_secret: ServerSecret,
     ) -> Self {
+        let domain = domain.into();
         ServerConfig {
-            domain: domain.into(),
+            sasl: ServerSettings::new(sasl_secret, "xmpp", domain.clone()),
+            domain,
             tls: if tls_identity.is_some() {
                 TlsPolicy::Required
             } else {
                 TlsPolicy::Disabled
             },
             tls_identity,
-            sasl_secret,
-            allow_plain_without_tls: false,
-            anonymous: false,
             sasl_retries: 2,
             session: true,
             limits: EngineLimits::default(),
@@ -169,7 +167,7 @@ impl std::fmt::Debug for ServerConfig {
         f.debug_struct("ServerConfig")
             .field("domain", &self.domain)
             .field("tls", &self.tls)
-            .field("sasl_secret", &"<redacted>")
+            .field("sasl", &self.sasl)
             .field("sasl_retries", &self.sasl_retries)
             .finish_non_exhaustive()
     }

@@ -132,7 +132,7 @@ impl Connection {
         Connection {
             state,
             transport: Transport::Plain,
-            parser: Parser::with_limits(limits.xml),
+            parser: Parser::stream(limits.xml),
             negotiation_deadline: Some(now + limits.negotiation_timeout),
             limits,
             random,
@@ -445,7 +445,7 @@ impl Connection {
     /// A fresh stream on the same byte path (after SASL success): the parser expects a new
     /// header; bytes already received stay queued.
     pub(crate) fn restart_stream(&mut self) {
-        self.parser.restart();
+        self.parser.expect_new_stream();
         self.header_sent = false;
     }
 
@@ -463,7 +463,7 @@ impl Connection {
         match transport {
             Ok(t) => {
                 self.transport = t;
-                self.parser = Parser::with_limits(self.limits.xml);
+                self.parser = Parser::stream(self.limits.xml);
                 self.header_sent = false;
                 self.transport.flush(&mut self.out);
                 true
@@ -616,7 +616,7 @@ impl Connection {
                     from: h.attr("from").map(str::to_owned),
                     id: h.attr("id").map(str::to_owned),
                     version: h.version(),
-                    lang: h.attr("xml:lang").map(str::to_owned),
+                    lang: h.attr_ns(crate::ns::XML_NS, "lang").map(str::to_owned),
                 };
                 let ns = if h.default_namespace() == default_ns {
                     default_ns

@@ -6,7 +6,7 @@ use std::fmt;
 use std::time::Instant;
 
 use xmpp_jid::{BareJid, DomainPart, FullJid, NodePart, ResourcePart};
-use xmpp_sasl::negotiate::{ServerPolicy, ServerSettings};
+use xmpp_sasl::negotiate::ServerSettings;
 use xmpp_sasl::{
     Answer, Condition, Mechanism, ServerMechanism, ServerStep, decode_payload, encode_payload,
 };
@@ -348,20 +348,13 @@ impl Connection {
         self.set_server(ServerState::AwaitRequest(stage));
     }
 
-    fn sasl_settings(&self) -> (ServerPolicy, ServerSettings) {
-        let tls = self.is_encrypted();
-        let bindings = self.transport.channel_bindings();
-        let mut policy = ServerPolicy::new(tls, !bindings.is_empty());
-        let mut settings = ServerSettings::default();
-        if let Some(cfg) = self.server_config() {
-            policy.allow_plain_without_tls = cfg.allow_plain_without_tls;
-            policy.anonymous = cfg.anonymous;
-            settings.secret = cfg.sasl_secret.clone();
-            settings.host = cfg.domain.clone();
-        }
-        settings.service = "xmpp".into();
-        settings.channel_bindings = bindings;
-        (policy, settings)
+    /// The SASL settings of this connection: the configured offer with the TLS state and
+    /// channel bindings of the moment.
+    fn sasl_settings(&self) -> Option<ServerSettings> {
+        let mut settings = self.server_config()?.sasl.clone();
+        settings.tls = self.is_encrypted();
+        settings.channel_bindings = self.transport.channel_bindings();
+        Some(settings)
     }
 
     fn server_features(&self, stage: Stage) -> Features {
@@ -379,17 +372,18 @@ impl Connection {
                 // With TLS required, SASL is offered only once TLS is up (RFC 3920 §5.1 rule 4
                 // and §6.1 rule 3: mechanisms follow the security layer).
                 if tls || !tls_required {
-                    let (policy, settings) = self.sasl_settings();
-                    if !settings.channel_bindings.is_empty() {
+                    let Some(settings) = self.sasl_settings() else {
+                        return f;
+                    };
+                    if settings.supports_channel_binding() {
                         f.channel_binding_types = Some(
                             settings
-                                .channel_bindings
-                                .iter()
+                                .usable_channel_bindings()
                                 .map(|b| b.kind.name().to_owned())
                                 .collect(),
                         );
                     }
-                    f.mechanisms = xmpp_sasl::negotiate::offer(&policy)
+                    f.mechanisms = xmpp_sasl::negotiate::offer(&settings)
                         .into_iter()
                         .map(|m| m.name().to_owned())
                         .collect();
@@ -444,9 +438,13 @@ impl Connection {
             );
         }
         let name = e.attr("mechanism").unwrap_or_default();
-        let (policy, settings) = self.sasl_settings();
-        let offered = xmpp_sasl::negotiate::offer(&policy);
-        let Some(mechanism) = offered.into_iter().find(|m| m.name() == name) else {
+        let Some(settings) = self.sasl_settings() else {
+            return;
+        };
+        let Some(mechanism) = Mechanism::from_name(name)
+            .ok()
+            .filter(|m| settings.offers(*m))
+        else {
             return self.sasl_failure(stage, Condition::InvalidMechanism);
         };
         let mut sasl = match xmpp_sasl::negotiate::server(name, &settings) {
@@ -495,12 +493,14 @@ impl Connection {
                 additional_data,
                 identity,
             }) => {
-                let anonymous = mechanism == Mechanism::Anonymous;
-                let user = match self.authenticated_user(&identity.authcid, anonymous) {
+                let anonymous = identity.is_anonymous();
+                let user = match self
+                    .authenticated_user(identity.authcid().unwrap_or_default(), anonymous)
+                {
                     Some(u) => u,
                     None => return self.sasl_failure(stage, Condition::NotAuthorized),
                 };
-                if let Some(authzid) = &identity.authzid {
+                if let Some(authzid) = identity.authzid() {
                     // Acting as another entity is not supported: only the user's own JID.
                     if BareJid::parse(authzid).ok().as_ref() != Some(&user) {
                         return self.sasl_failure(stage, Condition::InvalidAuthzid);

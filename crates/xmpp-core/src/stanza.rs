@@ -144,7 +144,7 @@ impl Stanza {
                 from,
                 id,
                 type_,
-                lang: s.attr("xml:lang").map(|v| v.into_owned()),
+                lang: s.attr_ns(crate::ns::XML_NS, "lang").map(|v| v.into_owned()),
                 name_end: 1 + s.qname().len(),
                 default_ns,
                 bytes: buffer,

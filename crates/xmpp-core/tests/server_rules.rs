@@ -24,7 +24,7 @@ const SESSION: &str =
 fn plain_server() -> Connection {
     let mut c = server_config(None);
     c.tls = TlsPolicy::Disabled;
-    c.allow_plain_without_tls = true;
+    c.sasl.allow_plain_without_tls = true;
     Connection::server(c, Instant::now())
 }
 
@@ -126,6 +126,29 @@ fn full_login_then_from_is_stamped() {
         String::from_utf8_lossy(stanza.bytes())
             .starts_with("<message from='juliet@example.com/balcony'")
     );
+}
+
+#[test]
+fn envelope_reads_id_type_and_language() {
+    let s = script(&[
+        HEADER,
+        AUTH,
+        RESTART,
+        BIND,
+        "<message id='m9' type='chat' xml:lang='fr' to='romeo@example.net'/>",
+    ]);
+    let (_, events) = run(&mut plain_server(), &[s.as_bytes()]);
+    let stanza = events
+        .iter()
+        .find_map(|e| match e {
+            Event::Stanza(s) => Some(s),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(stanza.id(), Some("m9"));
+    assert_eq!(stanza.stanza_type(), Some("chat"));
+    assert_eq!(stanza.lang(), Some("fr"));
+    assert_eq!(stanza.kind(), xmpp_core::StanzaKind::Message);
 }
 
 #[test]

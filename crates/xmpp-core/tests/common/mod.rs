@@ -44,7 +44,11 @@ pub fn client_config(
 }
 
 pub fn server_config(tls: Option<ServerTls>) -> ServerConfig {
-    let mut s = ServerConfig::new(DOMAIN, tls, b"0123456789abcdef0123456789abcdef".to_vec());
+    let mut s = ServerConfig::new(
+        DOMAIN,
+        tls,
+        xmpp_sasl::ServerSecret::new(*b"0123456789abcdef0123456789abcdef").unwrap(),
+    );
     s.random = Box::new(SeededRandom::new(2));
     s
 }
@@ -87,7 +91,11 @@ impl App {
                     }
                     Request::VerifyPassword {
                         authcid, password, ..
-                    } => Answer::PasswordValid(self.accounts.get(authcid) == Some(password)),
+                    } => Answer::PasswordValid(
+                        self.accounts
+                            .get(authcid)
+                            .is_some_and(|p| password.matches(p)),
+                    ),
                     Request::DigestMd5Secret {
                         username, realm, ..
                     } => Answer::DigestMd5Secret(
