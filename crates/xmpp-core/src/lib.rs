@@ -67,6 +67,8 @@ mod config;
 mod connection;
 mod event;
 pub mod features;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod ns;
 pub mod random;
 mod server;
