@@ -315,7 +315,9 @@ struct Parsed {
 }
 
 /// Byte classes of the canonical fast path ([`parse_fast`]). `ORDINARY` bytes are
-/// canonical in a node, a domain and a resource: lower-case letters, digits and `-`.
+/// canonical in a node, a domain and a resource: lower-case letters and digits. `HYPHEN`
+/// is canonical too, but where it starts or ends a label, or makes the `xn--` prefix, the
+/// label needs the general path.
 /// `NON_HOST` bytes are the rest of printable ASCII that is canonical in a node and a
 /// resource, and in a domain only under [`Rules::Rfc3920Literal`] (the STD3 rules refuse
 /// them): everything but upper case, the characters Nodeprep prohibits (RFC 3920 A.5: `"`
@@ -329,6 +331,7 @@ const AT: u8 = 2;
 const SLASH: u8 = 3;
 const OTHER: u8 = 4;
 const NON_HOST: u8 = 5;
+const HYPHEN: u8 = 6;
 
 const fn fast_classes() -> [u8; 256] {
     let mut t = [OTHER; 256];
@@ -339,7 +342,8 @@ const fn fast_classes() -> [u8; 256] {
             b'@' => AT,
             b'/' => SLASH,
             b'A'..=b'Z' | b'"' | b'&' | b'\'' | b':' | b'<' | b'>' | b'[' => OTHER,
-            b'a'..=b'z' | b'0'..=b'9' | b'-' => ORDINARY,
+            b'a'..=b'z' | b'0'..=b'9' => ORDINARY,
+            b'-' => HYPHEN,
             _ => NON_HOST,
         };
         b += 1;
@@ -356,22 +360,13 @@ static FAST: [u8; 256] = fast_classes();
 /// checked by the fuzz target). The fast path may refuse more than it must (a node holding
 /// `..`, say): it only has to be exact on what it accepts.
 ///
-/// Whether the label `bytes[start..end]` (1 to 63 octets, checked by the caller) may be
-/// taken as it is: not an ACE label, which is decoded to its Unicode form (RFC 3490 §3.1),
-/// and under the STD3 rules not starting or ending with `-` (RFC 3490 §4.1 step 3).
-#[inline(always)]
-fn plain_label(bytes: &[u8], start: usize, end: usize, std3: bool) -> bool {
-    let label = bytes.get(start..end).unwrap_or_default();
-    !label.starts_with(b"xn--")
-        && !(std3 && (label.first() == Some(&b'-') || label.last() == Some(&b'-')))
-}
-
 /// One pass over the bytes before the first `/`: a table lookup and a branch per byte
 /// skips ordinary bytes; the separators found on the way split the JID (RFC 3920 §3.1),
 /// and each `.` closes a label that must be 1 to 63 octets long (RFC 3490 §4.1 step 8;
-/// ToASCII leaves an ASCII label unchanged, RFC 3490 §2), must not be an ACE label, and
-/// under the STD3 rules must not start or end with `-`. Under the STD3 rules a `NON_HOST`
-/// byte in the domain sends the input to the general path. Dots before the `@` are checked
+/// ToASCII leaves an ASCII label unchanged, RFC 3490 §2). A `-` that makes the ACE prefix
+/// `xn--` (the label is decoded, RFC 3490 §3.1) or, under the STD3 rules, starts or ends a
+/// label, and under the STD3 rules a `NON_HOST` byte in the domain, send the input to the
+/// general path. Dots before the `@` are checked
 /// the same way, which only sends odd nodes to the general path. The resource after the
 /// `/` must be printable ASCII (Resourceprep prohibits only the controls among ASCII and
 /// maps none, RFC 3920 B.5): one branch-free fold.
@@ -399,33 +394,42 @@ fn parse_fast(input: &str, rules: Rules) -> Result<(Pos, Pos), bool> {
         let Some((&b, tail)) = rest.split_first() else {
             break i;
         };
-        match FAST[usize::from(b)] {
-            DOT => {
-                // 1 ..= 63 octets; an empty label wraps around to a huge length.
-                if (i - label_start).wrapping_sub(1) >= 63
-                    || !plain_label(bytes, label_start, i, std3)
-                {
-                    return Err(false);
-                }
-                label_start = i + 1;
+        // The separators first, in the order they are most often met; the classes that
+        // only the STD3 and ACE rules look at after them.
+        let class = FAST[usize::from(b)];
+        if class == DOT {
+            // 1 ..= 63 octets; an empty label wraps around to a huge length.
+            if (i - label_start).wrapping_sub(1) >= 63 {
+                return Err(false);
             }
-            NON_HOST => non_host_end = i + 1,
+            label_start = i + 1;
+        } else if class == AT && at == 0 && i != 0 {
             // The first '@' after a non-empty node; a second '@' is prohibited in the
             // domain, which the general path reports.
-            AT if at == 0 && i != 0 => {
-                at = i;
-                label_start = i + 1;
+            at = i;
+            label_start = i + 1;
+        } else if class == SLASH {
+            break i;
+        } else if class == HYPHEN {
+            let next = tail.first().copied();
+            let edge = i == label_start || matches!(next, None | Some(b'.' | b'@' | b'/'));
+            let ace = i == label_start + 2
+                && next == Some(b'-')
+                && bytes.get(label_start..i) == Some(b"xn");
+            if (std3 && edge) || ace {
+                return Err(false);
             }
-            SLASH => break i,
+        } else if class == NON_HOST {
+            non_host_end = i + 1;
+        } else {
             // Upper case before the first '/' may need nothing but folding.
-            _ => return Err(b.is_ascii_uppercase()),
+            return Err(b.is_ascii_uppercase());
         }
         rest = tail;
     };
     // The last domain label, and the part lengths (RFC 3920 §3.1).
     let domain_start = if at == 0 { 0 } else { at + 1 };
     if (head_end - label_start).wrapping_sub(1) >= 63
-        || !plain_label(bytes, label_start, head_end, std3)
         || (std3 && non_host_end > domain_start)
         || at > MAX_PART_LEN
         || head_end - domain_start > MAX_PART_LEN
@@ -461,7 +465,7 @@ fn parse_fast(input: &str, rules: Rules) -> Result<(Pos, Pos), bool> {
 /// NFKC leaves ASCII alone) and every check they make ignores case, while Resourceprep
 /// changes nothing (RFC 3920 B.3 maps with Table B.1 only). So the bytes before the first
 /// `/` are lower-cased into a buffer, which then takes the canonical fast path.
-#[inline]
+#[inline(always)]
 fn parse_fast_folded(input: &str, rules: Rules) -> Option<Parsed> {
     let bytes = input.as_bytes();
     let mut buf = [0u8; repr::INLINE];
@@ -497,10 +501,16 @@ fn parse(input: &str, rules: Rules) -> Result<Parsed, Error> {
 /// line so that the canonical fast path stays small.
 #[inline(never)]
 fn parse_slow(input: &str, upper: bool, rules: Rules) -> Result<Parsed, Error> {
-    if let Some(parsed) = upper.then(|| parse_fast_folded(input, rules)).flatten() {
-        return Ok(parsed);
+    // One copy of the folding pass per reading of the rules, each with its checks fixed.
+    let folded = match (upper, rules) {
+        (false, _) => None,
+        (true, Rules::Rfc6122) => parse_fast_folded(input, Rules::Rfc6122),
+        (true, Rules::Rfc3920Literal) => parse_fast_folded(input, Rules::Rfc3920Literal),
+    };
+    match folded {
+        Some(parsed) => Ok(parsed),
+        None => parse_general(input, rules),
     }
-    parse_general(input, rules)
 }
 
 /// The general path: every part through its profile.
@@ -732,12 +742,18 @@ common_impls!(FullJid);
 impl Jid {
     /// Parses and prepares a JID under the default [`Rules::Rfc6122`].
     pub fn parse(input: &str) -> Result<Self, Error> {
-        Self::parse_with(input, Rules::Rfc6122)
+        Self::parse_inline(input, Rules::Rfc6122)
     }
 
     /// Parses and prepares a JID under `rules`.
-    #[inline]
     pub fn parse_with(input: &str, rules: Rules) -> Result<Self, Error> {
+        Self::parse_inline(input, rules)
+    }
+
+    /// The body of [`Jid::parse`] and [`Jid::parse_with`], inlined into each so that the
+    /// fast path is specialised for the default rules.
+    #[inline(always)]
+    fn parse_inline(input: &str, rules: Rules) -> Result<Self, Error> {
         // The canonical fast path builds the JID in place (see [`parse_fast`]).
         let upper = match parse_fast(input, rules) {
             Ok((at, slash)) => {
@@ -1170,7 +1186,20 @@ mod tests {
         ] {
             assert!(check_fast_agrees(s).is_ok(), "{s}");
         }
-        assert!(parse_fast_d("juliet@example.com/balcony").is_ok());
+        // Canonical ASCII JIDs take the fast path.
+        for s in [
+            "juliet@example.com/balcony",
+            "romeo@example.net",
+            "example.org",
+            "conference.example.org/bot",
+            "room@conference.example.org/nick",
+            "user123@chat.shakespeare.lit/laptop-4f2a",
+            "pubsub.shakespeare.lit",
+            "benvolio@montague.example/phone",
+            "a_b%c@x-y.example/r!*",
+        ] {
+            assert!(parse_fast_d(s).is_ok(), "{s}");
+        }
         assert!(parse_fast_d("1.2.3.4").is_err());
         assert!(parse_fast_d(&format!("a@{}", "b".repeat(64))).is_err());
         assert!(parse_fast_d(&format!("a@{}", "b".repeat(63))).is_ok());
