@@ -13,7 +13,7 @@ use std::ffi::OsString;
 use std::io::{self, BufRead, Write};
 use std::process::ExitCode;
 
-use xmpp_jid::Jid;
+use xmpp_jid::{Jid, Rules};
 
 /// Arguments of `xmpp jid`.
 #[derive(clap::Args)]
@@ -24,12 +24,28 @@ pub struct Args {
     /// Read one JID per line from standard input.
     #[arg(long)]
     pub stdin: bool,
+    /// Read domains as RFC 3920 literally allows: no STD3 host-name rules (space,
+    /// punctuation and controls accepted) and a final dot kept. The default applies the
+    /// STD3 rules and removes the final dot (RFC 6122 §2.2).
+    #[arg(long)]
+    pub rfc3920_literal: bool,
+}
+
+impl Args {
+    fn rules(&self) -> Rules {
+        if self.rfc3920_literal {
+            Rules::Rfc3920Literal
+        } else {
+            Rules::Rfc6122
+        }
+    }
 }
 
 /// Characters that a line-oriented reader may take as the end of a line: line feed and
 /// carriage return, and also vertical tab, form feed and the information separators
-/// U+001C to U+001E (Python's `str.splitlines`, for one). A domain may hold them: RFC 3490
-/// leaves ASCII controls to UseSTD3ASCIIRules, which RFC 3920 does not set. Node and
+/// U+001C to U+001E (Python's `str.splitlines`, for one). A domain read with
+/// `--rfc3920-literal` may hold them: RFC 3490 leaves ASCII controls to UseSTD3ASCIIRules,
+/// which RFC 3920 does not set (the default rules refuse them). Node and
 /// resource cannot (RFC 3920 A.5 and B.5 prohibit ASCII controls), and the non-ASCII line
 /// separators (U+0085, U+2028, U+2029) are prohibited in every part (RFC 3454 C.2.2).
 fn breaks_line(c: char) -> bool {
@@ -37,7 +53,7 @@ fn breaks_line(c: char) -> bool {
 }
 
 /// Writes the output line for one input; returns whether it was valid.
-fn emit(input: Result<&str, &str>, out: &mut impl Write) -> io::Result<bool> {
+fn emit(input: Result<&str, &str>, rules: Rules, out: &mut impl Write) -> io::Result<bool> {
     let input = match input {
         Ok(input) => input,
         Err(reason) => {
@@ -45,7 +61,7 @@ fn emit(input: Result<&str, &str>, out: &mut impl Write) -> io::Result<bool> {
             return Ok(false);
         }
     };
-    match Jid::parse(input) {
+    match Jid::parse_with(input, rules) {
         Ok(jid) if jid.as_str().contains(breaks_line) => {
             let c = jid
                 .as_str()
@@ -73,7 +89,11 @@ fn emit(input: Result<&str, &str>, out: &mut impl Write) -> io::Result<bool> {
 fn process(args: &Args, out: &mut impl Write) -> io::Result<bool> {
     let mut all_valid = true;
     for jid in &args.jids {
-        all_valid &= emit(jid.to_str().ok_or("argument is not UTF-8"), out)?;
+        all_valid &= emit(
+            jid.to_str().ok_or("argument is not UTF-8"),
+            args.rules(),
+            out,
+        )?;
     }
     if args.stdin {
         let mut reader = io::stdin().lock();
@@ -88,6 +108,7 @@ fn process(args: &Args, out: &mut impl Write) -> io::Result<bool> {
             line = line.strip_suffix(b"\r").unwrap_or(line);
             all_valid &= emit(
                 std::str::from_utf8(line).map_err(|_| "input line is not UTF-8"),
+                args.rules(),
                 out,
             )?;
         }

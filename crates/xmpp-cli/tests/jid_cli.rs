@@ -95,13 +95,14 @@ fn a_line_break_in_a_domain_cannot_break_the_contract() {
     assert!(lines(&out)[0].starts_with("error: "));
 }
 
-// A domain may hold ASCII controls (RFC 3490 §2: UseSTD3ASCIIRules unset); those that a
-// line-oriented reader takes as a line break cannot be written on the one output line.
+// Read literally, a domain may hold ASCII controls (RFC 3490 §2: UseSTD3ASCIIRules unset);
+// those that a line-oriented reader takes as a line break cannot be written on the one
+// output line.
 #[test]
 fn characters_some_readers_split_lines_on_are_refused() {
     for c in ['\u{B}', '\u{C}', '\u{1C}', '\u{1D}', '\u{1E}', '\r'] {
         let input = format!("a@exa{c}mple.com");
-        let out = xmpp(&["jid", &input], None);
+        let out = xmpp(&["jid", "--rfc3920-literal", &input], None);
         assert_eq!(out.status.code(), Some(1), "{c:?}");
         let text = String::from_utf8(out.stdout.clone()).expect("UTF-8 output");
         assert_eq!(
@@ -113,9 +114,62 @@ fn characters_some_readers_split_lines_on_are_refused() {
         );
     }
     // A tab does not end a line: the JID is printed as prepared.
-    let out = xmpp(&["jid", "a@exa\tmple.com"], None);
+    let out = xmpp(&["jid", "--rfc3920-literal", "a@exa\tmple.com"], None);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(out.stdout, b"a@exa\tmple.com\n");
+}
+
+// By default the STD3 host-name rules apply (RFC 3490 §4.1 step 3, RFC 6122 §2.2): controls,
+// space, ':' and '*' are refused, a final dot is removed, and an ACE label is shown in its
+// Unicode form; `--rfc3920-literal` reads RFC 3920 literally.
+#[test]
+fn default_rules_and_the_literal_switch() {
+    let inputs = [
+        "a@exa\tmple.com",
+        "example.com:5222",
+        "*.example.com",
+        "Example.COM.",
+        "juliet@xn--bcher-kva.example",
+    ];
+    let mut args = vec!["jid"];
+    args.extend(inputs);
+    let out = xmpp(&args, None);
+    assert_eq!(out.status.code(), Some(1));
+    let got = lines(&out);
+    assert_eq!(got.len(), 5);
+    assert!(
+        got[0].starts_with("error: domain label 0 contains U+0009"),
+        "{got:?}"
+    );
+    assert_eq!(got[1], "error: domain is a malformed IPv6 literal");
+    assert!(
+        got[2].starts_with("error: domain label 0 contains U+002A"),
+        "{got:?}"
+    );
+    assert_eq!(got[3], "example.com");
+    assert_eq!(got[4], "juliet@b\u{FC}cher.example");
+    let mut args = vec!["jid", "--rfc3920-literal"];
+    args.extend(inputs);
+    let out = xmpp(&args, None);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        lines(&out),
+        [
+            "a@exa\tmple.com",
+            "example.com:5222",
+            "*.example.com",
+            "example.com.",
+            "juliet@b\u{FC}cher.example"
+        ]
+    );
+    // The switch applies to standard input too.
+    let out = xmpp(
+        &["jid", "--rfc3920-literal", "--stdin"],
+        Some(b"a b.example\n"),
+    );
+    assert_eq!(lines(&out), ["a b.example"]);
+    let out = xmpp(&["jid", "--stdin"], Some(b"a b.example\n"));
+    assert_eq!(out.status.code(), Some(1));
 }
 
 #[cfg(unix)]
@@ -157,7 +211,7 @@ fn stdin_line_endings() {
             "error: domain is empty",
             "error: domain is empty",
             "c@d/E",
-            "error: canonical JID contains U+000D, a line break this output cannot carry",
+            "error: domain label 0 contains U+000D, which no host name has (STD3 rules)",
             "last@line",
         ]
     );
@@ -167,11 +221,14 @@ fn stdin_line_endings() {
     assert_eq!(lines(&out), ["first@a", "second@b"]);
 }
 
-// A domain may start with '-' (RFC 3490 §2, UseSTD3ASCIIRules unset): after `--` it is a
-// JID, not an option.
+// Read literally, a domain may start with '-' (RFC 3490 §2, UseSTD3ASCIIRules unset): after
+// `--` it is a JID, not an option.
 #[test]
 fn a_jid_starting_with_a_hyphen_after_double_dash() {
-    let out = xmpp(&["jid", "--", "-x-.example", "--stdin"], None);
+    let out = xmpp(
+        &["jid", "--rfc3920-literal", "--", "-x-.example", "--stdin"],
+        None,
+    );
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(lines(&out), ["-x-.example", "--stdin"]);
 }

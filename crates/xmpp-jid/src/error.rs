@@ -49,6 +49,20 @@ pub enum LabelError {
     AcePrefix,
     /// The label cannot be encoded with Punycode (its code points overflow the encoder).
     Punycode,
+    /// Under the STD3 ASCII rules ([`Rules::Rfc6122`](crate::Rules::Rfc6122), RFC 3490
+    /// §4.1 step 3): the label holds an ASCII character other than a letter, a digit or
+    /// `-` (a space, a control, `:`, `*`, `_`...).
+    NotHostChar {
+        /// The first such character.
+        ch: char,
+    },
+    /// Under the STD3 ASCII rules: the label starts or ends with `-` (RFC 3490 §4.1
+    /// step 3).
+    Hyphen,
+    /// The label starts with the ACE prefix `xn--` but is not the ASCII form of an
+    /// internationalized label: its Punycode does not decode, or ToASCII of the decoded
+    /// label does not give it back (RFC 3490 §4.2 steps 3-7).
+    BadAce,
 }
 
 /// Which kind of IP literal was malformed.
@@ -173,6 +187,19 @@ impl fmt::Display for Error {
                 LabelError::Punycode => {
                     write!(f, "domain label {index} cannot be encoded with Punycode")
                 }
+                LabelError::NotHostChar { ch } => write!(
+                    f,
+                    "domain label {index} contains U+{:04X}, which no host name has (STD3 rules)",
+                    u32::from(*ch)
+                ),
+                LabelError::Hyphen => write!(
+                    f,
+                    "domain label {index} starts or ends with a hyphen (STD3 rules)"
+                ),
+                LabelError::BadAce => write!(
+                    f,
+                    "domain label {index} starts with \"xn--\" but is not a valid ACE label"
+                ),
             },
             Error::BadIpLiteral(IpVersion::V4) => f.write_str("domain is a malformed IPv4 literal"),
             Error::BadIpLiteral(IpVersion::V6) => f.write_str("domain is a malformed IPv6 literal"),

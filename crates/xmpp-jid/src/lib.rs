@@ -45,33 +45,44 @@
 //! sense of RFC 3454 §7, so code points unassigned in Unicode 3.2 (Table A.1) are
 //! refused. The 1023-byte limit applies to each part after preparation (RFC 3920 §3.1).
 //!
-//! # Deliberate RFC-literal choices for the domain
+//! # The domain
 //!
 //! RFC 3920 §3.2 asks only that the domain be an internationalized domain name (RFC 3490
-//! §2) to whose labels Nameprep applies. This crate follows that text literally, where
-//! several popular implementations apply later or stricter rules:
+//! §2) to whose labels Nameprep applies. Read literally, that admits names no host can
+//! have; this crate applies by default what deployed servers do and RFC 6122 §2.2 later
+//! required ([`Rules::Rfc6122`]), and keeps the literal reading as an explicit choice
+//! ([`Rules::Rfc3920Literal`], through [`Jid::parse_with`], [`BareJid::parse_with`],
+//! [`FullJid::parse_with`], [`DomainPart::parse_with`]; `xmpp jid --rfc3920-literal`).
 //!
-//! - **ASCII space, punctuation and control characters are accepted in a domain.** An
-//!   internationalized label is one that ToASCII accepts *with UseSTD3ASCIIRules unset*
-//!   (RFC 3490 §2), and Nameprep prohibits neither ASCII space (Table C.1.1) nor ASCII
-//!   controls (Table C.2.1) (RFC 3491 §5). So `a b.example`, `-x-.example` and
-//!   `host:5222` are valid domains; only `@` and `/`, which would make the JID ambiguous,
-//!   are refused. Implementations that check host names with the STD3 (letter, digit,
-//!   hyphen) rules or with UTS #46 refuse them: the `jid` crate 0.12 (xmpp-rs) does, as do
-//!   the IDNA2008-based rules of RFC 7622, which replaced RFC 3920's addressing.
-//!   `xmpp jid` refuses to print a canonical JID holding a character that line-oriented
-//!   readers take as a line break.
-//! - **A final dot is kept.** `example.com.` ends with the explicit root label, which is
-//!   not a label (RFC 3490 §2), so it is an internationalized domain name; RFC 3920 has no
-//!   rule removing the dot, so it stays in the canonical form and `example.com.` is not
-//!   equal to `example.com`. (RFC 7622 §3.2 later requires removing it; the `jid` crate
-//!   0.12 does.) A domain made of the root label alone, `.`, is empty.
+//! - **The STD3 ASCII rules apply** (by default). ToASCII runs with UseSTD3ASCIIRules set
+//!   (RFC 3490 §4.1 step 3): after Nameprep, a label's ASCII characters are letters,
+//!   digits and `-`, and it neither starts nor ends with `-`
+//!   ([`LabelError::NotHostChar`], [`LabelError::Hyphen`]). So `a b.example`,
+//!   `-x-.example`, `*.example.com`, `<x>` and names holding controls or DEL are refused.
+//!   Text holding `:` is an IPv6 address or a [`Error::BadIpLiteral`] (`host:5222`,
+//!   `1::2::3`, `::1:`). Read literally (UseSTD3ASCIIRules unset, RFC 3490 §2, and
+//!   Nameprep prohibits neither ASCII space, C.1.1, nor ASCII controls, C.2.1), all of
+//!   these are valid domains and only `@` and `/`, which would make the JID ambiguous,
+//!   are refused; `xmpp jid` then refuses to print a canonical JID holding a character
+//!   that line-oriented readers take as a line break.
+//! - **A final dot is removed** (by default). `example.com.` ends with the explicit root
+//!   label, which is not a label (RFC 3490 §2); RFC 6122 §2.2 removes it, so
+//!   `example.com.` and `example.com` are one JID. RFC 3920 has no such rule: read
+//!   literally, the dot stays in the canonical form and the two differ. A domain made of
+//!   the root label alone, `.`, is empty.
+//! - **One label, two spellings.** The ASCII (ACE, `xn--`) and Unicode spellings of a
+//!   label name the same host (RFC 3490 §3.1), so they are one JID under both readings:
+//!   an ACE label is decoded with ToUnicode (RFC 3490 §4.2), ToASCII of the result must
+//!   give the label back (ignoring ASCII case), and the canonical form, which
+//!   [`Jid::as_str`] and [`DomainPart::as_str`] show, holds the Unicode form;
+//!   [`DomainPart::to_ascii`] gives the ASCII form. An ACE label that does not decode, or
+//!   does not come back the same, is refused ([`LabelError::BadAce`]) rather than kept
+//!   as a second spelling of some other name.
 //! - **Nameprep and its bidirectional rule apply per label** (RFC 3491 §1: Nameprep
 //!   processes labels, not whole names), so `\u{5D0}.example` is valid. Implementations
 //!   that run Nameprep over the whole domain (the `jid` crate 0.12) refuse it.
 //! - **ToASCII's own checks apply**: each label, once Nameprep has been applied, is 1 to
-//!   63 octets in its ASCII form; a non-ASCII label must not start with `xn--`. ASCII
-//!   labels are not decoded (ToASCII skips to step 8 for them).
+//!   63 octets in its ASCII form; a non-ASCII label must not start with `xn--`.
 //! - **Label separators**: U+3002, U+FF0E and U+FF61 separate labels like `.` (RFC 3490
 //!   §3.1) and are written `.`.
 //! - **A single label** such as `localhost` is accepted: RFC 3920 §3.2 makes a fully
@@ -83,10 +94,15 @@
 //!   rule of RFC 3920 §3.1 writes it, or bracketed; it is written bracketed, in its
 //!   standard text form, so that it cannot be read as host:port.
 //!
+//! Comparing a JID with text (`jid == "Juliet@Example.com"`) prepares the text first: it
+//! is equal when it parses, under either reading, to the same JID.
+//!
 //! # Cost
 //!
 //! Input that is already canonical plain ASCII is recognized in one pass (one table
-//! lookup per byte, stopping only at separators) and copied once. ASCII input that only
+//! lookup per byte, stopping only at separators and at bytes the STD3 rules refuse in a
+//! domain; each label end also checks for `-` at either end and for the `xn--` prefix,
+//! which sends the input to the general path to be decoded) and copied once. ASCII input that only
 //! needs lower-casing in its node and domain is folded into a stack buffer and takes the
 //! same pass. A JID of up to 54 bytes is stored inline, so parsing such input allocates
 //! nothing; a longer one costs one exact-size allocation. Anything else goes through the
@@ -113,6 +129,31 @@ use repr::{Pos, Repr, idx, pos};
 
 /// Longest prepared part in bytes (RFC 3920 §3.1).
 pub const MAX_PART_LEN: usize = 1023;
+
+/// Which reading of the domain rules to apply (see the crate docs, "The domain").
+///
+/// ```
+/// use xmpp_jid::{Jid, Rules};
+///
+/// assert!(Jid::parse("example.com:5222").is_err());
+/// assert!(Jid::parse_with("example.com:5222", Rules::Rfc3920Literal).is_ok());
+/// assert_eq!(Jid::parse("Example.COM.")?.as_str(), "example.com");
+/// assert_eq!(Jid::parse_with("example.com.", Rules::Rfc3920Literal)?.as_str(), "example.com.");
+/// # Ok::<(), xmpp_jid::Error>(())
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Rules {
+    /// The default: what deployed servers do and RFC 6122 §2.2 later required. The STD3
+    /// ASCII rules apply to every domain label (RFC 3490 §4.1 step 3: ASCII letters, digits
+    /// and `-`, no `-` first or last), text holding `:` must be an IPv6 address, and a
+    /// final dot (the root label) is removed.
+    #[default]
+    Rfc6122,
+    /// RFC 3920 read literally: UseSTD3ASCIIRules unset, so ASCII space, punctuation and
+    /// controls are valid in a label (only `@` and `/` are refused), and a final dot stays
+    /// in the canonical form.
+    Rfc3920Literal,
+}
 
 fn check_len(part: Part, prepared: Cow<'_, str>) -> Result<Cow<'_, str>, Error> {
     if prepared.is_empty() {
@@ -234,7 +275,7 @@ part_type!(
     /// # Ok::<(), xmpp_jid::Error>(())
     /// ```
     DomainPart,
-    domain::prepare_domain,
+    |input| domain::prepare_domain(input, Rules::Rfc6122),
     Part::Domain
 );
 part_type!(
@@ -251,7 +292,16 @@ part_type!(
 );
 
 impl DomainPart {
-    /// The ASCII form of the domain (RFC 3490 ToASCII of each label), for DNS.
+    /// Prepares `input` as a domain under `rules` ([`DomainPart::new`] uses
+    /// [`Rules::Rfc6122`]).
+    pub fn parse_with(input: &str, rules: Rules) -> Result<Self, Error> {
+        let prepared = domain::prepare_domain(input, rules)?;
+        Ok(Self(check_len(Part::Domain, prepared)?.into_owned()))
+    }
+
+    /// The ASCII form of the domain (RFC 3490 ToASCII of each label: Punycode with the
+    /// `xn--` prefix for each non-ASCII label), for DNS. [`DomainPart::as_str`] and the
+    /// JIDs show the Unicode form; both spellings of a domain give the same `DomainPart`.
     pub fn to_ascii(&self) -> String {
         domain::to_ascii(&self.0)
     }
@@ -265,16 +315,23 @@ struct Parsed {
 }
 
 /// Byte classes of the canonical fast path ([`parse_fast`]). `ORDINARY` bytes are
-/// canonical in a node, a domain and a resource: printable ASCII other than upper case,
-/// the characters Nodeprep prohibits (RFC 3920 A.5: `"` `&` `'` `/` `:` `<` `>` `@`) and
-/// `[` (which starts an IPv6 literal). `.`, `@` and `/` are the separators the pass acts
-/// on. Every other byte (`OTHER`: upper case, controls, space, non-ASCII...) needs
-/// preparation or an error message, so the general path takes the input.
+/// canonical in a node, a domain and a resource: lower-case letters and digits. `HYPHEN`
+/// is canonical too, but where it starts or ends a label, or makes the `xn--` prefix, the
+/// label needs the general path.
+/// `NON_HOST` bytes are the rest of printable ASCII that is canonical in a node and a
+/// resource, and in a domain only under [`Rules::Rfc3920Literal`] (the STD3 rules refuse
+/// them): everything but upper case, the characters Nodeprep prohibits (RFC 3920 A.5: `"`
+/// `&` `'` `/` `:` `<` `>` `@`) and `[` (which starts an IPv6 literal). `.`, `@` and `/`
+/// are the separators the pass acts on. Every other byte (`OTHER`: upper case, controls,
+/// space, non-ASCII...) needs preparation or an error message, so the general path takes
+/// the input.
 const ORDINARY: u8 = 0;
 const DOT: u8 = 1;
 const AT: u8 = 2;
 const SLASH: u8 = 3;
 const OTHER: u8 = 4;
+const NON_HOST: u8 = 5;
+const HYPHEN: u8 = 6;
 
 const fn fast_classes() -> [u8; 256] {
     let mut t = [OTHER; 256];
@@ -285,7 +342,9 @@ const fn fast_classes() -> [u8; 256] {
             b'@' => AT,
             b'/' => SLASH,
             b'A'..=b'Z' | b'"' | b'&' | b'\'' | b':' | b'<' | b'>' | b'[' => OTHER,
-            _ => ORDINARY,
+            b'a'..=b'z' | b'0'..=b'9' => ORDINARY,
+            b'-' => HYPHEN,
+            _ => NON_HOST,
         };
         b += 1;
     }
@@ -304,19 +363,24 @@ static FAST: [u8; 256] = fast_classes();
 /// One pass over the bytes before the first `/`: a table lookup and a branch per byte
 /// skips ordinary bytes; the separators found on the way split the JID (RFC 3920 §3.1),
 /// and each `.` closes a label that must be 1 to 63 octets long (RFC 3490 §4.1 step 8;
-/// ToASCII leaves an ASCII label unchanged, as UseSTD3ASCIIRules is off, RFC 3490 §2).
-/// Dots before the `@` are checked the same way, which only sends odd nodes to the
-/// general path. The resource after the `/` must be printable ASCII (Resourceprep
-/// prohibits only the controls among ASCII and maps none, RFC 3920 B.5): one branch-free
-/// fold.
+/// ToASCII leaves an ASCII label unchanged, RFC 3490 §2). A `-` that makes the ACE prefix
+/// `xn--` (the label is decoded, RFC 3490 §3.1) or, under the STD3 rules, starts or ends a
+/// label, and under the STD3 rules a `NON_HOST` byte in the domain, send the input to the
+/// general path. Dots before the `@` are checked
+/// the same way, which only sends odd nodes to the general path. The resource after the
+/// `/` must be printable ASCII (Resourceprep prohibits only the controls among ASCII and
+/// maps none, RFC 3920 B.5): one branch-free fold.
 #[inline(always)]
-fn parse_fast(input: &str) -> Result<(Pos, Pos), bool> {
+fn parse_fast(input: &str, rules: Rules) -> Result<(Pos, Pos), bool> {
+    let std3 = rules == Rules::Rfc6122;
     let bytes = input.as_bytes();
     let mut rest = bytes;
     // Position of the '@' (0: none yet; a node is never empty, so 0 is never an '@'
     // that the fast path accepts).
     let mut at = 0usize;
     let mut label_start = 0usize;
+    // One past the last NON_HOST byte (0: none).
+    let mut non_host_end = 0usize;
     let head_end = loop {
         // Skip ordinary bytes. Indexing a 256-entry table with a byte cannot go out of
         // bounds.
@@ -330,29 +394,43 @@ fn parse_fast(input: &str) -> Result<(Pos, Pos), bool> {
         let Some((&b, tail)) = rest.split_first() else {
             break i;
         };
-        match FAST[usize::from(b)] {
-            DOT => {
-                // 1 ..= 63 octets; an empty label wraps around to a huge length.
-                if (i - label_start).wrapping_sub(1) >= 63 {
-                    return Err(false);
-                }
-                label_start = i + 1;
+        // The separators first, in the order they are most often met; the classes that
+        // only the STD3 and ACE rules look at after them.
+        let class = FAST[usize::from(b)];
+        if class == DOT {
+            // 1 ..= 63 octets; an empty label wraps around to a huge length.
+            if (i - label_start).wrapping_sub(1) >= 63 {
+                return Err(false);
             }
+            label_start = i + 1;
+        } else if class == AT && at == 0 && i != 0 {
             // The first '@' after a non-empty node; a second '@' is prohibited in the
             // domain, which the general path reports.
-            AT if at == 0 && i != 0 => {
-                at = i;
-                label_start = i + 1;
+            at = i;
+            label_start = i + 1;
+        } else if class == SLASH {
+            break i;
+        } else if class == HYPHEN {
+            let next = tail.first().copied();
+            let edge = i == label_start || matches!(next, None | Some(b'.' | b'@' | b'/'));
+            let ace = i == label_start + 2
+                && next == Some(b'-')
+                && bytes.get(label_start..i) == Some(b"xn");
+            if (std3 && edge) || ace {
+                return Err(false);
             }
-            SLASH => break i,
+        } else if class == NON_HOST {
+            non_host_end = i + 1;
+        } else {
             // Upper case before the first '/' may need nothing but folding.
-            _ => return Err(b.is_ascii_uppercase()),
+            return Err(b.is_ascii_uppercase());
         }
         rest = tail;
     };
     // The last domain label, and the part lengths (RFC 3920 §3.1).
     let domain_start = if at == 0 { 0 } else { at + 1 };
     if (head_end - label_start).wrapping_sub(1) >= 63
+        || (std3 && non_host_end > domain_start)
         || at > MAX_PART_LEN
         || head_end - domain_start > MAX_PART_LEN
     {
@@ -387,8 +465,8 @@ fn parse_fast(input: &str) -> Result<(Pos, Pos), bool> {
 /// NFKC leaves ASCII alone) and every check they make ignores case, while Resourceprep
 /// changes nothing (RFC 3920 B.3 maps with Table B.1 only). So the bytes before the first
 /// `/` are lower-cased into a buffer, which then takes the canonical fast path.
-#[inline]
-fn parse_fast_folded(input: &str) -> Option<Parsed> {
+#[inline(always)]
+fn parse_fast_folded(input: &str, rules: Rules) -> Option<Parsed> {
     let bytes = input.as_bytes();
     let mut buf = [0u8; repr::INLINE];
     let folded = buf.get_mut(..bytes.len())?;
@@ -399,7 +477,7 @@ fn parse_fast_folded(input: &str) -> Option<Parsed> {
     }
     // Lower-casing ASCII bytes keeps UTF-8 valid; the fast path refuses non-ASCII anyway.
     let folded = std::str::from_utf8(folded).ok()?;
-    let (at, slash) = parse_fast(folded).ok()?;
+    let (at, slash) = parse_fast(folded, rules).ok()?;
     Some(Parsed {
         s: Repr::new(folded),
         at,
@@ -408,29 +486,35 @@ fn parse_fast_folded(input: &str) -> Option<Parsed> {
 }
 
 /// Splits per RFC 3920 §3.1 and prepares each part.
-fn parse(input: &str) -> Result<Parsed, Error> {
-    match parse_fast(input) {
+fn parse(input: &str, rules: Rules) -> Result<Parsed, Error> {
+    match parse_fast(input, rules) {
         Ok((at, slash)) => Ok(Parsed {
             s: Repr::new(input),
             at,
             slash,
         }),
-        Err(upper) => parse_slow(input, upper),
+        Err(upper) => parse_slow(input, upper, rules),
     }
 }
 
 /// Input that is not canonical: case folding alone, or the general path. Kept out of
 /// line so that the canonical fast path stays small.
 #[inline(never)]
-fn parse_slow(input: &str, upper: bool) -> Result<Parsed, Error> {
-    if let Some(parsed) = upper.then(|| parse_fast_folded(input)).flatten() {
-        return Ok(parsed);
+fn parse_slow(input: &str, upper: bool, rules: Rules) -> Result<Parsed, Error> {
+    // One copy of the folding pass per reading of the rules, each with its checks fixed.
+    let folded = match (upper, rules) {
+        (false, _) => None,
+        (true, Rules::Rfc6122) => parse_fast_folded(input, Rules::Rfc6122),
+        (true, Rules::Rfc3920Literal) => parse_fast_folded(input, Rules::Rfc3920Literal),
+    };
+    match folded {
+        Some(parsed) => Ok(parsed),
+        None => parse_general(input, rules),
     }
-    parse_general(input)
 }
 
 /// The general path: every part through its profile.
-fn parse_general(input: &str) -> Result<Parsed, Error> {
+fn parse_general(input: &str, rules: Rules) -> Result<Parsed, Error> {
     let (head, resource) = match input.split_once('/') {
         Some((head, resource)) => (head, Some(resource)),
         None => (input, None),
@@ -443,7 +527,7 @@ fn parse_general(input: &str) -> Result<Parsed, Error> {
         Some(n) => Some(check_len(Part::Node, nodeprep(n)?)?),
         None => None,
     };
-    let domain = domain::prepare_domain(domain)?;
+    let domain = domain::prepare_domain(domain, rules)?;
     let resource = match resource {
         Some(r) => Some(check_len(Part::Resource, resourceprep(r)?)?),
         None => None,
@@ -656,10 +740,22 @@ common_impls!(BareJid);
 common_impls!(FullJid);
 
 impl Jid {
-    /// Parses and prepares a JID.
+    /// Parses and prepares a JID under the default [`Rules::Rfc6122`].
     pub fn parse(input: &str) -> Result<Self, Error> {
+        Self::parse_inline(input, Rules::Rfc6122)
+    }
+
+    /// Parses and prepares a JID under `rules`.
+    pub fn parse_with(input: &str, rules: Rules) -> Result<Self, Error> {
+        Self::parse_inline(input, rules)
+    }
+
+    /// The body of [`Jid::parse`] and [`Jid::parse_with`], inlined into each so that the
+    /// fast path is specialised for the default rules.
+    #[inline(always)]
+    fn parse_inline(input: &str, rules: Rules) -> Result<Self, Error> {
         // The canonical fast path builds the JID in place (see [`parse_fast`]).
-        let upper = match parse_fast(input) {
+        let upper = match parse_fast(input, rules) {
             Ok((at, slash)) => {
                 return Ok(Jid {
                     inner: Repr::new(input),
@@ -669,7 +765,7 @@ impl Jid {
             }
             Err(upper) => upper,
         };
-        let Parsed { s, at, slash } = parse_slow(input, upper)?;
+        let Parsed { s, at, slash } = parse_slow(input, upper, rules)?;
         Ok(Jid {
             inner: s,
             at,
@@ -728,9 +824,15 @@ impl Jid {
 }
 
 impl BareJid {
-    /// Parses and prepares a bare JID; a resource is an error.
+    /// Parses and prepares a bare JID under the default [`Rules::Rfc6122`]; a resource is
+    /// an error.
     pub fn parse(input: &str) -> Result<Self, Error> {
-        let Parsed { s, at, slash } = parse(input)?;
+        Self::parse_with(input, Rules::Rfc6122)
+    }
+
+    /// Parses and prepares a bare JID under `rules`; a resource is an error.
+    pub fn parse_with(input: &str, rules: Rules) -> Result<Self, Error> {
+        let Parsed { s, at, slash } = parse(input, rules)?;
         if slash.is_some() {
             return Err(Error::UnexpectedResource);
         }
@@ -764,10 +866,16 @@ impl BareJid {
 }
 
 impl FullJid {
-    /// Parses and prepares a full JID; a missing resource is [`Error::Empty`] of
-    /// [`Part::Resource`].
+    /// Parses and prepares a full JID under the default [`Rules::Rfc6122`]; a missing
+    /// resource is [`Error::Empty`] of [`Part::Resource`].
     pub fn parse(input: &str) -> Result<Self, Error> {
-        let Parsed { s, at, slash } = parse(input)?;
+        Self::parse_with(input, Rules::Rfc6122)
+    }
+
+    /// Parses and prepares a full JID under `rules`; a missing resource is
+    /// [`Error::Empty`] of [`Part::Resource`].
+    pub fn parse_with(input: &str, rules: Rules) -> Result<Self, Error> {
+        let Parsed { s, at, slash } = parse(input, rules)?;
         let slash = slash.ok_or(Error::Empty(Part::Resource))?;
         Ok(FullJid {
             inner: s,
@@ -848,11 +956,40 @@ impl TryFrom<Jid> for BareJid {
     }
 }
 
-impl PartialEq<str> for Jid {
-    fn eq(&self, other: &str) -> bool {
-        self.as_str() == other
-    }
+macro_rules! str_eq_impls {
+    ($name:ident) => {
+        /// `jid == "text"` compares prepared forms: true when the text parses, under either
+        /// [`Rules`], to this JID (`"Juliet@Example.com"` equals the JID parsed from it).
+        /// Text that is not a valid JID equals no JID.
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+                    || [Rules::Rfc6122, Rules::Rfc3920Literal]
+                        .into_iter()
+                        .any(|rules| $name::parse_with(other, rules).is_ok_and(|o| o == *self))
+            }
+        }
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                *self == **other
+            }
+        }
+        impl PartialEq<$name> for str {
+            fn eq(&self, other: &$name) -> bool {
+                *other == *self
+            }
+        }
+        impl PartialEq<$name> for &str {
+            fn eq(&self, other: &$name) -> bool {
+                *other == **self
+            }
+        }
+    };
 }
+
+str_eq_impls!(Jid);
+str_eq_impls!(BareJid);
+str_eq_impls!(FullJid);
 
 /// The property the `jid` fuzz target checks, shared with the test that replays its seed
 /// corpus: parsing never panics, and a parsed JID reads back as itself.
@@ -866,8 +1003,20 @@ pub mod fuzz {
             return;
         };
         // The fast path accepts only what the general path leaves unchanged.
-        if let Ok((at, slash)) = super::parse_fast(s) {
-            let general = super::parse_general(s);
+        for rules in [super::Rules::Rfc6122, super::Rules::Rfc3920Literal] {
+            check_rules(s, rules);
+        }
+        for prep in [nodeprep, resourceprep, nameprep] {
+            if let Ok(prepared) = prep(s) {
+                let again = prep(&prepared);
+                assert_eq!(again.as_deref(), Ok(&*prepared), "idempotence on {s:?}");
+            }
+        }
+    }
+
+    fn check_rules(s: &str, rules: super::Rules) {
+        if let Ok((at, slash)) = super::parse_fast(s, rules) {
+            let general = super::parse_general(s, rules);
             assert!(
                 general
                     .as_ref()
@@ -876,8 +1025,8 @@ pub mod fuzz {
             );
         }
         // The case-folding fast path gives what the general path gives.
-        if let Some(folded) = super::parse_fast_folded(s) {
-            let general = super::parse_general(s);
+        if let Some(folded) = super::parse_fast_folded(s, rules) {
+            let general = super::parse_general(s, rules);
             assert!(
                 general
                     .as_ref()
@@ -887,19 +1036,33 @@ pub mod fuzz {
                 "folding fast path disagrees on {s:?}"
             );
         }
-        if let Ok(jid) = Jid::parse(s) {
-            let again = Jid::parse(jid.as_str());
+        if let Ok(jid) = Jid::parse_with(s, rules) {
+            let again = Jid::parse_with(jid.as_str(), rules);
             assert_eq!(again.as_ref(), Ok(&jid), "round trip of {s:?}");
-            assert_eq!(BareJid::parse(jid.to_bare().as_str()), Ok(jid.to_bare()));
+            assert!(jid == *s, "{s:?} equals the JID parsed from it");
+            assert_eq!(
+                BareJid::parse_with(jid.to_bare().as_str(), rules),
+                Ok(jid.to_bare())
+            );
             if let Ok(full) = jid.clone().try_into_full() {
-                assert_eq!(FullJid::parse(full.as_str()).as_ref(), Ok(&full));
+                assert_eq!(
+                    FullJid::parse_with(full.as_str(), rules).as_ref(),
+                    Ok(&full)
+                );
             }
-        }
-        for prep in [nodeprep, resourceprep, nameprep] {
-            if let Ok(prepared) = prep(s) {
-                let again = prep(&prepared);
-                assert_eq!(again.as_deref(), Ok(&*prepared), "idempotence on {s:?}");
-            }
+            // The ASCII spelling of the domain names the same JID.
+            let ascii = jid.domain_part().to_ascii();
+            let respelled = match (jid.node(), jid.resource()) {
+                (Some(n), Some(r)) => format!("{n}@{ascii}/{r}"),
+                (Some(n), None) => format!("{n}@{ascii}"),
+                (None, Some(r)) => format!("{ascii}/{r}"),
+                (None, None) => ascii,
+            };
+            assert_eq!(
+                Jid::parse_with(&respelled, rules).as_ref(),
+                Ok(&jid),
+                "ASCII spelling of {s:?}"
+            );
         }
     }
 }
@@ -910,8 +1073,15 @@ mod tests {
     use proptest::prelude::*;
 
     fn check_fast_agrees(s: &str) -> Result<(), TestCaseError> {
-        if let Ok((at, slash)) = parse_fast(s) {
-            let general = parse_general(s);
+        for rules in [Rules::Rfc6122, Rules::Rfc3920Literal] {
+            check_fast_agrees_under(s, rules)?;
+        }
+        Ok(())
+    }
+
+    fn check_fast_agrees_under(s: &str, rules: Rules) -> Result<(), TestCaseError> {
+        if let Ok((at, slash)) = parse_fast(s, rules) {
+            let general = parse_general(s, rules);
             prop_assert!(
                 general.is_ok(),
                 "fast path accepted {:?}: {:?}",
@@ -923,8 +1093,8 @@ mod tests {
                 prop_assert_eq!((g.at, g.slash), (at, slash));
             }
         }
-        if let Some(folded) = parse_fast_folded(s) {
-            let general = parse_general(s);
+        if let Some(folded) = parse_fast_folded(s, rules) {
+            let general = parse_general(s, rules);
             prop_assert!(general.is_ok(), "folding path accepted {:?}", s);
             if let Ok(g) = general {
                 prop_assert_eq!(g.s.as_str(), folded.s.as_str());
@@ -954,6 +1124,10 @@ mod tests {
         ) {
             check_fast_agrees(&s)?;
         }
+    }
+
+    fn parse_fast_d(s: &str) -> Result<(Pos, Pos), bool> {
+        parse_fast(s, Rules::Rfc6122)
     }
 
     #[test]
@@ -995,33 +1169,60 @@ mod tests {
             "A@256.1.1.1",
             "AB@C:D",
             "A\u{E9}@B",
+            "a@xn--bcher-kva.example",
+            "a@XN--bcher-kva.example",
+            "xn--bcher-kva",
+            "xn--a@b",
+            "a@-b.c",
+            "a@b-.c",
+            "a@b.c-",
+            "a@b_c.d",
+            "a_b@c.d/e_f",
+            "a@b*c/d",
+            "*.example.com",
+            "b%c",
+            "a@b.c./r",
+            "A@B.C.",
         ] {
             assert!(check_fast_agrees(s).is_ok(), "{s}");
         }
-        assert!(parse_fast("juliet@example.com/balcony").is_ok());
-        assert!(parse_fast("1.2.3.4").is_err());
-        assert!(parse_fast(&format!("a@{}", "b".repeat(64))).is_err());
-        assert!(parse_fast(&format!("a@{}", "b".repeat(63))).is_ok());
-        assert!(parse_fast(&format!("a@{}.c", "b".repeat(64))).is_err());
-        assert!(parse_fast(&format!("{}.c/r", "b".repeat(63))).is_ok());
-        assert!(parse_fast("a@b.c/r").is_ok());
+        // Canonical ASCII JIDs take the fast path.
+        for s in [
+            "juliet@example.com/balcony",
+            "romeo@example.net",
+            "example.org",
+            "conference.example.org/bot",
+            "room@conference.example.org/nick",
+            "user123@chat.shakespeare.lit/laptop-4f2a",
+            "pubsub.shakespeare.lit",
+            "benvolio@montague.example/phone",
+            "a_b%c@x-y.example/r!*",
+        ] {
+            assert!(parse_fast_d(s).is_ok(), "{s}");
+        }
+        assert!(parse_fast_d("1.2.3.4").is_err());
+        assert!(parse_fast_d(&format!("a@{}", "b".repeat(64))).is_err());
+        assert!(parse_fast_d(&format!("a@{}", "b".repeat(63))).is_ok());
+        assert!(parse_fast_d(&format!("a@{}.c", "b".repeat(64))).is_err());
+        assert!(parse_fast_d(&format!("{}.c/r", "b".repeat(63))).is_ok());
+        assert!(parse_fast_d("a@b.c/r").is_ok());
         for (input, folded) in [
             ("Juliet@Example.COM/Balcony", "juliet@example.com/Balcony"),
             ("EXAMPLE.ORG", "example.org"),
             ("Host/A/B@C", "host/A/B@C"),
         ] {
             assert_eq!(
-                parse_fast_folded(input).map(|p| p.s.as_str().to_owned()),
+                parse_fast_folded(input, Rules::Rfc6122).map(|p| p.s.as_str().to_owned()),
                 Some(folded.to_owned())
             );
         }
         // Already canonical, too long to fold inline, or not only a matter of case.
         assert!(
-            parse_fast_folded("juliet@example.com/r")
+            parse_fast_folded("juliet@example.com/r", Rules::Rfc6122)
                 .is_some_and(|p| p.s.as_str() == "juliet@example.com/r")
         );
-        assert!(parse_fast_folded(&format!("A@{}", "b".repeat(60))).is_none());
-        assert!(parse_fast_folded("A B@example.com").is_none());
-        assert!(parse_fast_folded("A@[::1]").is_none());
+        assert!(parse_fast_folded(&format!("A@{}", "b".repeat(60)), Rules::Rfc6122).is_none());
+        assert!(parse_fast_folded("A B@example.com", Rules::Rfc6122).is_none());
+        assert!(parse_fast_folded("A@[::1]", Rules::Rfc6122).is_none());
     }
 }

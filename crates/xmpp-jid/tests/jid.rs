@@ -2,11 +2,16 @@
 
 use xmpp_jid::{
     BareJid, BidiRule, DomainPart, Error, FullJid, IpVersion, Jid, LabelError, NodePart, Part,
-    ResourcePart, nameprep, nodeprep, resourceprep,
+    ResourcePart, Rules, nameprep, nodeprep, resourceprep,
 };
 
 fn jid(s: &str) -> Jid {
     Jid::parse(s).unwrap_or_else(|e| panic!("{s:?}: {e}"))
+}
+
+/// A JID read with the literal RFC 3920 rules.
+fn literal(s: &str) -> Jid {
+    Jid::parse_with(s, Rules::Rfc3920Literal).unwrap_or_else(|e| panic!("{s:?}: {e}"))
 }
 
 // RFC 3920 §3.1: the forms the overview names.
@@ -215,8 +220,8 @@ fn rfc3920_3_2_domain_preparation() {
     );
     // Nameprep prohibitions apply (RFC 3491 §5).
     assert_eq!(
-        DomainPart::new("a\u{3000}b"),
-        Ok(DomainPart::new("a b").unwrap())
+        DomainPart::parse_with("a\u{3000}b", Rules::Rfc3920Literal),
+        Ok(DomainPart::parse_with("a b", Rules::Rfc3920Literal).unwrap())
     );
     assert_eq!(
         DomainPart::new("a\u{E000}b"),
@@ -503,24 +508,35 @@ fn error_messages_name_the_part() {
 // an internationalized domain name; RFC 3920 has no rule removing the dot, so it stays in
 // the canonical form and the JID differs from the one without it.
 #[test]
-fn rfc3490_2_trailing_dot_is_the_root_label() {
+fn rfc6122_2_2_trailing_dot_is_removed() {
+    // RFC 6122 §2.2: a final dot is removed, so both spellings are one JID.
     let j = jid("juliet@Example.COM./balcony");
-    assert_eq!(j.as_str(), "juliet@example.com./balcony");
-    assert_eq!(j.domain(), "example.com.");
-    assert_ne!(j.to_bare(), jid("juliet@example.com").to_bare());
-    // The ideographic full stop is a label separator, so it ends the domain the same way.
+    assert_eq!(j.as_str(), "juliet@example.com/balcony");
+    assert_eq!(j.domain(), "example.com");
+    assert_eq!(j, jid("juliet@example.com/balcony"));
+    assert_eq!(jid("example.com."), jid("example.com"));
     assert_eq!(
         jid("b\u{FC}cher.example\u{3002}").domain(),
-        "b\u{FC}cher.example."
+        "b\u{FC}cher.example"
     );
     assert_eq!(
         DomainPart::new("b\u{FC}cher.example.").map(|d| d.to_ascii()),
-        Ok("xn--bcher-kva.example.".to_owned())
+        Ok("xn--bcher-kva.example".to_owned())
     );
-    // A root label alone leaves no label at all.
+    assert_eq!(
+        DomainPart::new("Example.com."),
+        DomainPart::new("example.com")
+    );
+    assert_eq!(
+        BareJid::parse("a@example.com."),
+        BareJid::parse("a@example.com")
+    );
+    assert_eq!(
+        FullJid::parse("a@example.com./r"),
+        FullJid::parse("a@example.com/r")
+    );
     assert_eq!(Jid::parse("."), Err(Error::Empty(Part::Domain)));
     assert_eq!(Jid::parse("a@\u{3002}/r"), Err(Error::Empty(Part::Domain)));
-    // Only one final dot is the root label.
     assert_eq!(
         Jid::parse("a@b.."),
         Err(Error::BadLabel {
@@ -529,7 +545,48 @@ fn rfc3490_2_trailing_dot_is_the_root_label() {
         })
     );
     assert_eq!(
-        Jid::parse(".example.com"),
+        Jid::parse("256.1.1.1."),
+        Err(Error::BadIpLiteral(IpVersion::V4))
+    );
+    assert_eq!(jid("192.0.2.1.").domain(), "192.0.2.1");
+}
+
+// RFC 3490 §2 (the literal reading): the root label is not a label, and RFC 3920 has no rule
+// removing it.
+#[test]
+fn rfc3490_2_trailing_dot_is_kept_by_the_literal_rules() {
+    let j = literal("juliet@Example.COM./balcony");
+    assert_eq!(j.as_str(), "juliet@example.com./balcony");
+    assert_eq!(j.domain(), "example.com.");
+    assert_ne!(j.to_bare(), literal("juliet@example.com").to_bare());
+    // The ideographic full stop is a label separator, so it ends the domain the same way.
+    assert_eq!(
+        literal("b\u{FC}cher.example\u{3002}").domain(),
+        "b\u{FC}cher.example."
+    );
+    assert_eq!(
+        DomainPart::parse_with("b\u{FC}cher.example.", Rules::Rfc3920Literal).map(|d| d.to_ascii()),
+        Ok("xn--bcher-kva.example.".to_owned())
+    );
+    // A root label alone leaves no label at all.
+    assert_eq!(
+        Jid::parse_with(".", Rules::Rfc3920Literal),
+        Err(Error::Empty(Part::Domain))
+    );
+    assert_eq!(
+        Jid::parse_with("a@\u{3002}/r", Rules::Rfc3920Literal),
+        Err(Error::Empty(Part::Domain))
+    );
+    // Only one final dot is the root label.
+    assert_eq!(
+        Jid::parse_with("a@b..", Rules::Rfc3920Literal),
+        Err(Error::BadLabel {
+            index: 1,
+            reason: LabelError::Empty
+        })
+    );
+    assert_eq!(
+        Jid::parse_with(".example.com", Rules::Rfc3920Literal),
         Err(Error::BadLabel {
             index: 0,
             reason: LabelError::Empty
@@ -537,10 +594,10 @@ fn rfc3490_2_trailing_dot_is_the_root_label() {
     );
     // The dotted-quad rule looks at the labels, not the root label.
     assert_eq!(
-        Jid::parse("256.1.1.1."),
+        Jid::parse_with("256.1.1.1.", Rules::Rfc3920Literal),
         Err(Error::BadIpLiteral(IpVersion::V4))
     );
-    assert_eq!(jid("192.0.2.1.").domain(), "192.0.2.1.");
+    assert_eq!(literal("192.0.2.1.").domain(), "192.0.2.1.");
 }
 
 // RFC 3490 §2 (internationalized label: ToASCII with UseSTD3ASCIIRules unset) and
@@ -558,21 +615,114 @@ fn rfc3490_2_domain_without_std3_rules() {
         "under_score.example",
         "bang!.example",
     ] {
-        assert_eq!(jid(domain).domain(), domain, "{domain:?}");
-        assert_eq!(jid(&format!("n@{domain}/r")).domain(), domain, "{domain:?}");
+        assert_eq!(literal(domain).domain(), domain, "{domain:?}");
+        assert_eq!(
+            literal(&format!("n@{domain}/r")).domain(),
+            domain,
+            "{domain:?}"
+        );
     }
     // Upper case still folds; the non-ASCII space U+00A0 becomes U+0020 under NFKC
     // (RFC 3454 §5: the prohibited tables apply to the output).
-    assert_eq!(jid("A B.Example").domain(), "a b.example");
-    assert_eq!(jid("n@\u{A0}.example").domain(), " .example");
+    assert_eq!(literal("A B.Example").domain(), "a b.example");
+    assert_eq!(literal("n@\u{A0}.example").domain(), " .example");
     // The node refuses what the domain takes (RFC 3920 A.5).
     assert_eq!(
-        Jid::parse("a b@example"),
+        Jid::parse_with("a b@example", Rules::Rfc3920Literal),
         Err(Error::Prohibited {
             part: Part::Node,
             ch: ' '
         })
     );
+}
+
+// RFC 3490 §4.1 step 3 (the STD3 ASCII rules), applied by default as deployed servers do
+// and RFC 6122 §2.2 requires: a domain label holds ASCII letters, digits and hyphens only,
+// with no hyphen first or last; each such domain is refused by default, accepted by the
+// literal rules.
+#[test]
+fn rfc6122_std3_rules_by_default() {
+    let not_host = |index, ch| Error::BadLabel {
+        index,
+        reason: LabelError::NotHostChar { ch },
+    };
+    for (domain, err) in [
+        ("a b.example", not_host(0, ' ')),
+        ("nul\u{0}.example", not_host(0, '\u{0}')),
+        ("tab\there.example", not_host(0, '\t')),
+        ("bell\u{7}.example", not_host(0, '\u{7}')),
+        ("del\u{7F}.example", not_host(0, '\u{7F}')),
+        ("under_score.example", not_host(0, '_')),
+        ("bang!.example", not_host(0, '!')),
+        ("<x>", not_host(0, '<')),
+        ("*.example.com", not_host(0, '*')),
+        ("example.*", not_host(1, '*')),
+        ("a.b%c.example", not_host(1, '%')),
+        ("b\u{FC}cher_.example", not_host(0, '_')),
+        (
+            "-x.example",
+            Error::BadLabel {
+                index: 0,
+                reason: LabelError::Hyphen,
+            },
+        ),
+        (
+            "example.x-",
+            Error::BadLabel {
+                index: 1,
+                reason: LabelError::Hyphen,
+            },
+        ),
+        (
+            "-b\u{FC}cher.example",
+            Error::BadLabel {
+                index: 0,
+                reason: LabelError::Hyphen,
+            },
+        ),
+        // Text with ':' is an IPv6 literal or nothing.
+        ("example.com:5222", Error::BadIpLiteral(IpVersion::V6)),
+        ("1::2::3", Error::BadIpLiteral(IpVersion::V6)),
+        ("::1:", Error::BadIpLiteral(IpVersion::V6)),
+        ("host:", Error::BadIpLiteral(IpVersion::V6)),
+    ] {
+        for input in [domain.to_owned(), format!("n@{domain}/r")] {
+            assert_eq!(Jid::parse(&input), Err(err.clone()), "{input:?}");
+            assert_eq!(BareJid::parse(&input.replace("/r", "")), Err(err.clone()));
+            assert!(FullJid::parse(&input).is_err(), "{input:?}");
+            assert!(
+                Jid::parse_with(&input, Rules::Rfc3920Literal).is_ok(),
+                "{input:?} under the literal rules"
+            );
+        }
+        assert_eq!(DomainPart::new(domain), Err(err.clone()), "{domain:?}");
+        assert!(DomainPart::parse_with(domain, Rules::Rfc3920Literal).is_ok());
+    }
+    // Nameprep runs first: what it maps away or folds is judged afterwards.
+    assert_eq!(jid("n@Ex\u{AD}ample.COM").domain(), "example.com");
+    assert_eq!(Jid::parse("n@\u{A0}.example"), Err(not_host(0, ' ')));
+    // Hyphens inside a label, digits, single labels and IP literals stay valid.
+    for ok in [
+        "a-b.example",
+        "x--y.example",
+        "1.example",
+        "localhost",
+        "192.0.2.1",
+        "[::1]",
+        "::1",
+    ] {
+        assert!(Jid::parse(ok).is_ok(), "{ok}");
+    }
+    assert_eq!(jid("1::2").domain(), "[1::2]");
+    // The separators still come first: '@' and '/' are reported as prohibited.
+    assert_eq!(
+        DomainPart::new("a@b"),
+        Err(Error::Prohibited {
+            part: Part::Domain,
+            ch: '@'
+        })
+    );
+    assert_eq!(Rules::default(), Rules::Rfc6122);
 }
 
 // RFC 3491 §1: Nameprep processes each label, so the bidirectional rule of RFC 3454 §6
@@ -636,4 +786,114 @@ fn rfc3490_4_1_separator_before_label_length() {
             "{domain}"
         );
     }
+}
+
+// RFC 3490 §3.1: the ASCII (ACE) and Unicode spellings of a domain name the same host, so
+// they are one JID: compared, hashed and ordered alike, shown in the Unicode form.
+#[test]
+fn rfc3490_3_1_ace_and_unicode_spellings_are_one_jid() {
+    use std::collections::HashSet;
+    let unicode = jid("juliet@b\u{FC}cher.example/balcony");
+    for spelling in [
+        "juliet@xn--bcher-kva.example/balcony",
+        "juliet@XN--BCHER-KVA.Example/balcony",
+        "Juliet@Xn--Bcher-Kva.example/balcony",
+        "juliet@\u{FF58}\u{FF4E}--bcher-kva.example/balcony",
+        "juliet@xn--bcher-kva\u{3002}example/balcony",
+        "juliet@xn--bcher-kva.example./balcony",
+    ] {
+        let ace = jid(spelling);
+        assert_eq!(ace, unicode, "{spelling}");
+        assert_eq!(ace.as_str(), "juliet@b\u{FC}cher.example/balcony");
+        assert_eq!(ace.cmp(&unicode), std::cmp::Ordering::Equal);
+        let set: HashSet<Jid> = [ace.clone(), unicode.clone()].into_iter().collect();
+        assert_eq!(set.len(), 1, "{spelling}");
+        assert_eq!(ace.domain_part().to_ascii(), "xn--bcher-kva.example");
+    }
+    assert_eq!(
+        BareJid::parse("a@xn--bcher-kva.example"),
+        BareJid::parse("a@b\u{FC}cher.example")
+    );
+    assert_eq!(
+        FullJid::parse("xn--bcher-kva.example/r"),
+        FullJid::parse("b\u{FC}cher.example/r")
+    );
+    assert_eq!(
+        DomainPart::new("xn--bcher-kva.example"),
+        DomainPart::new("B\u{DC}cher.example")
+    );
+    // Both readings of the rules decode.
+    assert_eq!(
+        Jid::parse_with("xn--bcher-kva.example.", Rules::Rfc3920Literal).map(String::from),
+        Ok("b\u{FC}cher.example.".to_owned())
+    );
+    // Several labels, and a label whose Unicode form is longer than its ASCII one.
+    assert_eq!(
+        jid("xn--r8jz45g.xn--zckzah").domain(),
+        "\u{4F8B}\u{3048}.\u{30C6}\u{30B9}\u{30C8}"
+    );
+    // An ACE label that is not the ASCII form of a valid label is refused, typed.
+    for (input, index) in [
+        ("a.xn--abc", 1),              // decodes to ASCII only: ToASCII gives "abc"
+        ("xn--bcher-kva9.example", 0), // a trailing digit that is no code point
+        ("xn--zca.example", 0),        // U+00DF, which Nameprep maps to "ss"
+        ("xn--a-vbb.example", 0),      // "a\u{300}", not NFKC: ToASCII gives "xn--0ca"
+        ("xn--ls8h.example", 0),       // U+1F4A9, unassigned in Unicode 3.2
+        ("xn--kba.example", 0),        // U+00AD, which Nameprep maps to nothing
+        ("xn--oug.example", 0),        // U+2000, NFKC gives a space: STD3 refuses it
+    ] {
+        let err = Error::BadLabel {
+            index,
+            reason: LabelError::BadAce,
+        };
+        assert_eq!(Jid::parse(input).err(), Some(err.clone()), "{input}");
+        assert_eq!(DomainPart::new(input).err(), Some(err), "{input}");
+    }
+}
+
+// The STD3 rules judge an ACE label's ASCII form first (RFC 3490 §4.1 step 3 before ToUnicode
+// matters): a final hyphen is refused as such by default, as an undecodable label otherwise.
+#[test]
+fn ace_labels_ending_in_a_hyphen() {
+    for (input, index) in [("xn--", 0), ("a.xn--zz-", 1), ("xn--bcher-.example", 0)] {
+        assert_eq!(
+            Jid::parse(input).err(),
+            Some(Error::BadLabel {
+                index,
+                reason: LabelError::Hyphen
+            }),
+            "{input}"
+        );
+        assert_eq!(
+            Jid::parse_with(input, Rules::Rfc3920Literal).err(),
+            Some(Error::BadLabel {
+                index,
+                reason: LabelError::BadAce
+            }),
+            "{input}"
+        );
+    }
+}
+
+// Comparison with text compares prepared forms: the text equals a JID when it parses to it.
+#[test]
+fn comparison_with_text_prepares_the_text() {
+    let j = jid("juliet@example.com/balcony");
+    assert!(j == *"Juliet@Example.COM/balcony");
+    assert!(j == "Juliet@Example.COM/balcony");
+    assert!("juliet@EXAMPLE.com/balcony" == j);
+    assert!(j != "juliet@example.com/Balcony");
+    assert!(j != "not a jid@");
+    let b = BareJid::parse("juliet@b\u{FC}cher.example").unwrap();
+    assert!(b == "Juliet@xn--bcher-kva.example");
+    assert!(b == "juliet@b\u{FC}cher.example.");
+    assert!(b != "juliet@b\u{FC}cher.example/r");
+    let f = FullJid::parse("example.com/r").unwrap();
+    assert!(f == "EXAMPLE.com/r");
+    assert!(f != "example.com");
+    // A JID read with the literal rules equals its own text, under either reading.
+    let lit = literal("a b.example");
+    assert!(lit == "A B.Example");
+    let rooted = literal("example.com.");
+    assert!(rooted == "Example.COM.");
 }

@@ -3,12 +3,17 @@
 
 Sources: RFC 3454 (stringprep: tables, §3 order, §6 bidi, §7 unassigned code points in
 stored strings), RFC 3920 Appendix A (Nodeprep) and B (Resourceprep), RFC 3491 (Nameprep),
-RFC 3490 §3.1 (label separators) and §4.1 (ToASCII, UseSTD3ASCIIRules off). The tables
-and the Unicode 3.2 normalization come from Python's standard library (`stringprep`,
-`unicodedata.ucd_3_2_0`); ToASCII's Punycode step uses the `punycode` codec.
+RFC 3490 §3.1 (label separators, one label in its ASCII and Unicode spellings), §4.1
+(ToASCII) and §4.2 (ToUnicode). Two readings of the domain rules, as the crate has them:
+`rfc6122` (the default: UseSTD3ASCIIRules set, text holding ':' is an IPv6 address or
+nothing, the final root dot removed, RFC 6122 §2.2) and `rfc3920-literal`
+(UseSTD3ASCIIRules unset, the root dot kept). The tables and the Unicode 3.2
+normalization come from Python's standard library (`stringprep`, `unicodedata.ucd_3_2_0`);
+the Punycode steps use the `punycode` codec.
 
 Usage:
-  oracle.py            read one JSON string per line on stdin, print one result per line:
+  oracle.py [--rules rfc6122|rfc3920-literal]
+                       read one JSON string per line on stdin, print one result per line:
                        `ok <code points in hex>` or `err <part> <class> [<detail>]`
   oracle.py --samples  print `<table> <code points in hex>` lines: samples of every table,
                        for the generator of inputs
@@ -112,28 +117,67 @@ def ipv6(text):
     return f"[{addr.compressed}]"
 
 
-def ip_literal(text):
+STD3 = "rfc6122"
+LITERAL = "rfc3920-literal"
+
+
+def ip_literal(text, rules):
     """As the crate documents: `[...]` must be an IPv6 address; a bare IPv6 address is a
-    literal too. Returns the canonical text, None if not a literal, raises if malformed."""
+    literal too; under the STD3 reading other text holding ':' is a malformed literal.
+    Returns the canonical text, None if not a literal, raises if malformed."""
     if text.startswith("["):
         lit = ipv6(text[1:-1]) if text.endswith("]") and len(text) >= 2 else None
         if lit is None:
             raise Fail("domain", "ipv6")
         return lit
     if ":" in text:
-        return ipv6(text)
+        lit = ipv6(text)
+        if lit is None and rules == STD3:
+            raise Fail("domain", "ipv6")
+        return lit
     return None
 
 
-def domain(d):
+def std3_ok(label):
+    """RFC 3490 §4.1 step 3: no ASCII other than letters, digits and '-'; no '-' at either
+    end."""
+    if any(c.isascii() and not (c.isalnum() or c == "-") for c in label):
+        return False
+    return not (label.startswith("-") or label.endswith("-"))
+
+
+def to_unicode(label, i, rules):
+    """ToUnicode (RFC 3490 §4.2) of an ACE label, refusing what does not decode and
+    re-encode to the same label (compared without case); returns the Nameprep output."""
+    try:
+        u = label[4:].encode("ascii").decode("punycode")
+    except UnicodeError:
+        raise Fail("domain", "label", str(i))
+    try:
+        q = stringprep(u, "domain")
+    except Fail:
+        raise Fail("domain", "label", str(i))
+    if q.isascii() or any(c in "@/." for c in q) or (rules == STD3 and not std3_ok(q)):
+        raise Fail("domain", "label", str(i))
+    try:
+        enc = q.encode("punycode").decode("ascii")
+    except UnicodeError:
+        raise Fail("domain", "label", str(i))
+    if enc.lower() != label[4:].lower():
+        raise Fail("domain", "label", str(i))
+    return q
+
+
+def domain(d, rules):
     if not d:
         raise Fail("domain", "empty")
-    lit = ip_literal(d)
+    lit = ip_literal(d, rules)
     if lit is not None:
         return lit
     root = ""
     if d[-1] in SEPARATORS:  # RFC 3490 §2: the explicit root label
-        d, root = d[:-1], "."
+        # RFC 6122 §2.2 removes it; the literal reading keeps it.
+        d, root = d[:-1], ("." if rules == LITERAL else "")
     if not d:
         raise Fail("domain", "empty")
     labels = []
@@ -146,11 +190,15 @@ def domain(d):
             # '@' or '/' the JID's parts, when the canonical form is read back.
             if c in "@/.":
                 raise Fail("domain", "prohibited", hexcp(c))
+        if rules == STD3 and not std3_ok(p):
+            raise Fail("domain", "label", str(i))
         if not to_ascii_ok(p):
             raise Fail("domain", "label", str(i))
+        if p.isascii() and p[:4].lower() == "xn--":
+            p = to_unicode(p, i, rules)
         labels.append(p)
     out = ".".join(labels) + root
-    lit = ip_literal(out)
+    lit = ip_literal(out, rules)
     if lit is not None:
         return lit
     check_ipv4(out[:-1] if root else out)
@@ -160,8 +208,8 @@ def domain(d):
 
 
 def to_ascii_ok(label):
-    """ToASCII (RFC 3490 §4.1) on a label Nameprep has already prepared, with
-    UseSTD3ASCIIRules off (step 3 skipped)."""
+    """ToASCII (RFC 3490 §4.1) on a label Nameprep has already prepared, after step 3
+    (the STD3 rules, checked by the caller when they apply)."""
     if not label.isascii():
         # Step 5: no ACE prefix (compared case-insensitively, §5); steps 6-7: Punycode.
         if label[:4].lower() == "xn--":
@@ -198,7 +246,7 @@ def check_ipv4(d):
             raise Fail("domain", "ipv4")
 
 
-def jid(s):
+def jid(s, rules):
     head, slash, resource = s.partition("/")
     node, at, dom = head.partition("@")
     if not at:
@@ -206,7 +254,7 @@ def jid(s):
     out = ""
     if node is not None:
         out = check_len(stringprep(node, "node"), "node") + "@"
-    out += domain(dom)
+    out += domain(dom, rules)
     if slash:
         out += "/" + check_len(stringprep(resource, "resource"), "resource")
     return out
@@ -235,13 +283,19 @@ def samples():
 
 
 def main():
-    if sys.argv[1:] == ["--samples"]:
+    args = sys.argv[1:]
+    if args == ["--samples"]:
         samples()
         return
+    rules = STD3
+    if len(args) == 2 and args[0] == "--rules" and args[1] in (STD3, LITERAL):
+        rules = args[1]
+    elif args:
+        sys.exit("usage: oracle.py [--samples | --rules rfc6122|rfc3920-literal]")
     for line in sys.stdin:
         s = json.loads(line)
         try:
-            r = "ok " + " ".join(hexcp(c) for c in jid(s))
+            r = "ok " + " ".join(hexcp(c) for c in jid(s, rules))
         except Fail as e:
             r = "err " + e.text
         print(r.rstrip())
