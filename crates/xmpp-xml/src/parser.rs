@@ -6,6 +6,7 @@ use crate::chars::{
 };
 use crate::error::{Error, ErrorKind};
 use crate::escape::unescape_into;
+use crate::ns::{Binding, Prefixes};
 use crate::stanza::{Event, NsContext, Stanza, StreamHeader};
 
 /// The streams namespace, RFC 3920 §11.2.1.
@@ -48,6 +49,11 @@ pub struct Limits {
     pub max_attributes: usize,
     /// Bytes of one element or attribute name.
     pub max_name_bytes: usize,
+    /// Namespace declarations on one element (the stream header included).
+    pub max_declarations: usize,
+    /// Namespace declarations in scope at once: the stream header's and those of the open
+    /// elements of a stanza. It bounds what one prefix lookup has to consider.
+    pub max_namespaces_in_scope: usize,
 }
 
 impl Default for Limits {
@@ -57,6 +63,8 @@ impl Default for Limits {
             max_depth: 128,
             max_attributes: 64,
             max_name_bytes: 1024,
+            max_declarations: 32,
+            max_namespaces_in_scope: 256,
         }
     }
 }
@@ -83,6 +91,18 @@ impl Limits {
     /// Sets [`Limits::max_name_bytes`].
     pub fn max_name_bytes(mut self, bytes: usize) -> Self {
         self.max_name_bytes = bytes;
+        self
+    }
+
+    /// Sets [`Limits::max_declarations`].
+    pub fn max_declarations(mut self, declarations: usize) -> Self {
+        self.max_declarations = declarations;
+        self
+    }
+
+    /// Sets [`Limits::max_namespaces_in_scope`].
+    pub fn max_namespaces_in_scope(mut self, namespaces: usize) -> Self {
+        self.max_namespaces_in_scope = namespaces;
         self
     }
 }
@@ -162,13 +182,6 @@ pub(crate) struct AttrSpan {
     pub(crate) value_len: u32,
 }
 
-/// A namespace binding: spans in the arena.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Binding {
-    pub(crate) prefix: (u32, u32),
-    pub(crate) uri: (u32, u32),
-}
-
 #[derive(Debug, Clone, Copy)]
 struct Open {
     /// Name offset relative to the stanza start.
@@ -211,6 +224,7 @@ pub(crate) struct Scanner {
     resolved: Vec<(u32, (u32, u32))>,
     open: Vec<Open>,
     pub(crate) bindings: Vec<Binding>,
+    prefixes: Prefixes,
     pub(crate) arena: Vec<u8>,
     base_bindings: usize,
     base_arena: usize,
@@ -246,10 +260,9 @@ impl Scanner {
         let mut arena = Vec::with_capacity(256);
         arena.extend_from_slice(b"xml");
         arena.extend_from_slice(XML_NS.as_bytes());
-        let bindings = vec![Binding {
-            prefix: (0, 3),
-            uri: (3, XML_NS.len() as u32),
-        }];
+        let mut bindings = Vec::with_capacity(16);
+        let mut prefixes = Prefixes::new();
+        prefixes.push(&mut bindings, b"xml", ((0, 3), (3, XML_NS.len() as u32)));
         let base_arena = arena.len();
         Scanner {
             limits,
@@ -274,6 +287,7 @@ impl Scanner {
             resolved: Vec::with_capacity(16),
             open: Vec::with_capacity(16),
             bindings,
+            prefixes,
             arena,
             base_bindings: 1,
             base_arena,
@@ -1086,10 +1100,8 @@ impl Scanner {
     }
 
     fn lookup(&self, prefix: &[u8]) -> Option<(u32, u32)> {
-        self.bindings
-            .iter()
-            .rev()
-            .find(|bd| self.arena_str(bd.prefix) == prefix)
+        self.prefixes
+            .lookup(&self.bindings, prefix)
             .map(|bd| bd.uri)
     }
 
@@ -1100,11 +1112,27 @@ impl Scanner {
         unescape_into(raw_value, true, &mut self.arena);
         let u1 = self.arena.len();
         let uri = (u0 as u32, (u1 - u0) as u32);
-        self.bindings.push(Binding {
-            prefix: (p0 as u32, (u0 - p0) as u32),
-            uri,
-        });
+        let spans = ((p0 as u32, (u0 - p0) as u32), uri);
+        self.prefixes.push(&mut self.bindings, prefix, spans);
         uri
+    }
+
+    /// Ends the scope of the bindings beyond the first `n`.
+    fn pop_bindings(&mut self, n: usize, arena: usize) {
+        self.prefixes.truncate(&mut self.bindings, n);
+        self.arena.truncate(arena);
+    }
+
+    /// The `declared`-th declaration of an element, at `at`, is within the limits: on the
+    /// element, and in scope (the `xml` binding, which is always there, not counted).
+    fn declaration_limits(&mut self, declared: usize, at: usize) -> Result<(), Error> {
+        if declared > self.limits.max_declarations {
+            fail!(self, ErrorKind::TooManyDeclarations, at);
+        }
+        if self.bindings.len() > self.limits.max_namespaces_in_scope {
+            fail!(self, ErrorKind::TooManyNamespaces, at);
+        }
+        Ok(())
     }
 
     /// A start tag ended at `gt` (just past `>`): namespaces, attributes, events.
@@ -1130,12 +1158,18 @@ impl Scanner {
         let bindings_before = self.bindings.len();
         let arena_before = self.arena.len();
         let mut prefixed = 0usize;
+        let mut declared = 0usize;
         // Namespace declarations (Namespaces in XML §3).
         for k in 0..n {
             let a = self.attrs[k];
             let name = name_of(&a);
             let value = &b[t + a.value as usize..t + a.value as usize + a.value_len as usize];
             let at = t + a.name as usize;
+            let declaration = name == b"xmlns" || (a.colon == 5 && name.starts_with(b"xmlns:"));
+            if declaration {
+                declared += 1;
+                self.declaration_limits(declared, at)?;
+            }
             if name == b"xmlns" {
                 if value == XML_NS.as_bytes() || value == XMLNS_NS.as_bytes() {
                     fail!(self, ErrorKind::ReservedNamespace, at);
@@ -1269,8 +1303,7 @@ impl Scanner {
             fail!(self, ErrorKind::TooDeep, t);
         }
         if empty {
-            self.bindings.truncate(bindings_before);
-            self.arena.truncate(arena_before);
+            self.pop_bindings(bindings_before, arena_before);
             if self.open.is_empty() {
                 return Ok(Some(self.unit_done(gt)));
             }
@@ -1290,6 +1323,7 @@ impl Scanner {
     fn unit_done(&mut self, gt: usize) -> Ev {
         self.stanza_end = gt;
         self.in_unit = false;
+        self.prefixes.prune(&mut self.bindings, &self.arena);
         if self.document {
             self.phase = Phase::Epilog;
             self.st = St::Epilog;
@@ -1320,8 +1354,7 @@ impl Scanner {
             fail!(self, ErrorKind::MismatchedEndTag, t);
         }
         self.open.pop();
-        self.bindings.truncate(top.bindings as usize);
-        self.arena.truncate(top.arena as usize);
+        self.pop_bindings(top.bindings as usize, top.arena as usize);
         if self.open.is_empty() {
             return Ok(Some(self.unit_done(gt)));
         }
@@ -1491,8 +1524,8 @@ impl Scanner {
         self.at_start = true;
         self.in_unit = false;
         self.open.clear();
-        self.bindings.truncate(1);
-        self.arena.truncate(3 + XML_NS.len());
+        self.pop_bindings(1, 3 + XML_NS.len());
+        self.prefixes.prune(&mut self.bindings, &self.arena);
         self.base_bindings = 1;
         self.base_arena = self.arena.len();
         self.header = None;

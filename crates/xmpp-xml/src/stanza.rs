@@ -5,7 +5,8 @@ use std::borrow::Cow;
 use crate::element::{Element, build_element};
 use crate::error::Error;
 use crate::escape::cow_value;
-use crate::parser::{AttrSpan, Binding, Limits};
+use crate::ns::Binding;
+use crate::parser::{AttrSpan, Limits};
 
 /// One event of the stream.
 #[derive(Debug)]
