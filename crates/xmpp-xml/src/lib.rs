@@ -127,6 +127,7 @@ mod escape;
 pub mod fuzzing;
 mod ns;
 mod parser;
+mod record;
 mod stanza;
 
 pub use element::{

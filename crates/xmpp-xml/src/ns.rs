@@ -12,6 +12,9 @@ const NONE: u32 = u32::MAX;
 pub(crate) struct Binding {
     pub(crate) prefix: (u32, u32),
     pub(crate) uri: (u32, u32),
+    /// For a binding declared inside a first-level element, its index in the element's
+    /// record ([`crate::record::Recorded::decls`]).
+    pub(crate) src: u32,
     /// The prefix's stack this binding is on ([`Prefixes`] head index).
     head: u32,
     /// The binding of the same prefix below it, or [`NONE`].
@@ -48,11 +51,12 @@ impl Prefixes {
         }
     }
 
-    /// The innermost binding of `prefix`.
-    pub(crate) fn lookup(&self, bindings: &[Binding], prefix: &[u8]) -> Option<Binding> {
+    /// The innermost binding of `prefix`, and its index.
+    #[inline]
+    pub(crate) fn lookup(&self, bindings: &[Binding], prefix: &[u8]) -> Option<(u32, Binding)> {
         let h = self.head(prefix)?;
         let top = *invariant!(self.tops.get(h as usize), &NONE);
-        bindings.get(top as usize).copied()
+        bindings.get(top as usize).map(|b| (top, *b))
     }
 
     /// Pushes a binding of `prefix` (whose spans are given) onto `bindings`.
@@ -61,6 +65,7 @@ impl Prefixes {
         bindings: &mut Vec<Binding>,
         prefix: &[u8],
         spans: ((u32, u32), (u32, u32)),
+        src: u32,
     ) {
         let head = match self.head(prefix) {
             Some(h) => h,
@@ -75,6 +80,7 @@ impl Prefixes {
         bindings.push(Binding {
             prefix: spans.0,
             uri: spans.1,
+            src,
             head,
             prev: *top,
         });

@@ -7,6 +7,9 @@ use crate::chars::{
 use crate::error::{Error, ErrorKind};
 use crate::escape::unescape_into;
 use crate::ns::{Binding, Prefixes};
+use crate::record::{
+    NO_NS, RecAttr, RecDecl, RecNode, Recorded, STREAM_LEVEL, TEXT_CDATA, TEXT_EXPAND,
+};
 use crate::stanza::{Event, NsContext, Stanza, StreamHeader};
 
 /// The streams namespace, RFC 3920 §11.2.1.
@@ -26,6 +29,8 @@ pub const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
 const MAX_REF: usize = 64;
 /// Longest XML declaration accepted.
 const MAX_DECL: usize = 1024;
+/// No text being read.
+const NO_TEXT: u32 = u32::MAX;
 
 /// Limits the caller sets; exceeding one is a `policy-violation` before memory grows.
 ///
@@ -180,6 +185,8 @@ pub(crate) struct AttrSpan {
     pub(crate) colon: u32,
     pub(crate) value: u32,
     pub(crate) value_len: u32,
+    /// The value reads as written: no reference, no white space to normalize.
+    pub(crate) plain: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -189,6 +196,8 @@ struct Open {
     name_len: u32,
     bindings: u32,
     arena: u32,
+    /// Its node in the record of the first-level element.
+    node: u32,
 }
 
 enum NameScan {
@@ -220,6 +229,20 @@ pub(crate) struct Scanner {
     value_start: usize,
     quote: u8,
     had_ws: bool,
+    /// The attribute value being read is plain so far.
+    aplain: bool,
+    /// The record of the current first-level element, for its tree.
+    pub(crate) rec: Recorded,
+    /// Where the text being read started (relative to the element), or [`NO_TEXT`].
+    text_from: u32,
+    /// Where its current run of character data started (after a CDATA section).
+    seg_from: u32,
+    /// Where the content of the CDATA section being read starts.
+    cdata_from: u32,
+    /// [`TEXT_EXPAND`], [`TEXT_CDATA`].
+    text_kind: u8,
+    /// Whether the text read so far has any character.
+    text_has: bool,
     pub(crate) attrs: Vec<AttrSpan>,
     resolved: Vec<(u32, (u32, u32))>,
     open: Vec<Open>,
@@ -262,7 +285,7 @@ impl Scanner {
         arena.extend_from_slice(XML_NS.as_bytes());
         let mut bindings = Vec::with_capacity(16);
         let mut prefixes = Prefixes::new();
-        prefixes.push(&mut bindings, b"xml", ((0, 3), (3, XML_NS.len() as u32)));
+        prefixes.push(&mut bindings, b"xml", ((0, 3), (3, XML_NS.len() as u32)), 0);
         let base_arena = arena.len();
         Scanner {
             limits,
@@ -283,6 +306,13 @@ impl Scanner {
             value_start: 0,
             quote: 0,
             had_ws: false,
+            aplain: true,
+            rec: Recorded::default(),
+            text_from: NO_TEXT,
+            seg_from: 0,
+            cdata_from: 0,
+            text_kind: 0,
+            text_has: false,
             attrs: Vec::with_capacity(16),
             resolved: Vec::with_capacity(16),
             open: Vec::with_capacity(16),
@@ -624,12 +654,14 @@ impl Scanner {
                         AMP => match self.scan_ref(b, i, end)? {
                             Some(n) => {
                                 self.unit_expand = true;
+                                self.text_kind |= TEXT_EXPAND;
                                 i = n;
                             }
                             None => return self.need_more(i, len, end),
                         },
                         WS => {
                             self.unit_expand = true;
+                            self.text_kind |= TEXT_EXPAND;
                             i += 1;
                         }
                         SPECIAL => {
@@ -678,6 +710,7 @@ impl Scanner {
                                 return self.need_more(i, len, end);
                             }
                             if b[i + 1] == b']' && b[i + 2] == b'>' {
+                                self.cdata_end(i);
                                 i += 3;
                                 self.st = St::Content;
                                 break;
@@ -717,6 +750,7 @@ impl Scanner {
                     }
                     match b[t + 1] {
                         b'/' => {
+                            self.end_text(t);
                             if !matches!(place, Place::Top | Place::Inside) {
                                 let kind = if place == Place::Epilog {
                                     ErrorKind::ContentAfterEnd
@@ -741,6 +775,7 @@ impl Scanner {
                         },
                         b'!' => match self.bang(b, t, end, place)? {
                             Some(n) => {
+                                self.cdata_begin(t, n);
                                 i = n;
                                 self.unit_expand = true;
                                 self.st = St::CData;
@@ -756,9 +791,11 @@ impl Scanner {
                                     self.in_unit = true;
                                     self.unit_expand = false;
                                     self.stanza_start = t;
+                                    self.rec.clear();
+                                    self.text_from = NO_TEXT;
                                     end = self.scan_end(len);
                                 }
-                                Place::Inside => {}
+                                Place::Inside => self.end_text(t),
                             }
                             self.at_start = false;
                             self.colon = 0;
@@ -834,6 +871,7 @@ impl Scanner {
                             match b.get(i..i + 2).filter(|_| i + 2 <= end) {
                                 Some([b'=', q @ (b'"' | b'\'')]) => {
                                     self.quote = *q;
+                                    self.aplain = true;
                                     i += 2;
                                     self.value_start = i;
                                     self.st = St::AttrValue;
@@ -874,6 +912,7 @@ impl Scanner {
                             );
                         }
                         self.quote = c;
+                        self.aplain = true;
                         self.value_start = i + 1;
                         self.st = St::AttrValue;
                     }
@@ -898,12 +937,14 @@ impl Scanner {
                         }
                         WS => {
                             self.unit_expand = true;
+                            self.aplain = false;
                             i += 1;
                         }
                         LT => fail!(self, ErrorKind::LtInAttributeValue, i),
                         AMP => match self.scan_ref(b, i, end)? {
                             Some(n) => {
                                 self.unit_expand = true;
+                                self.aplain = false;
                                 i = n;
                             }
                             None => return self.need_more(i, len, end),
@@ -995,6 +1036,7 @@ impl Scanner {
             colon: self.acolon,
             value: (self.value_start - t) as u32,
             value_len: (value_end - self.value_start) as u32,
+            plain: self.aplain,
         });
         Ok(())
     }
@@ -1102,10 +1144,68 @@ impl Scanner {
     fn lookup(&self, prefix: &[u8]) -> Option<(u32, u32)> {
         self.prefixes
             .lookup(&self.bindings, prefix)
-            .map(|bd| bd.uri)
+            .map(|(_, bd)| bd.uri)
     }
 
-    fn push_binding(&mut self, prefix: &[u8], raw_value: &[u8]) -> (u32, u32) {
+    /// The namespace bound to `prefix`, and the reference the record keeps of it.
+    #[inline]
+    fn lookup_ref(&self, prefix: &[u8]) -> Option<((u32, u32), u32)> {
+        let (at, bd) = self.prefixes.lookup(&self.bindings, prefix)?;
+        let r = if (at as usize) < self.base_bindings {
+            at | STREAM_LEVEL
+        } else {
+            bd.src
+        };
+        Some((bd.uri, r))
+    }
+
+    #[inline]
+    fn rel(&self, i: usize) -> u32 {
+        (i - self.stanza_start) as u32
+    }
+
+    /// Content starts at `gt`, just past a tag.
+    #[inline]
+    fn begin_text(&mut self, gt: usize) {
+        self.text_from = self.rel(gt);
+        self.seg_from = self.text_from;
+        self.text_kind = 0;
+        self.text_has = false;
+    }
+
+    /// The text being read ends at the tag at `t`: recorded when it has any character.
+    #[inline]
+    fn end_text(&mut self, t: usize) {
+        if self.text_from == NO_TEXT {
+            return;
+        }
+        let t = self.rel(t);
+        if self.text_has || t > self.seg_from {
+            self.rec.nodes.push(RecNode::Text {
+                start: self.text_from,
+                len: t - self.text_from,
+                kind: self.text_kind,
+            });
+        }
+        self.text_from = NO_TEXT;
+    }
+
+    /// A CDATA section at `t` whose content starts at `content`.
+    fn cdata_begin(&mut self, t: usize, content: usize) {
+        let t = self.rel(t);
+        self.text_has |= t > self.seg_from;
+        self.cdata_from = self.rel(content);
+        self.text_kind |= TEXT_CDATA;
+    }
+
+    /// The CDATA section ends with the `]]>` at `i`.
+    fn cdata_end(&mut self, i: usize) {
+        let i = self.rel(i);
+        self.text_has |= i > self.cdata_from;
+        self.seg_from = i + 3;
+    }
+
+    fn push_binding(&mut self, prefix: &[u8], raw_value: &[u8], src: u32) -> (u32, u32) {
         let p0 = self.arena.len();
         self.arena.extend_from_slice(prefix);
         let u0 = self.arena.len();
@@ -1113,7 +1213,7 @@ impl Scanner {
         let u1 = self.arena.len();
         let uri = (u0 as u32, (u1 - u0) as u32);
         let spans = ((p0 as u32, (u0 - p0) as u32), uri);
-        self.prefixes.push(&mut self.bindings, prefix, spans);
+        self.prefixes.push(&mut self.bindings, prefix, spans, src);
         uri
     }
 
@@ -1159,6 +1259,9 @@ impl Scanner {
         let arena_before = self.arena.len();
         let mut prefixed = 0usize;
         let mut declared = 0usize;
+        // The stream header is no part of any tree; everything else is recorded.
+        let record = self.phase != Phase::Prolog || self.document;
+        let rec_attrs = self.rec.attrs.len();
         // Namespace declarations (Namespaces in XML §3).
         for k in 0..n {
             let a = self.attrs[k];
@@ -1166,22 +1269,40 @@ impl Scanner {
             let value = &b[t + a.value as usize..t + a.value as usize + a.value_len as usize];
             let at = t + a.name as usize;
             let declaration = name == b"xmlns" || (a.colon == 5 && name.starts_with(b"xmlns:"));
+            let src = self.rec.decls.len() as u32;
             if declaration {
                 declared += 1;
                 self.declaration_limits(declared, at)?;
+                if record {
+                    self.rec.decls.push(RecDecl {
+                        value: self.rel(t + a.value as usize),
+                        len: a.value_len,
+                        plain: a.plain,
+                    });
+                }
+            } else if record {
+                let skip = if a.colon == 0 { 0 } else { a.colon + 1 };
+                self.rec.attrs.push(RecAttr {
+                    name: self.rel(at) + skip,
+                    name_len: a.name_len - skip,
+                    value: self.rel(t + a.value as usize),
+                    value_len: a.value_len,
+                    ns: NO_NS,
+                    plain: a.plain,
+                });
             }
             if name == b"xmlns" {
                 if value == XML_NS.as_bytes() || value == XMLNS_NS.as_bytes() {
                     fail!(self, ErrorKind::ReservedNamespace, at);
                 }
-                let uri = self.push_binding(b"", value);
+                let uri = self.push_binding(b"", value, src);
                 let u = self.arena_str(uri);
                 if u == XML_NS.as_bytes() || u == XMLNS_NS.as_bytes() {
                     fail!(self, ErrorKind::ReservedNamespace, at);
                 }
             } else if a.colon == 5 && name.starts_with(b"xmlns:") {
                 let p = &name[6..];
-                let uri = self.push_binding(p, value);
+                let uri = self.push_binding(p, value, src);
                 let u = self.arena_str(uri);
                 let bad = p == b"xmlns"
                     || u.is_empty()
@@ -1203,9 +1324,9 @@ impl Scanner {
         if prefix == b"xmlns" {
             fail!(self, ErrorKind::ReservedNamespace, t + 1);
         }
-        let ns = match self.lookup(prefix) {
-            Some(ns) => ns,
-            None if colon == 0 => (0, 0),
+        let (ns, ns_ref) = match self.lookup_ref(prefix) {
+            Some(found) => found,
+            None if colon == 0 => ((0, 0), NO_NS),
             None => fail!(self, ErrorKind::UnboundPrefix, t),
         };
         // RFC 3920 §11.2.2: elements of jabber:client and jabber:server are never prefixed,
@@ -1219,16 +1340,25 @@ impl Scanner {
         // Prefixed attributes: bound, and unique after expansion (Namespaces in XML §6.3).
         if prefixed > 0 {
             self.resolved.clear();
+            // The attribute's place in the record (declarations are not recorded).
+            let mut ra = rec_attrs;
             for k in 0..n {
                 let a = self.attrs[k];
                 let name = name_of(&a);
                 let c = a.colon as usize;
-                if c == 0 || (c == 5 && name.starts_with(b"xmlns:")) {
+                if (c == 5 && name.starts_with(b"xmlns:")) || name == b"xmlns" {
                     continue;
                 }
-                let Some(uri) = self.lookup(&name[..c]) else {
+                ra += 1;
+                if c == 0 {
+                    continue;
+                }
+                let Some((uri, uri_ref)) = self.lookup_ref(&name[..c]) else {
                     fail!(self, ErrorKind::UnboundPrefix, t + a.name as usize);
                 };
+                if record && let Some(r) = self.rec.attrs.get_mut(ra - 1) {
+                    r.ns = uri_ref;
+                }
                 let local = &name[c + 1..];
                 // RFC 3920 §4.4, §9.1.5: an xml:lang value is an RFC 3066 language tag,
                 // on the stream header, on stanzas and on their children alike.
@@ -1302,11 +1432,22 @@ impl Scanner {
         if self.open.len() >= self.limits.max_depth {
             fail!(self, ErrorKind::TooDeep, t);
         }
+        let node = self.rec.nodes.len() as u32;
+        let skip = if colon == 0 { 0 } else { colon as u32 + 1 };
+        self.rec.nodes.push(RecNode::Element {
+            name: self.rel(t + 1) + skip,
+            name_len: qname.len() as u32 - skip,
+            ns: ns_ref,
+            attrs: rec_attrs as u32,
+            attr_len: (self.rec.attrs.len() - rec_attrs) as u32,
+            end: node + 1,
+        });
         if empty {
             self.pop_bindings(bindings_before, arena_before);
             if self.open.is_empty() {
                 return Ok(Some(self.unit_done(gt)));
             }
+            self.begin_text(gt);
             self.st = St::Content;
             return Ok(None);
         }
@@ -1315,7 +1456,9 @@ impl Scanner {
             name_len: qname.len() as u32,
             bindings: bindings_before as u32,
             arena: arena_before as u32,
+            node,
         });
+        self.begin_text(gt);
         self.st = St::Content;
         Ok(None)
     }
@@ -1355,9 +1498,14 @@ impl Scanner {
         }
         self.open.pop();
         self.pop_bindings(top.bindings as usize, top.arena as usize);
+        let after = self.rec.nodes.len() as u32;
+        if let Some(RecNode::Element { end, .. }) = self.rec.nodes.get_mut(top.node as usize) {
+            *end = after;
+        }
         if self.open.is_empty() {
             return Ok(Some(self.unit_done(gt)));
         }
+        self.begin_text(gt);
         self.st = St::Content;
         Ok(None)
     }
@@ -1740,6 +1888,7 @@ impl Parser {
                     },
                     s.limits,
                     (s.unit_elements, s.unit_attrs, s.unit_expand),
+                    &s.rec,
                 ))
             }
         }))
