@@ -9,7 +9,6 @@ use crate::escape::{needs_unescape, unescape_str};
 use crate::parser::{CLIENT_NS, DIALBACK_NS, SERVER_NS, STREAMS_NS, XML_NS, XMLNS_NS};
 use crate::record::{NO_NS, RecNode, Recorded, STREAM_LEVEL, TEXT_CDATA};
 use crate::stanza::NsContext;
-#[cfg(feature = "fuzzing")]
 use crate::{
     chars::is_ws,
     error::{Error, ErrorKind},
@@ -947,14 +946,12 @@ pub fn write_stream_close(out: &mut Vec<u8>) {
     out.extend_from_slice(b"</stream:stream>");
 }
 
-#[cfg(feature = "fuzzing")]
 fn broken(offset: u64, i: usize) -> Error {
     Error::new(ErrorKind::UnexpectedEof, offset + i as u64)
 }
 
 /// Bytes that end an element name (bit 1: white space, `/`, `>`) or an attribute name
 /// (bit 2: white space, `=`).
-#[cfg(feature = "fuzzing")]
 static DELIM: [u8; 256] = {
     let mut t = [0u8; 256];
     t[b' ' as usize] = 3;
@@ -969,7 +966,6 @@ static DELIM: [u8; 256] = {
 
 /// Bytes that end an attribute value (bit 1: `"`, bit 2: `'`) or make it need expanding
 /// (bit 4: a reference, or white space other than the space, XML 1.0 §3.3.3).
-#[cfg(feature = "fuzzing")]
 static VALUE: [u8; 256] = {
     let mut t = [0u8; 256];
     t[b'"' as usize] = 1;
@@ -982,7 +978,6 @@ static VALUE: [u8; 256] = {
 };
 
 /// (prefix, local part) of a validated QName; the prefix is empty when there is none.
-#[cfg(feature = "fuzzing")]
 #[inline]
 fn split_qname(q: &str) -> (&str, &str) {
     match q.as_bytes().iter().position(|&c| c == b':') {
@@ -1007,14 +1002,12 @@ fn push_cdata(t: &mut String, raw: &str) {
 
 /// Namespace declarations made inside the stanza, innermost last: on the stack for the
 /// usual counts. The URI is owned only when a reference had to be expanded.
-#[cfg(feature = "fuzzing")]
 struct Decls<'a> {
     small: [(&'a str, Cow<'a, str>); 4],
     len: usize,
     big: Vec<(&'a str, Cow<'a, str>)>,
 }
 
-#[cfg(feature = "fuzzing")]
 impl<'a> Decls<'a> {
     fn new() -> Self {
         Decls {
@@ -1070,9 +1063,9 @@ impl<'a> Decls<'a> {
 
 /// Builds the tree of one element by reading again the bytes the parser validated, in one
 /// pass, into the flat vectors of an [`Element`] (sized from the bytes, so that they
-/// rarely grow). Iterative: the depth of the input never reaches the call stack. The
-/// fuzz targets compare its trees with those of [`build_recorded`].
-#[cfg(feature = "fuzzing")]
+/// rarely grow). Iterative: the depth of the input never reaches the call stack. It
+/// serves parsers that record nothing ([`crate::Parser::record_trees`]), and the fuzz
+/// targets compare its trees with those of [`build_recorded`].
 pub(crate) fn build_element<'a>(
     b: &'a [u8],
     offset: u64,
@@ -1341,7 +1334,6 @@ pub(crate) fn build_element<'a>(
 }
 
 /// Whether an attribute name is a namespace declaration (`xmlns` or `xmlns:p`).
-#[cfg(feature = "fuzzing")]
 #[inline]
 fn is_decl(n: &str) -> bool {
     n.starts_with("xmlns") && matches!(n.as_bytes().get(5), None | Some(b':'))

@@ -233,6 +233,10 @@ pub(crate) struct Scanner {
     aplain: bool,
     /// The record of the current first-level element, for its tree.
     pub(crate) rec: Recorded,
+    /// Whether the current first-level element is recorded.
+    pub(crate) record: bool,
+    /// Whether the next first-level elements will be ([`Parser::record_trees`]).
+    record_next: bool,
     /// Where the text being read started (relative to the element), or [`NO_TEXT`].
     text_from: u32,
     /// Where its current run of character data started (after a CDATA section).
@@ -245,6 +249,8 @@ pub(crate) struct Scanner {
     text_has: bool,
     pub(crate) attrs: Vec<AttrSpan>,
     resolved: Vec<(u32, (u32, u32))>,
+    /// Working space of the uniqueness checks of many attributes.
+    scratch: Vec<u32>,
     open: Vec<Open>,
     pub(crate) bindings: Vec<Binding>,
     prefixes: Prefixes,
@@ -308,6 +314,8 @@ impl Scanner {
             had_ws: false,
             aplain: true,
             rec: Recorded::default(),
+            record: true,
+            record_next: true,
             text_from: NO_TEXT,
             seg_from: 0,
             cdata_from: 0,
@@ -315,6 +323,7 @@ impl Scanner {
             text_has: false,
             attrs: Vec::with_capacity(16),
             resolved: Vec::with_capacity(16),
+            scratch: Vec::new(),
             open: Vec::with_capacity(16),
             bindings,
             prefixes,
@@ -792,6 +801,7 @@ impl Scanner {
                                     self.unit_expand = false;
                                     self.stanza_start = t;
                                     self.rec.clear();
+                                    self.record = self.record_next;
                                     self.text_from = NO_TEXT;
                                     end = self.scan_end(len);
                                 }
@@ -1167,6 +1177,9 @@ impl Scanner {
     /// Content starts at `gt`, just past a tag.
     #[inline]
     fn begin_text(&mut self, gt: usize) {
+        if !self.record {
+            return;
+        }
         self.text_from = self.rel(gt);
         self.seg_from = self.text_from;
         self.text_kind = 0;
@@ -1223,6 +1236,29 @@ impl Scanner {
         self.arena.truncate(arena);
     }
 
+    /// Many prefixed attributes (more than [`SMALL`]): the first one in document order
+    /// whose namespace and local name an earlier one has (Namespaces in XML §6.3), among
+    /// those resolved so far, is an error.
+    fn expanded_repeat(&mut self, b: &[u8], t: usize) -> Result<(), Error> {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let (attrs, resolved, arena) = (&self.attrs, &self.resolved, &self.arena);
+        let key = |i: usize| {
+            let (k, uri) = resolved[i];
+            let a = attrs[k as usize];
+            let s = t + a.name as usize;
+            let local = &b[s + a.colon as usize + 1..s + a.name_len as usize];
+            let u = uri.0 as usize;
+            (local, invariant!(arena.get(u..u + uri.1 as usize), &[]))
+        };
+        let repeat = first_repeat(resolved.len(), key, &mut scratch);
+        self.scratch = scratch;
+        if let Some(i) = repeat {
+            let at = t + self.attrs[self.resolved[i].0 as usize].name as usize;
+            fail!(self, ErrorKind::DuplicateExpandedAttribute, at);
+        }
+        Ok(())
+    }
+
     /// The `declared`-th declaration of an element, at `at`, is within the limits: on the
     /// element, and in scope (the `xml` binding, which is always there, not counted).
     fn declaration_limits(&mut self, declared: usize, at: usize) -> Result<(), Error> {
@@ -1246,21 +1282,20 @@ impl Scanner {
             &b[s..s + a.name_len as usize]
         };
         // Unique Att Spec (XML 1.0 §3.1).
-        for k in 1..n {
-            let nk = name_of(&self.attrs[k]);
-            for j in 0..k {
-                if name_of(&self.attrs[j]) == nk {
-                    let at = t + self.attrs[k].name as usize;
-                    fail!(self, ErrorKind::DuplicateAttribute, at);
-                }
-            }
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let attrs = &self.attrs;
+        let repeat = first_repeat(n, |k| name_of(&attrs[k]), &mut scratch);
+        self.scratch = scratch;
+        if let Some(k) = repeat {
+            let at = t + self.attrs[k].name as usize;
+            fail!(self, ErrorKind::DuplicateAttribute, at);
         }
         let bindings_before = self.bindings.len();
         let arena_before = self.arena.len();
         let mut prefixed = 0usize;
         let mut declared = 0usize;
         // The stream header is no part of any tree; everything else is recorded.
-        let record = self.phase != Phase::Prolog || self.document;
+        let record = self.record && (self.phase != Phase::Prolog || self.document);
         let rec_attrs = self.rec.attrs.len();
         // Namespace declarations (Namespaces in XML §3).
         for k in 0..n {
@@ -1354,6 +1389,9 @@ impl Scanner {
                     continue;
                 }
                 let Some((uri, uri_ref)) = self.lookup_ref(&name[..c]) else {
+                    if prefixed > SMALL {
+                        self.expanded_repeat(b, t)?;
+                    }
                     fail!(self, ErrorKind::UnboundPrefix, t + a.name as usize);
                 };
                 if record && let Some(r) = self.rec.attrs.get_mut(ra - 1) {
@@ -1366,8 +1404,16 @@ impl Scanner {
                     let v = t + a.value as usize;
                     let value = invariant!(b.get(v..v + a.value_len as usize), &[]);
                     if !is_language_tag(crate::escape::cow_value(value, true).as_bytes()) {
+                        if prefixed > SMALL {
+                            self.expanded_repeat(b, t)?;
+                        }
                         fail!(self, ErrorKind::InvalidLanguageTag, v);
                     }
+                }
+                if prefixed > SMALL {
+                    // Many: checked together once they are all resolved.
+                    self.resolved.push((k as u32, uri));
+                    continue;
                 }
                 let dup = self.resolved.iter().any(|&(j, u)| {
                     let o = self.attrs[j as usize];
@@ -1383,6 +1429,9 @@ impl Scanner {
                     );
                 }
                 self.resolved.push((k as u32, uri));
+            }
+            if prefixed > SMALL {
+                self.expanded_repeat(b, t)?;
             }
         }
         match self.place() {
@@ -1433,15 +1482,17 @@ impl Scanner {
             fail!(self, ErrorKind::TooDeep, t);
         }
         let node = self.rec.nodes.len() as u32;
-        let skip = if colon == 0 { 0 } else { colon as u32 + 1 };
-        self.rec.nodes.push(RecNode::Element {
-            name: self.rel(t + 1) + skip,
-            name_len: qname.len() as u32 - skip,
-            ns: ns_ref,
-            attrs: rec_attrs as u32,
-            attr_len: (self.rec.attrs.len() - rec_attrs) as u32,
-            end: node + 1,
-        });
+        if record {
+            let skip = if colon == 0 { 0 } else { colon as u32 + 1 };
+            self.rec.nodes.push(RecNode::Element {
+                name: self.rel(t + 1) + skip,
+                name_len: qname.len() as u32 - skip,
+                ns: ns_ref,
+                attrs: rec_attrs as u32,
+                attr_len: (self.rec.attrs.len() - rec_attrs) as u32,
+                end: node + 1,
+            });
+        }
         if empty {
             self.pop_bindings(bindings_before, arena_before);
             if self.open.is_empty() {
@@ -1680,6 +1731,34 @@ impl Scanner {
     }
 }
 
+/// Up to this many attributes, uniqueness is checked pair by pair; beyond, by sorting, so
+/// that an element's cost grows with its attributes as n log n, not n².
+const SMALL: usize = 8;
+
+/// The first of `n` items (in their order) whose key an earlier item has.
+fn first_repeat<K: Ord>(
+    n: usize,
+    key: impl Fn(usize) -> K,
+    scratch: &mut Vec<u32>,
+) -> Option<usize> {
+    if n <= SMALL {
+        return (1..n).find(|&k| {
+            let kk = key(k);
+            (0..k).any(|j| key(j) == kk)
+        });
+    }
+    scratch.clear();
+    scratch.extend(0..n as u32);
+    scratch.sort_unstable_by(|&x, &y| key(x as usize).cmp(&key(y as usize)).then(x.cmp(&y)));
+    // Within a run of equal keys the items are in document order: the second one of each
+    // run repeats, and the earliest of those comes first.
+    scratch
+        .windows(2)
+        .filter(|w| key(w[0] as usize) == key(w[1] as usize))
+        .map(|w| w[1] as usize)
+        .min()
+}
+
 /// `major.minor`, both non-negative decimal integers (RFC 3920 §4.4.1).
 fn parse_version(v: &str) -> Option<(u32, u32)> {
     let (a, b) = v.split_once('.')?;
@@ -1815,6 +1894,16 @@ impl Parser {
         }
     }
 
+    /// Whether the parser records the structure of each first-level element while it
+    /// validates it (on by default), so that [`Stanza::to_element`] builds the tree from
+    /// that record without reading the bytes again. A parser that mostly routes stanzas
+    /// untouched may turn it off: framing then costs about an eighth less, and a tree,
+    /// when one is wanted, costs a second reading of its bytes. It applies from the next
+    /// first-level element.
+    pub fn record_trees(&mut self, on: bool) {
+        self.s.record_next = on;
+    }
+
     /// The limits in force.
     pub fn limits(&self) -> Limits {
         self.s.limits
@@ -1888,7 +1977,7 @@ impl Parser {
                     },
                     s.limits,
                     (s.unit_elements, s.unit_attrs, s.unit_expand),
-                    &s.rec,
+                    s.record.then_some(&s.rec),
                 ))
             }
         }))

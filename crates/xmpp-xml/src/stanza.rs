@@ -2,9 +2,7 @@
 
 use std::borrow::Cow;
 
-#[cfg(feature = "fuzzing")]
-use crate::element::build_element;
-use crate::element::{Element, build_recorded};
+use crate::element::{Element, build_element, build_recorded};
 use crate::error::Error;
 use crate::escape::cow_value;
 use crate::ns::Binding;
@@ -199,15 +197,13 @@ pub struct Stanza<'a> {
     ns: &'a str,
     attrs: &'a [AttrSpan],
     ctx: NsContext<'a>,
-    /// For the builder that reads the bytes again (the fuzz targets' reference): the
-    /// depth limit, the elements and attributes in the stanza (declarations included),
-    /// and whether anything in it needs expanding.
-    #[cfg_attr(not(feature = "fuzzing"), allow(dead_code))]
+    /// For the builder that reads the bytes again: the depth limit, the elements and
+    /// attributes in the stanza (declarations included), and whether anything in it
+    /// needs expanding.
     limits: Limits,
-    #[cfg_attr(not(feature = "fuzzing"), allow(dead_code))]
     sizes: (u32, u32, bool),
-    /// What the scanner recorded of the stanza's tree.
-    rec: &'a Recorded,
+    /// What the scanner recorded of the stanza's tree, unless recording was off.
+    rec: Option<&'a Recorded>,
 }
 
 impl<'a> Stanza<'a> {
@@ -222,7 +218,7 @@ impl<'a> Stanza<'a> {
         ctx: NsContext<'a>,
         limits: Limits,
         sizes: (u32, u32, bool),
-        rec: &'a Recorded,
+        rec: Option<&'a Recorded>,
     ) -> Self {
         Stanza {
             bytes,
@@ -383,12 +379,16 @@ impl<'a> Stanza<'a> {
             })
     }
 
-    /// Builds the full element tree from what the parser recorded while it validated the
-    /// stanza: nothing is read twice. Its strings borrow the stanza's bytes where nothing
-    /// needed expanding; [`Element::into_owned`] detaches it. (The `Result` is for the
-    /// future: a validated stanza always builds.)
+    /// Builds the full element tree. From what the parser recorded while it validated the
+    /// stanza, nothing is read twice; a parser that records nothing
+    /// ([`crate::Parser::record_trees`]) reads the stanza's bytes again. The strings borrow
+    /// those bytes where nothing needed expanding; [`Element::into_owned`] detaches the
+    /// tree.
     pub fn to_element(&self) -> Result<Element<'a>, Error> {
-        Ok(build_recorded(self.bytes, self.rec, self.ctx))
+        match self.rec {
+            Some(rec) => Ok(build_recorded(self.bytes, rec, self.ctx)),
+            None => build_element(self.bytes, self.offset, self.ctx, self.limits, self.sizes),
+        }
     }
 
     /// The tree built by reading the bytes again, as if something in the stanza needed
