@@ -1356,12 +1356,14 @@ pub(crate) fn build_recorded<'a>(
     // The last namespace looked up: consecutive elements mostly share one.
     let mut last: (u32, Cow<'a, str>) = (NO_NS, Cow::Borrowed(""));
     let mut namespace = |r: u32| -> Cow<'a, str> {
+        if r == NO_NS {
+            // Unprefixed attributes: no need to disturb the element namespace in `last`.
+            return Cow::Borrowed("");
+        }
         if r == last.0 {
             return last.1.clone();
         }
-        let ns = if r == NO_NS {
-            Cow::Borrowed("")
-        } else if r & STREAM_LEVEL != 0 {
+        let ns = if r & STREAM_LEVEL != 0 {
             Cow::Borrowed(ctx.binding_uri((r & !STREAM_LEVEL) as usize))
         } else {
             match rec.decls.get(r as usize) {

@@ -125,6 +125,7 @@ mod error;
 mod escape;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+mod hash;
 mod ns;
 mod parser;
 mod record;

@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::hash::{Seeded, random_seed};
+
 /// No binding (the bottom of a prefix's stack).
 const NONE: u32 = u32::MAX;
 
@@ -23,12 +25,12 @@ pub(crate) struct Binding {
 
 /// Prefix to the innermost binding of that prefix. The empty prefix (default namespace)
 /// and `xml`, the prefixes of nearly every lookup, have fixed heads; the others are
-/// found through a hash map whose keys are randomly seeded, so that no input can make its
+/// found through a hash map whose hash is randomly seeded, so that no input can make its
 /// lookups collide.
 pub(crate) struct Prefixes {
     /// The innermost binding of each known prefix, or [`NONE`].
     tops: Vec<u32>,
-    map: HashMap<Box<[u8]>, u32>,
+    map: HashMap<Box<[u8]>, u32, Seeded>,
 }
 
 /// Known prefixes kept between first-level elements; beyond this many the index is
@@ -39,7 +41,7 @@ impl Prefixes {
     pub(crate) fn new() -> Self {
         Prefixes {
             tops: vec![NONE, NONE],
-            map: HashMap::new(),
+            map: HashMap::with_hasher(Seeded(random_seed())),
         }
     }
 

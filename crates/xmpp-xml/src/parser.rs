@@ -249,8 +249,9 @@ pub(crate) struct Scanner {
     text_has: bool,
     pub(crate) attrs: Vec<AttrSpan>,
     resolved: Vec<(u32, (u32, u32))>,
-    /// Working space of the uniqueness checks of many attributes.
-    scratch: Vec<u32>,
+    /// Working space of the uniqueness checks of many attributes, and their hash seed.
+    scratch: Vec<(u64, u32)>,
+    seed: u64,
     open: Vec<Open>,
     pub(crate) bindings: Vec<Binding>,
     prefixes: Prefixes,
@@ -324,6 +325,7 @@ impl Scanner {
             attrs: Vec::with_capacity(16),
             resolved: Vec::with_capacity(16),
             scratch: Vec::new(),
+            seed: crate::hash::random_seed(),
             open: Vec::with_capacity(16),
             bindings,
             prefixes,
@@ -1250,7 +1252,7 @@ impl Scanner {
             let u = uri.0 as usize;
             (local, invariant!(arena.get(u..u + uri.1 as usize), &[]))
         };
-        let repeat = first_repeat(resolved.len(), key, &mut scratch);
+        let repeat = first_repeat(resolved.len(), key, self.seed, &mut scratch);
         self.scratch = scratch;
         if let Some(i) = repeat {
             let at = t + self.attrs[self.resolved[i].0 as usize].name as usize;
@@ -1281,11 +1283,19 @@ impl Scanner {
             let s = t + a.name as usize;
             &b[s..s + a.name_len as usize]
         };
-        // Unique Att Spec (XML 1.0 §3.1).
-        let mut scratch = std::mem::take(&mut self.scratch);
-        let attrs = &self.attrs;
-        let repeat = first_repeat(n, |k| name_of(&attrs[k]), &mut scratch);
-        self.scratch = scratch;
+        // Unique Att Spec (XML 1.0 §3.1): the usual few pair by pair, inline.
+        let repeat = if n <= SMALL {
+            (1..n).find(|&k| {
+                let nk = name_of(&self.attrs[k]);
+                self.attrs[..k].iter().any(|a| name_of(a) == nk)
+            })
+        } else {
+            let mut scratch = std::mem::take(&mut self.scratch);
+            let attrs = &self.attrs;
+            let r = first_repeat(n, |k| (name_of(&attrs[k]), &[]), self.seed, &mut scratch);
+            self.scratch = scratch;
+            r
+        };
         if let Some(k) = repeat {
             let at = t + self.attrs[k].name as usize;
             fail!(self, ErrorKind::DuplicateAttribute, at);
@@ -1735,11 +1745,15 @@ impl Scanner {
 /// that an element's cost grows with its attributes as n log n, not n².
 const SMALL: usize = 8;
 
-/// The first of `n` items (in their order) whose key an earlier item has.
-fn first_repeat<K: Ord>(
+/// The first of `n` items (in their order) whose key (a pair of byte strings) an earlier
+/// item has. Beyond [`SMALL`] items, by sorting their keyed hashes (`seed`): equal keys
+/// have equal hashes, and within a run of equal hashes, in document order, keys are
+/// compared pair by pair (runs of more than one key are as rare as the seed is secret).
+fn first_repeat<'k>(
     n: usize,
-    key: impl Fn(usize) -> K,
-    scratch: &mut Vec<u32>,
+    key: impl Fn(usize) -> (&'k [u8], &'k [u8]),
+    seed: u64,
+    scratch: &mut Vec<(u64, u32)>,
 ) -> Option<usize> {
     if n <= SMALL {
         return (1..n).find(|&k| {
@@ -1748,15 +1762,31 @@ fn first_repeat<K: Ord>(
         });
     }
     scratch.clear();
-    scratch.extend(0..n as u32);
-    scratch.sort_unstable_by(|&x, &y| key(x as usize).cmp(&key(y as usize)).then(x.cmp(&y)));
-    // Within a run of equal keys the items are in document order: the second one of each
-    // run repeats, and the earliest of those comes first.
-    scratch
-        .windows(2)
-        .filter(|w| key(w[0] as usize) == key(w[1] as usize))
-        .map(|w| w[1] as usize)
-        .min()
+    scratch.extend((0..n).map(|i| {
+        let (x, y) = key(i);
+        (
+            crate::hash::hash_bytes(crate::hash::hash_bytes(seed, x), y),
+            i as u32,
+        )
+    }));
+    scratch.sort_unstable();
+    let mut first: Option<usize> = None;
+    let mut run = 0;
+    while run < scratch.len() {
+        let h = scratch[run].0;
+        let len = scratch[run..].iter().take_while(|e| e.0 == h).count();
+        let group = &scratch[run..run + len];
+        for (k, &(_, ik)) in group.iter().enumerate().skip(1) {
+            let kk = key(ik as usize);
+            if group[..k].iter().any(|&(_, ij)| key(ij as usize) == kk) {
+                let ik = ik as usize;
+                first = Some(first.map_or(ik, |f| f.min(ik)));
+                break;
+            }
+        }
+        run += len;
+    }
+    first
 }
 
 /// `major.minor`, both non-negative decimal integers (RFC 3920 §4.4.1).
