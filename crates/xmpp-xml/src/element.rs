@@ -1353,27 +1353,29 @@ pub(crate) fn build_recorded<'a>(
         let at = at as usize;
         invariant!(s.get(at..at + len as usize), "")
     };
-    // The last namespace looked up: consecutive elements mostly share one.
-    let mut last: (u32, Cow<'a, str>) = (NO_NS, Cow::Borrowed(""));
+    // The last stream-level namespace and the last declared one looked up: consecutive
+    // elements mostly share them.
+    let mut stream_last: (u32, &'a str) = (NO_NS, "");
+    let mut decl_last: (u32, Cow<'a, str>) = (NO_NS, Cow::Borrowed(""));
     let mut namespace = |r: u32| -> Cow<'a, str> {
         if r == NO_NS {
-            // Unprefixed attributes: no need to disturb the element namespace in `last`.
             return Cow::Borrowed("");
         }
-        if r == last.0 {
-            return last.1.clone();
+        if r & STREAM_LEVEL != 0 {
+            if r != stream_last.0 {
+                stream_last = (r, ctx.binding_uri((r & !STREAM_LEVEL) as usize));
+            }
+            return Cow::Borrowed(stream_last.1);
         }
-        let ns = if r & STREAM_LEVEL != 0 {
-            Cow::Borrowed(ctx.binding_uri((r & !STREAM_LEVEL) as usize))
-        } else {
-            match rec.decls.get(r as usize) {
+        if r != decl_last.0 {
+            let ns = match rec.decls.get(r as usize) {
                 Some(d) if d.plain => Cow::Borrowed(piece(d.value, d.len)),
                 Some(d) => cow_unescaped(piece(d.value, d.len), true),
                 None => invariant!(None, Cow::Borrowed("")),
-            }
-        };
-        last = (r, ns.clone());
-        ns
+            };
+            decl_last = (r, ns);
+        }
+        decl_last.1.clone()
     };
     let mut nodes: Vec<Slot<'a>> = Vec::with_capacity(rec.nodes.len());
     let mut attrs: Vec<Attribute<'a>> = Vec::with_capacity(rec.attrs.len());
