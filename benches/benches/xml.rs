@@ -5,6 +5,9 @@
 //! allocations per stanza in the steady state and the peak of live heap bytes, over a 1 MiB
 //! stream and over an 8 MiB stream that starts with it (peak memory must not grow with the
 //! stream length; RFC 3920 streams are unbounded).
+//!
+//! The groups `xml-worst-*` run our parser and quick-xml over inputs built to be expensive
+//! (`src/worst.rs`): the cost of any input of a given size against the corpus rate.
 #![allow(missing_docs)]
 
 use std::hint::black_box;
@@ -12,6 +15,7 @@ use std::hint::black_box;
 use criterion::{Criterion, SamplingMode, Throughput};
 use xmpp_benches::alloc_count::CountingAlloc;
 use xmpp_benches::corpus::{Corpus, generate};
+use xmpp_benches::worst::{self, Worst};
 use xmpp_benches::xml_drivers::{
     AllocRun, CHUNK, CORPUS_BYTES, SEED, SteadyState, XmlParser, measure_allocs, xmpp_xml_repeated,
 };
@@ -35,6 +39,31 @@ fn throughput(c: &mut Criterion, corpus: &Corpus) {
         });
     }
     group.finish();
+}
+
+/// The worst-case inputs ([`xmpp_benches::worst`]), 8 MiB each: our parser framing and
+/// building trees, and quick-xml's `NsReader` on the same bytes.
+fn worst_throughput(c: &mut Criterion) {
+    for kind in Worst::ALL {
+        let doc = worst::stream(kind, CORPUS_BYTES);
+        let mut group = c.benchmark_group(format!("xml-worst-{}", kind.name()));
+        group.throughput(Throughput::Bytes(doc.len() as u64));
+        group.sample_size(10);
+        group.sampling_mode(SamplingMode::Flat);
+        for parser in [
+            XmlParser::XmppFraming,
+            XmlParser::XmppTree,
+            XmlParser::QuickXmlNs,
+        ] {
+            group.bench_function(parser.name(), |b| {
+                b.iter(|| match parser.run(black_box(&doc)) {
+                    Ok(n) => n,
+                    Err(e) => panic!("{}: {e}", parser.name()),
+                })
+            });
+        }
+        group.finish();
+    }
 }
 
 fn alloc_run(parser: XmlParser, corpus: &Corpus) -> AllocRun {
@@ -129,5 +158,6 @@ fn main() {
     let corpus = generate(CORPUS_BYTES, SEED, true);
     let mut c = Criterion::default().configure_from_args();
     throughput(&mut c, &corpus);
+    worst_throughput(&mut c);
     c.final_summary();
 }

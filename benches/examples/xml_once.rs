@@ -1,9 +1,10 @@
 //! Parses the generated benchmark stream once with one parser, for instruction counting.
 //!
-//! `cargo run --release -p xmpp-benches --example xml_once -- <parser> [bytes]`
+//! `cargo run --release -p xmpp-benches --example xml_once -- <parser> [bytes] [input]`
 //!
 //! `<parser>` is one of the names printed by `--list`; `bytes` is the stream size
-//! (default 2 MiB). `xml_once --dump FILE [bytes]` writes the stream to FILE instead (for
+//! (default 2 MiB); `input` is `corpus` (default) or a worst-case shape of
+//! `xmpp_benches::worst` (`deep-ns`, `many-attrs`). `xml_once --dump FILE [bytes]` writes the stream to FILE instead (for
 //! parsers outside Rust, such as `benches/scripts/expat_once.c`). Only `parse_once` does the parsing, so
 //! `valgrind --tool=callgrind --toggle-collect='*parse_once*'` counts exactly the parser's
 //! instructions (see `benches/scripts/callgrind.sh`).
@@ -12,6 +13,7 @@
 use std::process::ExitCode;
 
 use xmpp_benches::corpus::generate;
+use xmpp_benches::worst::{self, Worst};
 use xmpp_benches::xml_drivers::{SEED, XmlParser};
 
 #[inline(never)]
@@ -68,14 +70,31 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let corpus = generate(bytes, SEED, true);
-    match parse_once(parser, &corpus.bytes) {
+    // The corpus, or one of the worst-case inputs.
+    let (doc, stanzas) = match args.get(2).map(String::as_str) {
+        None | Some("corpus") => {
+            let corpus = generate(bytes, SEED, true);
+            let n = corpus.stats.stanzas();
+            (corpus.bytes, n)
+        }
+        Some(w) => match Worst::from_name(w) {
+            Some(kind) => {
+                let doc = worst::stream(kind, bytes);
+                let n = (doc.len() / worst::STANZA_BYTES).max(1);
+                (doc, n)
+            }
+            None => {
+                eprintln!("unknown input {w:?}: corpus, deep-ns or many-attrs");
+                return ExitCode::from(2);
+            }
+        },
+    };
+    match parse_once(parser, &doc) {
         Ok(n) => {
             println!(
-                "parser={} bytes={} stanzas={} count={n}",
+                "parser={} bytes={} stanzas={stanzas} count={n}",
                 parser.name(),
-                corpus.bytes.len(),
-                corpus.stats.stanzas()
+                doc.len(),
             );
             ExitCode::SUCCESS
         }

@@ -2,8 +2,9 @@
 # Instructions per byte of each XML parser, counted by callgrind: a figure that does not
 # depend on machine load.
 #
-# usage: benches/scripts/callgrind.sh [-b BYTES] [-a] [PARSER...]
+# usage: benches/scripts/callgrind.sh [-b BYTES] [-i INPUT] [-a] [PARSER...]
 #   -b BYTES  size of the generated stream (default 2097152 = 2 MiB)
+#   -i INPUT  corpus (default), or a worst-case shape: deep-ns, many-attrs (not for expat)
 #   -a        also print the hottest functions and source lines of each parser
 #   PARSER    names from `xml_once --list`, or `expat` (default: all of them, and expat
 #             when a C compiler and expat.h are present)
@@ -16,11 +17,13 @@ set -euo pipefail
 
 bytes=2097152
 annotate=0
-while getopts "b:a" opt; do
+input=corpus
+while getopts "b:i:a" opt; do
     case "$opt" in
         b) bytes=$OPTARG ;;
+        i) input=$OPTARG ;;
         a) annotate=1 ;;
-        *) echo "usage: $0 [-b BYTES] [-a] [PARSER...]" >&2; exit 2 ;;
+        *) echo "usage: $0 [-b BYTES] [-i INPUT] [-a] [PARSER...]" >&2; exit 2 ;;
     esac
 done
 shift $((OPTIND - 1))
@@ -51,13 +54,13 @@ fi
 
 printf '%-18s %12s %14s %10s\n' parser bytes instructions instr/byte
 for p in "${parsers[@]}"; do
-    file=$out/callgrind.$p.out
+    file=$out/callgrind.$p.$input.out
     if [ "$p" = expat ]; then
         [ "$have_expat" = 1 ] || { echo "expat: no C compiler or expat.h" >&2; continue; }
         "$exe" --dump "$out/corpus.xml" "$bytes" >/dev/null
         cmd=("$expat_exe" "$out/corpus.xml")
     else
-        cmd=("$exe" "$p" "$bytes")
+        cmd=("$exe" "$p" "$bytes" "$input")
     fi
     line=$(valgrind --tool=callgrind --toggle-collect='*parse_once*' \
         --callgrind-out-file="$file" "${cmd[@]}" 2>"$out/$p.log") || {

@@ -20,9 +20,10 @@ pub const CORPUS_BYTES: usize = 8 * 1024 * 1024;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum XmlParser {
     /// Our `xmpp_xml::Parser` fed 4 KiB chunks: full validation, one `Event::Stanza` per
-    /// top-level element, its `to` attribute read.
+    /// top-level element, its `to` attribute read; no tree record (`record_trees(false)`).
     XmppFraming,
-    /// The same, plus the element tree of every stanza (`Stanza::to_element`).
+    /// The same recording each stanza's structure (the default), plus the element tree of
+    /// every stanza (`Stanza::to_element`).
     XmppTree,
     /// quick-xml `NsReader` over a 4 KiB `BufReader`: every event, element and attribute
     /// namespaces resolved, attribute values unescaped and normalized, text EOL-normalized, references
@@ -96,6 +97,9 @@ impl XmlParser {
 pub fn xmpp_xml_stream(doc: &[u8], chunk: usize, tree: bool) -> Result<usize, String> {
     use xmpp_xml::Event;
     let mut parser = xmpp_xml::Parser::new();
+    // Framing alone records nothing for trees; building them, the parser records each
+    // stanza's structure while it validates it (the default).
+    parser.record_trees(tree);
     let mut stanzas = 0usize;
     for piece in doc.chunks(chunk) {
         parser.feed(piece);
@@ -137,6 +141,7 @@ pub fn xmpp_xml_repeated(doc: &[u8], repeats: usize, chunk: usize) -> Result<usi
         .chain((0..repeats).flat_map(|_| body.chunks(chunk)))
         .chain(std::iter::once(STREAM_FOOTER.as_bytes()));
     let mut parser = xmpp_xml::Parser::new();
+    parser.record_trees(false);
     let mut stanzas = 0usize;
     for piece in pieces {
         parser.feed(piece);

@@ -3,11 +3,17 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::chars::{is_char, is_language_tag, is_ncname, is_ws};
-use crate::error::{Error, ErrorKind, WriteError};
+use crate::chars::{is_char, is_language_tag, is_ncname};
+use crate::error::WriteError;
 use crate::escape::{needs_unescape, unescape_str};
-use crate::parser::{CLIENT_NS, DIALBACK_NS, Limits, SERVER_NS, STREAMS_NS, XML_NS, XMLNS_NS};
+use crate::parser::{CLIENT_NS, DIALBACK_NS, SERVER_NS, STREAMS_NS, XML_NS, XMLNS_NS};
+use crate::record::{NO_NS, RecNode, Recorded, STREAM_LEVEL, TEXT_CDATA};
 use crate::stanza::NsContext;
+use crate::{
+    chars::is_ws,
+    error::{Error, ErrorKind},
+    parser::Limits,
+};
 
 /// An XML element with its whole subtree, namespaces resolved. Namespace declarations are
 /// not attributes: the writer emits them where needed.
@@ -1055,9 +1061,11 @@ impl<'a> Decls<'a> {
     }
 }
 
-/// Builds the tree of one element from bytes the parser validated, in one pass, into the
-/// flat vectors of an [`Element`] (sized from the bytes, so that they rarely grow).
-/// Iterative: the depth of the input never reaches the call stack.
+/// Builds the tree of one element by reading again the bytes the parser validated, in one
+/// pass, into the flat vectors of an [`Element`] (sized from the bytes, so that they
+/// rarely grow). Iterative: the depth of the input never reaches the call stack. It
+/// serves parsers that record nothing ([`crate::Parser::record_trees`]), and the fuzz
+/// targets compare its trees with those of [`build_recorded`].
 pub(crate) fn build_element<'a>(
     b: &'a [u8],
     offset: u64,
@@ -1329,6 +1337,111 @@ pub(crate) fn build_element<'a>(
 #[inline]
 fn is_decl(n: &str) -> bool {
     n.starts_with("xmlns") && matches!(n.as_bytes().get(5), None | Some(b':'))
+}
+
+/// Builds the tree of one element from the scanner's record of it: one loop over the
+/// recorded nodes, the vectors allocated at their final size, no byte read twice (but
+/// the one UTF-8 view of the whole element, and the values that need expanding).
+pub(crate) fn build_recorded<'a>(
+    bytes: &'a [u8],
+    rec: &Recorded,
+    ctx: NsContext<'a>,
+) -> Element<'a> {
+    // The scanner validated the element as UTF-8; names and values end on boundaries.
+    let s = invariant!(std::str::from_utf8(bytes).ok(), "");
+    let piece = |at: u32, len: u32| -> &'a str {
+        let at = at as usize;
+        invariant!(s.get(at..at + len as usize), "")
+    };
+    // The last stream-level namespace and the last declared one looked up: consecutive
+    // elements mostly share them.
+    let mut stream_last: (u32, &'a str) = (NO_NS, "");
+    let mut decl_last: (u32, Cow<'a, str>) = (NO_NS, Cow::Borrowed(""));
+    let mut namespace = |r: u32| -> Cow<'a, str> {
+        if r == NO_NS {
+            return Cow::Borrowed("");
+        }
+        if r & STREAM_LEVEL != 0 {
+            if r != stream_last.0 {
+                stream_last = (r, ctx.binding_uri((r & !STREAM_LEVEL) as usize));
+            }
+            return Cow::Borrowed(stream_last.1);
+        }
+        if r != decl_last.0 {
+            let ns = match rec.decls.get(r as usize) {
+                Some(d) if d.plain => Cow::Borrowed(piece(d.value, d.len)),
+                Some(d) => cow_unescaped(piece(d.value, d.len), true),
+                None => invariant!(None, Cow::Borrowed("")),
+            };
+            decl_last = (r, ns);
+        }
+        decl_last.1.clone()
+    };
+    let mut nodes: Vec<Slot<'a>> = Vec::with_capacity(rec.nodes.len());
+    let mut attrs: Vec<Attribute<'a>> = Vec::with_capacity(rec.attrs.len());
+    for n in &rec.nodes {
+        match *n {
+            RecNode::Element {
+                name,
+                name_len,
+                ns,
+                attrs: first,
+                attr_len,
+                end,
+            } => {
+                let namespace_of_element = namespace(ns);
+                let from = attrs.len() as u32;
+                let f = first as usize;
+                for a in invariant!(rec.attrs.get(f..f + attr_len as usize), &[]) {
+                    let raw = piece(a.value, a.value_len);
+                    attrs.push(Attribute {
+                        namespace: namespace(a.ns),
+                        name: Cow::Borrowed(piece(a.name, a.name_len)),
+                        value: if a.plain {
+                            Cow::Borrowed(raw)
+                        } else {
+                            cow_unescaped(raw, true)
+                        },
+                    });
+                }
+                nodes.push(Slot::Element {
+                    namespace: namespace_of_element,
+                    name: Cow::Borrowed(piece(name, name_len)),
+                    attrs: from,
+                    attr_len,
+                    end,
+                });
+            }
+            RecNode::Text { start, len, kind } => {
+                let raw = piece(start, len);
+                nodes.push(Slot::Text(if kind == 0 {
+                    Cow::Borrowed(raw)
+                } else if kind & TEXT_CDATA == 0 {
+                    cow_unescaped(raw, false)
+                } else {
+                    Cow::Owned(text_with_cdata(raw))
+                }));
+            }
+        }
+    }
+    Element { nodes, attrs }
+}
+
+/// Character data holding CDATA sections: the text between them expanded, their content
+/// taken as it is, line ends normalized in both (XML 1.0 §2.7, §2.11).
+fn text_with_cdata(raw: &str) -> String {
+    const OPEN: &str = "<![CDATA[";
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(k) = rest.find(OPEN) {
+        unescape_str(&rest[..k], false, &mut out);
+        let inner = &rest[k + OPEN.len()..];
+        let close = inner.find("]]>").unwrap_or(inner.len());
+        push_cdata(&mut out, &inner[..close]);
+        rest = inner.get(close + 3..).unwrap_or("");
+    }
+    unescape_str(rest, false, &mut out);
+    out
 }
 
 /// A text or attribute value with references expanded, borrowed when there are none.

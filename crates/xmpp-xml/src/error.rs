@@ -197,6 +197,12 @@ pub enum ErrorKind {
     TooManyAttributes,
     /// A longer name than [`crate::Limits::max_name_bytes`].
     NameTooLong,
+    /// More namespace declarations on one element than
+    /// [`crate::Limits::max_declarations`] (`policy-violation`, as every limit).
+    TooManyDeclarations,
+    /// More namespace declarations in scope at once than
+    /// [`crate::Limits::max_namespaces_in_scope`] (`policy-violation`, as every limit).
+    TooManyNamespaces,
     /// An entity or character reference longer than 64 bytes, `&` and `;` included.
     ReferenceTooLong,
     /// Document mode: the input ended inside the document element or inside markup
@@ -268,6 +274,10 @@ impl fmt::Display for ErrorKind {
             TooDeep => f.write_str("elements nested deeper than the limit"),
             TooManyAttributes => f.write_str("more attributes than the limit"),
             NameTooLong => f.write_str("name longer than the limit"),
+            TooManyDeclarations => {
+                f.write_str("more namespace declarations on an element than the limit")
+            }
+            TooManyNamespaces => f.write_str("more namespace declarations in scope than the limit"),
             ReferenceTooLong => f.write_str("entity or character reference too long"),
             UnexpectedEof => f.write_str("input ended inside the document"),
             NoRootElement => f.write_str("no document element"),
@@ -295,9 +305,10 @@ impl ErrorKind {
             MissingAddress => C::ImproperAddressing,
             // Well-formed, but invalid against the protocol's definition of the attribute.
             InvalidLanguageTag => C::InvalidXml,
-            StanzaTooLarge | TooDeep | TooManyAttributes | NameTooLong | ReferenceTooLong => {
-                C::PolicyViolation
-            }
+            // A limit of the receiver's, not a fault of the XML: RFC 3920 §4.7.3
+            // `policy-violation` ("violated some local service policy").
+            StanzaTooLarge | TooDeep | TooManyAttributes | NameTooLong | ReferenceTooLong
+            | TooManyDeclarations | TooManyNamespaces => C::PolicyViolation,
             _ => C::XmlNotWellFormed,
         }
     }

@@ -6,6 +6,10 @@ use crate::chars::{
 };
 use crate::error::{Error, ErrorKind};
 use crate::escape::unescape_into;
+use crate::ns::{Binding, Prefixes};
+use crate::record::{
+    NO_NS, RecAttr, RecDecl, RecNode, Recorded, STREAM_LEVEL, TEXT_CDATA, TEXT_EXPAND,
+};
 use crate::stanza::{Event, NsContext, Stanza, StreamHeader};
 
 /// The streams namespace, RFC 3920 §11.2.1.
@@ -25,6 +29,8 @@ pub const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
 const MAX_REF: usize = 64;
 /// Longest XML declaration accepted.
 const MAX_DECL: usize = 1024;
+/// No text being read.
+const NO_TEXT: u32 = u32::MAX;
 
 /// Limits the caller sets; exceeding one is a `policy-violation` before memory grows.
 ///
@@ -48,6 +54,11 @@ pub struct Limits {
     pub max_attributes: usize,
     /// Bytes of one element or attribute name.
     pub max_name_bytes: usize,
+    /// Namespace declarations on one element (the stream header included).
+    pub max_declarations: usize,
+    /// Namespace declarations in scope at once: the stream header's and those of the open
+    /// elements of a stanza. It bounds what one prefix lookup has to consider.
+    pub max_namespaces_in_scope: usize,
 }
 
 impl Default for Limits {
@@ -57,6 +68,8 @@ impl Default for Limits {
             max_depth: 128,
             max_attributes: 64,
             max_name_bytes: 1024,
+            max_declarations: 32,
+            max_namespaces_in_scope: 256,
         }
     }
 }
@@ -83,6 +96,18 @@ impl Limits {
     /// Sets [`Limits::max_name_bytes`].
     pub fn max_name_bytes(mut self, bytes: usize) -> Self {
         self.max_name_bytes = bytes;
+        self
+    }
+
+    /// Sets [`Limits::max_declarations`].
+    pub fn max_declarations(mut self, declarations: usize) -> Self {
+        self.max_declarations = declarations;
+        self
+    }
+
+    /// Sets [`Limits::max_namespaces_in_scope`].
+    pub fn max_namespaces_in_scope(mut self, namespaces: usize) -> Self {
+        self.max_namespaces_in_scope = namespaces;
         self
     }
 }
@@ -160,13 +185,8 @@ pub(crate) struct AttrSpan {
     pub(crate) colon: u32,
     pub(crate) value: u32,
     pub(crate) value_len: u32,
-}
-
-/// A namespace binding: spans in the arena.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Binding {
-    pub(crate) prefix: (u32, u32),
-    pub(crate) uri: (u32, u32),
+    /// The value reads as written: no reference, no white space to normalize.
+    pub(crate) plain: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -176,6 +196,8 @@ struct Open {
     name_len: u32,
     bindings: u32,
     arena: u32,
+    /// Its node in the record of the first-level element.
+    node: u32,
 }
 
 enum NameScan {
@@ -207,10 +229,32 @@ pub(crate) struct Scanner {
     value_start: usize,
     quote: u8,
     had_ws: bool,
+    /// The attribute value being read is plain so far.
+    aplain: bool,
+    /// The record of the current first-level element, for its tree.
+    pub(crate) rec: Recorded,
+    /// Whether the current first-level element is recorded.
+    pub(crate) record: bool,
+    /// Whether the next first-level elements will be ([`Parser::record_trees`]).
+    record_next: bool,
+    /// Where the text being read started (relative to the element), or [`NO_TEXT`].
+    text_from: u32,
+    /// Where its current run of character data started (after a CDATA section).
+    seg_from: u32,
+    /// Where the content of the CDATA section being read starts.
+    cdata_from: u32,
+    /// [`TEXT_EXPAND`], [`TEXT_CDATA`].
+    text_kind: u8,
+    /// Whether the text read so far has any character.
+    text_has: bool,
     pub(crate) attrs: Vec<AttrSpan>,
     resolved: Vec<(u32, (u32, u32))>,
+    /// Working space of the uniqueness checks of many attributes, and their hash seed.
+    scratch: Vec<(u64, u32)>,
+    seed: u64,
     open: Vec<Open>,
     pub(crate) bindings: Vec<Binding>,
+    prefixes: Prefixes,
     pub(crate) arena: Vec<u8>,
     base_bindings: usize,
     base_arena: usize,
@@ -246,10 +290,9 @@ impl Scanner {
         let mut arena = Vec::with_capacity(256);
         arena.extend_from_slice(b"xml");
         arena.extend_from_slice(XML_NS.as_bytes());
-        let bindings = vec![Binding {
-            prefix: (0, 3),
-            uri: (3, XML_NS.len() as u32),
-        }];
+        let mut bindings = Vec::with_capacity(16);
+        let mut prefixes = Prefixes::new();
+        prefixes.push(&mut bindings, b"xml", ((0, 3), (3, XML_NS.len() as u32)), 0);
         let base_arena = arena.len();
         Scanner {
             limits,
@@ -270,10 +313,22 @@ impl Scanner {
             value_start: 0,
             quote: 0,
             had_ws: false,
+            aplain: true,
+            rec: Recorded::default(),
+            record: true,
+            record_next: true,
+            text_from: NO_TEXT,
+            seg_from: 0,
+            cdata_from: 0,
+            text_kind: 0,
+            text_has: false,
             attrs: Vec::with_capacity(16),
             resolved: Vec::with_capacity(16),
+            scratch: Vec::new(),
+            seed: crate::hash::random_seed(),
             open: Vec::with_capacity(16),
             bindings,
+            prefixes,
             arena,
             base_bindings: 1,
             base_arena,
@@ -610,12 +665,14 @@ impl Scanner {
                         AMP => match self.scan_ref(b, i, end)? {
                             Some(n) => {
                                 self.unit_expand = true;
+                                self.text_kind |= TEXT_EXPAND;
                                 i = n;
                             }
                             None => return self.need_more(i, len, end),
                         },
                         WS => {
                             self.unit_expand = true;
+                            self.text_kind |= TEXT_EXPAND;
                             i += 1;
                         }
                         SPECIAL => {
@@ -664,6 +721,7 @@ impl Scanner {
                                 return self.need_more(i, len, end);
                             }
                             if b[i + 1] == b']' && b[i + 2] == b'>' {
+                                self.cdata_end(i);
                                 i += 3;
                                 self.st = St::Content;
                                 break;
@@ -703,6 +761,7 @@ impl Scanner {
                     }
                     match b[t + 1] {
                         b'/' => {
+                            self.end_text(t);
                             if !matches!(place, Place::Top | Place::Inside) {
                                 let kind = if place == Place::Epilog {
                                     ErrorKind::ContentAfterEnd
@@ -727,6 +786,7 @@ impl Scanner {
                         },
                         b'!' => match self.bang(b, t, end, place)? {
                             Some(n) => {
+                                self.cdata_begin(t, n);
                                 i = n;
                                 self.unit_expand = true;
                                 self.st = St::CData;
@@ -742,9 +802,12 @@ impl Scanner {
                                     self.in_unit = true;
                                     self.unit_expand = false;
                                     self.stanza_start = t;
+                                    self.rec.clear();
+                                    self.record = self.record_next;
+                                    self.text_from = NO_TEXT;
                                     end = self.scan_end(len);
                                 }
-                                Place::Inside => {}
+                                Place::Inside => self.end_text(t),
                             }
                             self.at_start = false;
                             self.colon = 0;
@@ -820,6 +883,7 @@ impl Scanner {
                             match b.get(i..i + 2).filter(|_| i + 2 <= end) {
                                 Some([b'=', q @ (b'"' | b'\'')]) => {
                                     self.quote = *q;
+                                    self.aplain = true;
                                     i += 2;
                                     self.value_start = i;
                                     self.st = St::AttrValue;
@@ -860,6 +924,7 @@ impl Scanner {
                             );
                         }
                         self.quote = c;
+                        self.aplain = true;
                         self.value_start = i + 1;
                         self.st = St::AttrValue;
                     }
@@ -884,12 +949,14 @@ impl Scanner {
                         }
                         WS => {
                             self.unit_expand = true;
+                            self.aplain = false;
                             i += 1;
                         }
                         LT => fail!(self, ErrorKind::LtInAttributeValue, i),
                         AMP => match self.scan_ref(b, i, end)? {
                             Some(n) => {
                                 self.unit_expand = true;
+                                self.aplain = false;
                                 i = n;
                             }
                             None => return self.need_more(i, len, end),
@@ -981,6 +1048,7 @@ impl Scanner {
             colon: self.acolon,
             value: (self.value_start - t) as u32,
             value_len: (value_end - self.value_start) as u32,
+            plain: self.aplain,
         });
         Ok(())
     }
@@ -1086,25 +1154,123 @@ impl Scanner {
     }
 
     fn lookup(&self, prefix: &[u8]) -> Option<(u32, u32)> {
-        self.bindings
-            .iter()
-            .rev()
-            .find(|bd| self.arena_str(bd.prefix) == prefix)
-            .map(|bd| bd.uri)
+        self.prefixes
+            .lookup(&self.bindings, prefix)
+            .map(|(_, bd)| bd.uri)
     }
 
-    fn push_binding(&mut self, prefix: &[u8], raw_value: &[u8]) -> (u32, u32) {
+    /// The namespace bound to `prefix`, and the reference the record keeps of it.
+    #[inline]
+    fn lookup_ref(&self, prefix: &[u8]) -> Option<((u32, u32), u32)> {
+        let (at, bd) = self.prefixes.lookup(&self.bindings, prefix)?;
+        let r = if (at as usize) < self.base_bindings {
+            at | STREAM_LEVEL
+        } else {
+            bd.src
+        };
+        Some((bd.uri, r))
+    }
+
+    #[inline]
+    fn rel(&self, i: usize) -> u32 {
+        (i - self.stanza_start) as u32
+    }
+
+    /// Content starts at `gt`, just past a tag.
+    #[inline]
+    fn begin_text(&mut self, gt: usize) {
+        if !self.record {
+            return;
+        }
+        self.text_from = self.rel(gt);
+        self.seg_from = self.text_from;
+        self.text_kind = 0;
+        self.text_has = false;
+    }
+
+    /// The text being read ends at the tag at `t`: recorded when it has any character.
+    #[inline]
+    fn end_text(&mut self, t: usize) {
+        if self.text_from == NO_TEXT {
+            return;
+        }
+        let t = self.rel(t);
+        if self.text_has || t > self.seg_from {
+            self.rec.nodes.push(RecNode::Text {
+                start: self.text_from,
+                len: t - self.text_from,
+                kind: self.text_kind,
+            });
+        }
+        self.text_from = NO_TEXT;
+    }
+
+    /// A CDATA section at `t` whose content starts at `content`.
+    fn cdata_begin(&mut self, t: usize, content: usize) {
+        let t = self.rel(t);
+        self.text_has |= t > self.seg_from;
+        self.cdata_from = self.rel(content);
+        self.text_kind |= TEXT_CDATA;
+    }
+
+    /// The CDATA section ends with the `]]>` at `i`.
+    fn cdata_end(&mut self, i: usize) {
+        let i = self.rel(i);
+        self.text_has |= i > self.cdata_from;
+        self.seg_from = i + 3;
+    }
+
+    fn push_binding(&mut self, prefix: &[u8], raw_value: &[u8], src: u32) -> (u32, u32) {
         let p0 = self.arena.len();
         self.arena.extend_from_slice(prefix);
         let u0 = self.arena.len();
         unescape_into(raw_value, true, &mut self.arena);
         let u1 = self.arena.len();
         let uri = (u0 as u32, (u1 - u0) as u32);
-        self.bindings.push(Binding {
-            prefix: (p0 as u32, (u0 - p0) as u32),
-            uri,
-        });
+        let spans = ((p0 as u32, (u0 - p0) as u32), uri);
+        self.prefixes.push(&mut self.bindings, prefix, spans, src);
         uri
+    }
+
+    /// Ends the scope of the bindings beyond the first `n`.
+    fn pop_bindings(&mut self, n: usize, arena: usize) {
+        self.prefixes.truncate(&mut self.bindings, n);
+        self.arena.truncate(arena);
+    }
+
+    /// Many prefixed attributes (more than [`SMALL`]): the first one in document order
+    /// whose namespace and local name an earlier one has (Namespaces in XML §6.3), among
+    /// those resolved so far, is an error.
+    fn expanded_repeat(&mut self, b: &[u8], t: usize) -> Result<(), Error> {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        let (attrs, resolved, arena) = (&self.attrs, &self.resolved, &self.arena);
+        let key = |i: usize| {
+            let (k, uri) = resolved[i];
+            let a = attrs[k as usize];
+            let s = t + a.name as usize;
+            let local = &b[s + a.colon as usize + 1..s + a.name_len as usize];
+            let u = uri.0 as usize;
+            (local, invariant!(arena.get(u..u + uri.1 as usize), &[]))
+        };
+        let repeat = first_repeat(resolved.len(), key, self.seed, &mut scratch);
+        self.scratch = scratch;
+        if let Some(i) = repeat {
+            let at = t + self.attrs[self.resolved[i].0 as usize].name as usize;
+            fail!(self, ErrorKind::DuplicateExpandedAttribute, at);
+        }
+        Ok(())
+    }
+
+    /// The `declared`-th declaration of an element, at `at`, is within the limits: on the
+    /// element, and in scope (the `xml` binding, which is always there, not counted).
+    fn declaration_limits(&mut self, declared: usize, at: usize) -> Result<(), Error> {
+        if declared > self.limits.max_declarations {
+            fail!(self, ErrorKind::TooManyDeclarations, at);
+        }
+        if self.bindings.len() > self.limits.max_namespaces_in_scope {
+            fail!(self, ErrorKind::TooManyNamespaces, at);
+        }
+        Ok(())
     }
 
     /// A start tag ended at `gt` (just past `>`): namespaces, attributes, events.
@@ -1117,37 +1283,71 @@ impl Scanner {
             let s = t + a.name as usize;
             &b[s..s + a.name_len as usize]
         };
-        // Unique Att Spec (XML 1.0 §3.1).
-        for k in 1..n {
-            let nk = name_of(&self.attrs[k]);
-            for j in 0..k {
-                if name_of(&self.attrs[j]) == nk {
-                    let at = t + self.attrs[k].name as usize;
-                    fail!(self, ErrorKind::DuplicateAttribute, at);
-                }
-            }
+        // Unique Att Spec (XML 1.0 §3.1): the usual few pair by pair, inline.
+        let repeat = if n <= SMALL {
+            (1..n).find(|&k| {
+                let nk = name_of(&self.attrs[k]);
+                self.attrs[..k].iter().any(|a| name_of(a) == nk)
+            })
+        } else {
+            let mut scratch = std::mem::take(&mut self.scratch);
+            let attrs = &self.attrs;
+            let r = first_repeat(n, |k| (name_of(&attrs[k]), &[]), self.seed, &mut scratch);
+            self.scratch = scratch;
+            r
+        };
+        if let Some(k) = repeat {
+            let at = t + self.attrs[k].name as usize;
+            fail!(self, ErrorKind::DuplicateAttribute, at);
         }
         let bindings_before = self.bindings.len();
         let arena_before = self.arena.len();
         let mut prefixed = 0usize;
+        let mut declared = 0usize;
+        // The stream header is no part of any tree; everything else is recorded.
+        let record = self.record && (self.phase != Phase::Prolog || self.document);
+        let rec_attrs = self.rec.attrs.len();
         // Namespace declarations (Namespaces in XML §3).
         for k in 0..n {
             let a = self.attrs[k];
             let name = name_of(&a);
             let value = &b[t + a.value as usize..t + a.value as usize + a.value_len as usize];
             let at = t + a.name as usize;
+            let declaration = name == b"xmlns" || (a.colon == 5 && name.starts_with(b"xmlns:"));
+            let src = self.rec.decls.len() as u32;
+            if declaration {
+                declared += 1;
+                self.declaration_limits(declared, at)?;
+                if record {
+                    self.rec.decls.push(RecDecl {
+                        value: self.rel(t + a.value as usize),
+                        len: a.value_len,
+                        plain: a.plain,
+                    });
+                }
+            } else if record {
+                let skip = if a.colon == 0 { 0 } else { a.colon + 1 };
+                self.rec.attrs.push(RecAttr {
+                    name: self.rel(at) + skip,
+                    name_len: a.name_len - skip,
+                    value: self.rel(t + a.value as usize),
+                    value_len: a.value_len,
+                    ns: NO_NS,
+                    plain: a.plain,
+                });
+            }
             if name == b"xmlns" {
                 if value == XML_NS.as_bytes() || value == XMLNS_NS.as_bytes() {
                     fail!(self, ErrorKind::ReservedNamespace, at);
                 }
-                let uri = self.push_binding(b"", value);
+                let uri = self.push_binding(b"", value, src);
                 let u = self.arena_str(uri);
                 if u == XML_NS.as_bytes() || u == XMLNS_NS.as_bytes() {
                     fail!(self, ErrorKind::ReservedNamespace, at);
                 }
             } else if a.colon == 5 && name.starts_with(b"xmlns:") {
                 let p = &name[6..];
-                let uri = self.push_binding(p, value);
+                let uri = self.push_binding(p, value, src);
                 let u = self.arena_str(uri);
                 let bad = p == b"xmlns"
                     || u.is_empty()
@@ -1169,9 +1369,9 @@ impl Scanner {
         if prefix == b"xmlns" {
             fail!(self, ErrorKind::ReservedNamespace, t + 1);
         }
-        let ns = match self.lookup(prefix) {
-            Some(ns) => ns,
-            None if colon == 0 => (0, 0),
+        let (ns, ns_ref) = match self.lookup_ref(prefix) {
+            Some(found) => found,
+            None if colon == 0 => ((0, 0), NO_NS),
             None => fail!(self, ErrorKind::UnboundPrefix, t),
         };
         // RFC 3920 §11.2.2: elements of jabber:client and jabber:server are never prefixed,
@@ -1185,16 +1385,28 @@ impl Scanner {
         // Prefixed attributes: bound, and unique after expansion (Namespaces in XML §6.3).
         if prefixed > 0 {
             self.resolved.clear();
+            // The attribute's place in the record (declarations are not recorded).
+            let mut ra = rec_attrs;
             for k in 0..n {
                 let a = self.attrs[k];
                 let name = name_of(&a);
                 let c = a.colon as usize;
-                if c == 0 || (c == 5 && name.starts_with(b"xmlns:")) {
+                if (c == 5 && name.starts_with(b"xmlns:")) || name == b"xmlns" {
                     continue;
                 }
-                let Some(uri) = self.lookup(&name[..c]) else {
+                ra += 1;
+                if c == 0 {
+                    continue;
+                }
+                let Some((uri, uri_ref)) = self.lookup_ref(&name[..c]) else {
+                    if prefixed > SMALL {
+                        self.expanded_repeat(b, t)?;
+                    }
                     fail!(self, ErrorKind::UnboundPrefix, t + a.name as usize);
                 };
+                if record && let Some(r) = self.rec.attrs.get_mut(ra - 1) {
+                    r.ns = uri_ref;
+                }
                 let local = &name[c + 1..];
                 // RFC 3920 §4.4, §9.1.5: an xml:lang value is an RFC 3066 language tag,
                 // on the stream header, on stanzas and on their children alike.
@@ -1202,8 +1414,16 @@ impl Scanner {
                     let v = t + a.value as usize;
                     let value = invariant!(b.get(v..v + a.value_len as usize), &[]);
                     if !is_language_tag(crate::escape::cow_value(value, true).as_bytes()) {
+                        if prefixed > SMALL {
+                            self.expanded_repeat(b, t)?;
+                        }
                         fail!(self, ErrorKind::InvalidLanguageTag, v);
                     }
+                }
+                if prefixed > SMALL {
+                    // Many: checked together once they are all resolved.
+                    self.resolved.push((k as u32, uri));
+                    continue;
                 }
                 let dup = self.resolved.iter().any(|&(j, u)| {
                     let o = self.attrs[j as usize];
@@ -1219,6 +1439,9 @@ impl Scanner {
                     );
                 }
                 self.resolved.push((k as u32, uri));
+            }
+            if prefixed > SMALL {
+                self.expanded_repeat(b, t)?;
             }
         }
         match self.place() {
@@ -1268,12 +1491,24 @@ impl Scanner {
         if self.open.len() >= self.limits.max_depth {
             fail!(self, ErrorKind::TooDeep, t);
         }
+        let node = self.rec.nodes.len() as u32;
+        if record {
+            let skip = if colon == 0 { 0 } else { colon as u32 + 1 };
+            self.rec.nodes.push(RecNode::Element {
+                name: self.rel(t + 1) + skip,
+                name_len: qname.len() as u32 - skip,
+                ns: ns_ref,
+                attrs: rec_attrs as u32,
+                attr_len: (self.rec.attrs.len() - rec_attrs) as u32,
+                end: node + 1,
+            });
+        }
         if empty {
-            self.bindings.truncate(bindings_before);
-            self.arena.truncate(arena_before);
+            self.pop_bindings(bindings_before, arena_before);
             if self.open.is_empty() {
                 return Ok(Some(self.unit_done(gt)));
             }
+            self.begin_text(gt);
             self.st = St::Content;
             return Ok(None);
         }
@@ -1282,7 +1517,9 @@ impl Scanner {
             name_len: qname.len() as u32,
             bindings: bindings_before as u32,
             arena: arena_before as u32,
+            node,
         });
+        self.begin_text(gt);
         self.st = St::Content;
         Ok(None)
     }
@@ -1290,6 +1527,7 @@ impl Scanner {
     fn unit_done(&mut self, gt: usize) -> Ev {
         self.stanza_end = gt;
         self.in_unit = false;
+        self.prefixes.prune(&mut self.bindings, &self.arena);
         if self.document {
             self.phase = Phase::Epilog;
             self.st = St::Epilog;
@@ -1320,11 +1558,15 @@ impl Scanner {
             fail!(self, ErrorKind::MismatchedEndTag, t);
         }
         self.open.pop();
-        self.bindings.truncate(top.bindings as usize);
-        self.arena.truncate(top.arena as usize);
+        self.pop_bindings(top.bindings as usize, top.arena as usize);
+        let after = self.rec.nodes.len() as u32;
+        if let Some(RecNode::Element { end, .. }) = self.rec.nodes.get_mut(top.node as usize) {
+            *end = after;
+        }
         if self.open.is_empty() {
             return Ok(Some(self.unit_done(gt)));
         }
+        self.begin_text(gt);
         self.st = St::Content;
         Ok(None)
     }
@@ -1491,12 +1733,60 @@ impl Scanner {
         self.at_start = true;
         self.in_unit = false;
         self.open.clear();
-        self.bindings.truncate(1);
-        self.arena.truncate(3 + XML_NS.len());
+        self.pop_bindings(1, 3 + XML_NS.len());
+        self.prefixes.prune(&mut self.bindings, &self.arena);
         self.base_bindings = 1;
         self.base_arena = self.arena.len();
         self.header = None;
     }
+}
+
+/// Up to this many attributes, uniqueness is checked pair by pair; beyond, by sorting, so
+/// that an element's cost grows with its attributes as n log n, not n².
+const SMALL: usize = 8;
+
+/// The first of `n` items (in their order) whose key (a pair of byte strings) an earlier
+/// item has. Beyond [`SMALL`] items, by sorting their keyed hashes (`seed`): equal keys
+/// have equal hashes, and within a run of equal hashes, in document order, keys are
+/// compared pair by pair (runs of more than one key are as rare as the seed is secret).
+fn first_repeat<'k>(
+    n: usize,
+    key: impl Fn(usize) -> (&'k [u8], &'k [u8]),
+    seed: u64,
+    scratch: &mut Vec<(u64, u32)>,
+) -> Option<usize> {
+    if n <= SMALL {
+        return (1..n).find(|&k| {
+            let kk = key(k);
+            (0..k).any(|j| key(j) == kk)
+        });
+    }
+    scratch.clear();
+    scratch.extend((0..n).map(|i| {
+        let (x, y) = key(i);
+        (
+            crate::hash::hash_bytes(crate::hash::hash_bytes(seed, x), y),
+            i as u32,
+        )
+    }));
+    scratch.sort_unstable();
+    let mut first: Option<usize> = None;
+    let mut run = 0;
+    while run < scratch.len() {
+        let h = scratch[run].0;
+        let len = scratch[run..].iter().take_while(|e| e.0 == h).count();
+        let group = &scratch[run..run + len];
+        for (k, &(_, ik)) in group.iter().enumerate().skip(1) {
+            let kk = key(ik as usize);
+            if group[..k].iter().any(|&(_, ij)| key(ij as usize) == kk) {
+                let ik = ik as usize;
+                first = Some(first.map_or(ik, |f| f.min(ik)));
+                break;
+            }
+        }
+        run += len;
+    }
+    first
 }
 
 /// `major.minor`, both non-negative decimal integers (RFC 3920 §4.4.1).
@@ -1634,6 +1924,16 @@ impl Parser {
         }
     }
 
+    /// Whether the parser records the structure of each first-level element while it
+    /// validates it (on by default), so that [`Stanza::to_element`] builds the tree from
+    /// that record without reading the bytes again. A parser that mostly routes stanzas
+    /// untouched may turn it off: framing then costs about an eighth less, and a tree,
+    /// when one is wanted, costs a second reading of its bytes. It applies from the next
+    /// first-level element.
+    pub fn record_trees(&mut self, on: bool) {
+        self.s.record_next = on;
+    }
+
     /// The limits in force.
     pub fn limits(&self) -> Limits {
         self.s.limits
@@ -1707,6 +2007,7 @@ impl Parser {
                     },
                     s.limits,
                     (s.unit_elements, s.unit_attrs, s.unit_expand),
+                    s.record.then_some(&s.rec),
                 ))
             }
         }))

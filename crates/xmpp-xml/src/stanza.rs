@@ -2,10 +2,12 @@
 
 use std::borrow::Cow;
 
-use crate::element::{Element, build_element};
+use crate::element::{Element, build_element, build_recorded};
 use crate::error::Error;
 use crate::escape::cow_value;
-use crate::parser::{AttrSpan, Binding, Limits};
+use crate::ns::Binding;
+use crate::parser::{AttrSpan, Limits};
+use crate::record::Recorded;
 
 /// One event of the stream.
 #[derive(Debug)]
@@ -166,6 +168,13 @@ impl<'a> NsContext<'a> {
         invariant!(self.arena.get(s..s + span.1 as usize), &[])
     }
 
+    /// The namespace of the stream-level binding at `index`.
+    pub(crate) fn binding_uri(&self, index: usize) -> &'a str {
+        let uri = invariant!(self.bindings.get(index), return "").uri;
+        // Unescaped from validated UTF-8.
+        invariant!(std::str::from_utf8(self.get(uri)).ok(), "")
+    }
+
     /// The namespace bound to `prefix` at the stream level.
     pub(crate) fn lookup(&self, prefix: &str) -> Option<&'a str> {
         let b = self
@@ -188,10 +197,13 @@ pub struct Stanza<'a> {
     ns: &'a str,
     attrs: &'a [AttrSpan],
     ctx: NsContext<'a>,
+    /// For the builder that reads the bytes again: the depth limit, the elements and
+    /// attributes in the stanza (declarations included), and whether anything in it
+    /// needs expanding.
     limits: Limits,
-    /// Elements and attributes in the stanza (declarations included), and whether
-    /// anything in it needs expanding.
     sizes: (u32, u32, bool),
+    /// What the scanner recorded of the stanza's tree, unless recording was off.
+    rec: Option<&'a Recorded>,
 }
 
 impl<'a> Stanza<'a> {
@@ -206,6 +218,7 @@ impl<'a> Stanza<'a> {
         ctx: NsContext<'a>,
         limits: Limits,
         sizes: (u32, u32, bool),
+        rec: Option<&'a Recorded>,
     ) -> Self {
         Stanza {
             bytes,
@@ -217,6 +230,7 @@ impl<'a> Stanza<'a> {
             ctx,
             limits,
             sizes,
+            rec,
         }
     }
 
@@ -365,17 +379,31 @@ impl<'a> Stanza<'a> {
             })
     }
 
-    /// Builds the full element tree from the validated bytes. Its strings borrow those
-    /// bytes where nothing needed expanding; [`Element::into_owned`] detaches it.
+    /// Builds the full element tree. From what the parser recorded while it validated the
+    /// stanza, nothing is read twice; a parser that records nothing
+    /// ([`crate::Parser::record_trees`]) reads the stanza's bytes again. The strings borrow
+    /// those bytes where nothing needed expanding; [`Element::into_owned`] detaches the
+    /// tree.
     pub fn to_element(&self) -> Result<Element<'a>, Error> {
-        build_element(self.bytes, self.offset, self.ctx, self.limits, self.sizes)
+        match self.rec {
+            Some(rec) => Ok(build_recorded(self.bytes, rec, self.ctx)),
+            None => build_element(self.bytes, self.offset, self.ctx, self.limits, self.sizes),
+        }
     }
 
+    /// The tree built by reading the bytes again, as if something in the stanza needed
+    /// expanding (the general path of that builder), for the fuzz targets to compare with
+    /// [`Stanza::to_element`].
     #[cfg(feature = "fuzzing")]
-    /// The tree built as if something in the stanza needed expanding (the general path of
-    /// the builder), for the fuzz targets to compare with [`Stanza::to_element`].
     pub(crate) fn general_element(&self) -> Result<Element<'a>, Error> {
         let (e, a, _) = self.sizes;
         build_element(self.bytes, self.offset, self.ctx, self.limits, (e, a, true))
+    }
+
+    /// The tree built by reading the bytes again (that builder's fast path when nothing
+    /// needs expanding).
+    #[cfg(feature = "fuzzing")]
+    pub(crate) fn rescanned_element(&self) -> Result<Element<'a>, Error> {
+        build_element(self.bytes, self.offset, self.ctx, self.limits, self.sizes)
     }
 }

@@ -38,6 +38,41 @@ fn main() {
     counter_sees_an_allocation();
     no_allocation_per_stanza_in_steady_state();
     println!("test no_allocation_per_stanza_in_steady_state ... ok");
+    a_tree_is_two_allocations();
+    println!("test a_tree_is_two_allocations ... ok");
+}
+
+/// A tree is its two vectors, allocated at their final size, whatever the shape of the
+/// stanza (many attributes, declarations, depth) when nothing needs expanding: the tree
+/// is built from what the scanner recorded, with no working storage of its own.
+fn a_tree_is_two_allocations() {
+    let header = b"<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' version='1.0'>";
+    let attrs: String = (0..20).map(|i| format!(" a{i}='v'")).collect();
+    let decls: String = (0..8).map(|i| format!(" xmlns:p{i}='urn:{i}'")).collect();
+    let mut stanza = format!("<message{decls}{attrs} p3:z='1'>");
+    for i in 0..12 {
+        stanza.push_str(&format!("<e{i} xmlns='urn:e{i}' p{}:k='{i}'>text", i % 8));
+    }
+    for i in (0..12).rev() {
+        stanza.push_str(&format!("</e{i}>"));
+    }
+    stanza.push_str("</message>");
+    let mut p = Parser::new();
+    p.feed(header);
+    p.feed(stanza.as_bytes());
+    assert!(matches!(p.next_event(), Ok(Some(Event::StreamOpen(_)))));
+    let Ok(Some(Event::Stanza(s))) = p.next_event() else {
+        panic!("no stanza");
+    };
+    let region = Region::new(GLOBAL);
+    let el = s.to_element().expect("tree");
+    let stats = region.change();
+    assert_eq!(el.attributes().len(), 21);
+    assert_eq!(
+        (stats.allocations, stats.reallocations),
+        (2, 0),
+        "allocations building one tree"
+    );
 }
 
 /// The counting allocator is installed: a zero below cannot be vacuous.

@@ -166,3 +166,38 @@ fn lone_expansions() {
         Some("a\tb\nc")
     );
 }
+
+/// A parser that records nothing builds the same trees, by reading the bytes again.
+#[test]
+fn trees_without_records() {
+    let stream = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams'>\
+        <message to='a@b' xml:lang='en' xmlns:p='urn:p' p:x='1&amp;2'><body>a\r\nb &lt; <![CDATA[<c>]]>d</body>\
+        <x xmlns='urn:x'><y p:z=' t\tu '/>tail</x></message>\
+        <presence><![CDATA[]]></presence><iq type='get' id='1'><q xmlns='urn:&#x71;'/></iq>";
+    let trees = |record: bool| {
+        let mut p = Parser::new();
+        p.record_trees(record);
+        p.feed(stream.as_bytes());
+        let mut out = Vec::new();
+        while let Some(ev) = p.next_event().expect("valid") {
+            if let Event::Stanza(s) = ev {
+                out.push(s.to_element().expect("tree").into_owned());
+            }
+        }
+        out
+    };
+    let recorded = trees(true);
+    assert_eq!(recorded.len(), 3);
+    assert_eq!(recorded, trees(false));
+    let body = recorded[0].child("jabber:client", "body").expect("body");
+    assert_eq!(body.text(), "a\nb < <c>d");
+    assert_eq!(recorded[0].attr_ns("urn:p", "x"), Some("1&2"));
+    assert_eq!(recorded[1].children().count(), 0);
+    assert_eq!(
+        recorded[2]
+            .elements()
+            .next()
+            .map(|q| q.namespace().to_owned()),
+        Some("urn:q".to_owned())
+    );
+}
