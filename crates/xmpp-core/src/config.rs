@@ -65,7 +65,8 @@ pub struct ClientConfig {
     pub mechanisms: Option<Vec<Mechanism>>,
     /// Establishes a session after binding when the server offers it (RFC 3921 §3).
     pub session: bool,
-    /// The default language of the stream (`xml:lang`, RFC 3920 §4.4).
+    /// The default language of the stream (`xml:lang` on the header, RFC 3920 §4.4: the
+    /// initiating entity should state it); `en` by default.
     pub lang: Option<String>,
     /// Interval of white-space keepalives while established; `None` for none.
     pub keepalive: Option<Duration>,
@@ -86,7 +87,7 @@ impl ClientConfig {
             tls_server_name: None,
             mechanisms: None,
             session: true,
-            lang: None,
+            lang: Some("en".into()),
             keepalive: None,
             limits: EngineLimits::default(),
             random: Box::new(OsRandom),
@@ -130,6 +131,9 @@ pub struct ServerConfig {
     pub sasl_retries: u32,
     /// Offers session establishment (RFC 3921 §3).
     pub session: bool,
+    /// The language announced when the client's header names none (RFC 3920 §4.4: a
+    /// configurable default); `en` by default.
+    pub default_lang: String,
     /// Limits.
     pub limits: EngineLimits,
     /// Randomness for stream ids and generated resources.
@@ -156,6 +160,7 @@ impl ServerConfig {
             tls_identity,
             sasl_retries: 2,
             session: true,
+            default_lang: "en".into(),
             limits: EngineLimits::default(),
             random: Box::new(OsRandom),
         }

@@ -305,8 +305,11 @@ impl Connection {
             return;
         };
         let domain = cfg.domain.clone();
+        let lang = info
+            .lang
+            .clone()
+            .unwrap_or_else(|| cfg.default_lang.clone());
         let id = crate::random::hex_token(self.random.as_mut(), 16);
-        let lang = info.lang.clone().unwrap_or_else(|| "en".into());
         // RFC 3920 §4.4.1: reply with the lower of the two versions; none when the client
         // sent none.
         let version = info.version.map(|(major, minor)| {

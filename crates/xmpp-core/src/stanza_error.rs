@@ -245,9 +245,12 @@ impl StanzaError {
         }
     }
 
-    /// Adds descriptive text (builder style).
+    /// Adds descriptive text (builder style), in English (`xml:lang='en'`) unless
+    /// [`lang`](Self::lang) says otherwise (RFC 3920 §9.3.2: the text should state its
+    /// language).
     pub fn with_text(mut self, text: impl Into<String>) -> Self {
         self.text = Some(text.into());
+        self.lang.get_or_insert_with(|| "en".into());
         self
     }
 

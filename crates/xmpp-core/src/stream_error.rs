@@ -34,9 +34,12 @@ impl StreamError {
         }
     }
 
-    /// Adds a descriptive text (builder style).
+    /// Adds a descriptive text (builder style), in English (`xml:lang='en'`) unless
+    /// [`lang`](Self::lang) says otherwise (RFC 3920 §4.7.2: the text should state its
+    /// language).
     pub fn with_text(mut self, text: impl Into<String>) -> Self {
         self.text = Some(text.into());
+        self.lang.get_or_insert_with(|| "en".into());
         self
     }
 
