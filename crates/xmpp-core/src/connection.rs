@@ -13,6 +13,7 @@ use crate::config::{ClientConfig, EngineLimits, ServerConfig};
 use crate::event::{CloseReason, Error, Event, StreamInfo};
 use crate::ns::CLIENT_NS;
 use crate::random::Random;
+use crate::s2s::{S2sInState, S2sOutState, S2sSide};
 use crate::server::ServerState;
 use crate::stanza::Stanza;
 use crate::stream_error::StreamError;
@@ -34,6 +35,10 @@ pub(crate) enum Stage {
 pub(crate) enum State {
     Client(ClientState),
     Server(ServerState),
+    /// An outgoing server-to-server stream (or a dialback verification stream).
+    S2sOut(S2sOutState),
+    /// An incoming server-to-server stream.
+    S2sIn(S2sInState),
     /// This side sent `</stream:stream>` (after an error or [`Connection::close`]) and waits
     /// for the peer's, or for the close timeout.
     Closing {
@@ -68,6 +73,7 @@ pub struct Connection {
     pub(crate) random: Box<dyn Random>,
     pub(crate) client: Option<Box<ClientConfig>>,
     pub(crate) server: Option<Box<ServerConfig>>,
+    pub(crate) s2s: Option<Box<S2sSide>>,
     /// The default namespace of the streams (`jabber:client`).
     pub(crate) default_ns: &'static str,
     /// Whether this side's stream header of the current stream is sent.
@@ -113,6 +119,8 @@ impl std::fmt::Debug for Connection {
         let state = match &self.state {
             State::Client(s) => format!("Client({s:?})"),
             State::Server(s) => format!("Server({s:?})"),
+            State::S2sOut(s) => format!("S2sOut({s:?})"),
+            State::S2sIn(s) => format!("S2sIn({s:?})"),
             State::Closing { reason, .. } => format!("Closing({reason:?})"),
             State::Closed => "Closed".into(),
         };
@@ -138,6 +146,7 @@ impl Connection {
             random,
             client: None,
             server: None,
+            s2s: None,
             default_ns: CLIENT_NS,
             header_sent: false,
             plain: Vec::new(),
@@ -344,6 +353,10 @@ impl Connection {
         match &self.state {
             State::Client(s) => s.is_established(),
             State::Server(s) => s.is_established(),
+            State::S2sOut(s) => s.is_established(),
+            // An incoming stream carries stanzas once a domain is verified on it.
+            State::S2sIn(S2sInState::Open(_)) => true,
+            State::S2sIn(_) => false,
             _ => false,
         }
     }
@@ -366,6 +379,9 @@ impl Connection {
     fn check_established(&self) -> Result<(), Error> {
         match &self.state {
             State::Closing { .. } | State::Closed => Err(Error::Closed),
+            // RFC 3920 §8: a server-to-server stream carries stanzas one way; answers go
+            // on the stream the other server opens.
+            State::S2sIn(_) => Err(Error::NotEstablished),
             _ if self.is_established() => Ok(()),
             _ => Err(Error::NotEstablished),
         }
@@ -438,6 +454,8 @@ impl Connection {
         match &self.state {
             State::Client(s) => s.stage() == Some(Stage::Initial),
             State::Server(s) => s.stage() == Some(Stage::Initial),
+            State::S2sOut(S2sOutState::AwaitHeader(stage))
+            | State::S2sIn(S2sInState::AwaitHeader(stage)) => *stage == Stage::Initial,
             _ => false,
         }
     }
@@ -487,6 +505,8 @@ impl Connection {
         let handshake_done = match &self.state {
             State::Client(s) => s.awaits_tls(),
             State::Server(s) => s.awaits_tls(),
+            State::S2sOut(s) => matches!(s, S2sOutState::TlsHandshake),
+            State::S2sIn(s) => matches!(s, S2sInState::TlsHandshake),
             _ => false,
         };
         if handshake_done {
@@ -494,6 +514,8 @@ impl Connection {
             match &self.state {
                 State::Client(_) => self.client_tls_ready(),
                 State::Server(_) => self.server_tls_ready(),
+                State::S2sOut(_) => self.s2s_out_tls_ready(),
+                State::S2sIn(_) => self.s2s_in_tls_ready(),
                 _ => {}
             }
         }
@@ -528,6 +550,20 @@ impl Connection {
                     .unwrap_or_default();
                 let id = crate::random::hex_token(self.random.as_mut(), 16);
                 self.write_header(&[("from", &domain), ("id", &id), ("version", "1.0")]);
+            }
+            State::S2sIn(_) | State::S2sOut(_) => {
+                let domain = self
+                    .s2s
+                    .as_ref()
+                    .map(|s| s.domain().to_owned())
+                    .unwrap_or_default();
+                let id = crate::random::hex_token(self.random.as_mut(), 16);
+                self.write_header(&[
+                    ("xmlns:db", xmpp_xml::DIALBACK_NS),
+                    ("from", &domain),
+                    ("id", &id),
+                    ("version", "1.0"),
+                ]);
             }
             _ => {
                 let domain = self
@@ -675,6 +711,8 @@ impl Connection {
         match &self.state {
             State::Client(_) => self.client_input(incoming),
             State::Server(_) => self.server_input(incoming),
+            State::S2sOut(_) => self.s2s_out_input(incoming),
+            State::S2sIn(_) => self.s2s_in_input(incoming),
             // Closing: the peer's last stanzas are dropped; only its close matters.
             State::Closing { .. } | State::Closed => {}
         }

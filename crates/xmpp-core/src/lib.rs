@@ -71,6 +71,7 @@ pub mod features;
 pub mod fuzzing;
 pub mod ns;
 pub mod random;
+mod s2s;
 mod server;
 pub mod stanza;
 pub mod stanza_error;
@@ -82,6 +83,7 @@ pub use config::{ClientConfig, EngineLimits, ServerConfig, ServerTls, TlsPolicy}
 pub use connection::{Connection, Traced};
 pub use event::{CloseReason, Error, Event, StreamInfo};
 pub use features::Features;
+pub use s2s::{S2sConfig, dialback_key};
 pub use stanza::{Stanza, StanzaKind};
 pub use stanza_error::{ErrorType, StanzaError, StanzaErrorCondition};
 pub use stream_error::{StreamError, StreamErrorCondition};
