@@ -187,6 +187,8 @@ pub(crate) struct S2sSide {
     verified: Vec<(String, String)>,
     /// Incoming: dialback requests the application has not answered yet.
     pending: Vec<(String, String)>,
+    /// Incoming: the `from` of the peer's header, when it gave one.
+    peer: Option<String>,
 }
 
 impl S2sSide {
@@ -214,6 +216,7 @@ impl Connection {
             stream_id: String::new(),
             verified: Vec::new(),
             pending: Vec::new(),
+            peer: None,
         }));
         conn
     }
@@ -479,17 +482,33 @@ impl Connection {
                     .as_deref()
                     .map(|s| s.config.domain.clone())
                     .unwrap_or_default();
-                let matches = e.attr("from") == Some(v.originating.as_str())
-                    && e.attr("to") == Some(domain.as_str())
-                    && e.attr("id") == Some(v.stream_id.as_str());
-                let valid = matches && e.attr("type") == Some("valid");
+                self.set_out(S2sOutState::AwaitVerify);
+                // RFC 3920 §8.3 step 8: the answer names the originating domain, us and the
+                // stream id asked about; anything else is a stream error.
+                let mismatch = if e.attr("to").is_none_or(|to| !same_domain(to, &domain)) {
+                    Some(StreamErrorCondition::HostUnknown)
+                } else if e
+                    .attr("from")
+                    .is_none_or(|f| !same_domain(f, &v.originating))
+                {
+                    Some(StreamErrorCondition::InvalidFrom)
+                } else if e.attr("id") != Some(v.stream_id.as_str()) {
+                    Some(StreamErrorCondition::InvalidId)
+                } else {
+                    None
+                };
+                if let Some(condition) = mismatch {
+                    return self.stream_error(
+                        StreamError::new(condition)
+                            .with_text("db:verify answer does not match the request"),
+                    );
+                }
                 self.emit(Event::DialbackVerified {
                     originating: v.originating,
                     receiving: domain,
                     stream_id: v.stream_id,
-                    valid,
+                    valid: e.attr("type") == Some("valid"),
                 });
-                self.set_out(S2sOutState::AwaitVerify);
                 self.begin_close(CloseReason::Normal);
             }
             (S2sOutState::Established, Incoming::Stanza(stanza)) => {
@@ -607,6 +626,7 @@ impl Connection {
         let id = crate::random::hex_token(self.random.as_mut(), 16);
         if let Some(side) = self.s2s.as_mut() {
             side.stream_id = id.clone();
+            side.peer = info.from.clone();
         }
         let version = info.version.map(|(major, minor)| {
             if (major, minor) < (1, 0) {
@@ -698,9 +718,25 @@ impl Connection {
         let Some(side) = self.s2s.as_deref() else {
             return;
         };
-        // We are the authoritative server of `to`: recompute the key we would have sent.
+        // We are the authoritative server of `to` (RFC 3920 §8.3 step 6).
+        if !same_domain(to, &side.config.domain) {
+            return self.stream_error(
+                StreamError::new(StreamErrorCondition::HostUnknown)
+                    .with_text(format!("'{to}' is not served here")),
+            );
+        }
+        if side
+            .peer
+            .as_deref()
+            .is_some_and(|peer| !same_domain(peer, from))
+        {
+            return self.stream_error(
+                StreamError::new(StreamErrorCondition::InvalidFrom)
+                    .with_text("db:verify from another domain than the stream's"),
+            );
+        }
         let expected = dialback_key(&side.config.dialback_secret, from, to, id);
-        let valid = same_domain(to, &side.config.domain) && same_key(&expected, e.text().trim());
+        let valid = same_key(&expected, e.text().trim());
         let answer = Element::new(DIALBACK_NS, "verify")
             .with_attr("from", to.to_owned())
             .with_attr("to", from.to_owned())
