@@ -1198,8 +1198,293 @@ fn stanza_error_addresses() -> Outcome {
     )
 }
 
+// ---------------------------------------------------------------------------------------
+// RFC 3920 §8: server dialback.
+
+fn s2s_config(domain: &str, secret: &[u8], seed: u64) -> xmpp_core::S2sConfig {
+    let mut c = xmpp_core::S2sConfig::new(domain, secret.to_vec());
+    c.tls = TlsPolicy::Disabled;
+    c.random = Box::new(SeededRandom::new(seed));
+    c
+}
+
+fn s2s_pump(a: &mut Connection, b: &mut Connection) -> (Vec<Event>, Vec<Event>) {
+    let (mut ea, mut eb) = (Vec::new(), Vec::new());
+    let now = Instant::now();
+    for _ in 0..1000 {
+        let mut moved = false;
+        while let Some(x) = a.poll_transmit() {
+            b.handle_input(&x, now);
+            moved = true;
+        }
+        while let Some(x) = b.poll_transmit() {
+            a.handle_input(&x, now);
+            moved = true;
+        }
+        while let Some(e) = a.poll_event() {
+            ea.push(e);
+            moved = true;
+        }
+        while let Some(e) = b.poll_event() {
+            eb.push(e);
+            moved = true;
+        }
+        if !moved {
+            break;
+        }
+    }
+    (ea, eb)
+}
+
+/// What an incoming s2s stream writes and reports for scripted input.
+fn s2s_serve(script: &[&str]) -> Served {
+    let conn = Connection::s2s_incoming(s2s_config("b.example", b"secret of b", 9), Instant::now());
+    serve_on(conn, script, None, true)
+}
+
+const S2S_HEADER: &str = "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' \
+    xmlns:db='jabber:server:dialback' from='a.example' to='b.example' version='1.0'>";
+
+/// a.example dials b.example; b.example checks the key with an authority holding
+/// `authority_secret`. Returns (originating events, receiving stream after the answer).
+fn dialback_run(authority_secret: &[u8]) -> (Vec<Event>, Connection, Vec<Event>) {
+    let now = Instant::now();
+    let mut out =
+        Connection::s2s_outgoing(s2s_config("a.example", b"secret of a", 1), "b.example", now);
+    let mut inc = Connection::s2s_incoming(s2s_config("b.example", b"secret of b", 2), now);
+    let (mut ea, mut eb) = s2s_pump(&mut out, &mut inc);
+    let request = eb.iter().find_map(|e| match e {
+        Event::DialbackRequest {
+            originating,
+            receiving,
+            key,
+            stream_id,
+        } => Some((
+            originating.clone(),
+            receiving.clone(),
+            key.clone(),
+            stream_id.clone(),
+        )),
+        _ => None,
+    });
+    if let Some((o, r, key, id)) = request {
+        let mut verify = Connection::s2s_verify(
+            s2s_config("b.example", b"secret of b", 3),
+            &o,
+            &id,
+            &key,
+            now,
+        );
+        let mut authority =
+            Connection::s2s_incoming(s2s_config("a.example", authority_secret, 4), now);
+        let (ev, _) = s2s_pump(&mut verify, &mut authority);
+        let valid = ev
+            .iter()
+            .any(|e| matches!(e, Event::DialbackVerified { valid: true, .. }));
+        let _ = inc.dialback_result(&o, &r, valid);
+        let (a2, b2) = s2s_pump(&mut out, &mut inc);
+        ea.extend(a2);
+        eb.extend(b2);
+    }
+    (ea, inc, eb)
+}
+
+/// §8.1, §8.3: keys depend on both host names, the receiver's stream id and a secret
+/// (XEP-0185's recipe and example vector).
+fn dialback_key_inputs() -> Outcome {
+    let k = xmpp_core::dialback_key(
+        b"s3cr3tf0rd14lb4ck",
+        "xmpp.example.com",
+        "example.org",
+        "D60000229F",
+    );
+    expect(
+        k == "37c69b1cf07a3f67c04a5ef5902fa5114f2c76fe4a2686482ba5b89323075643",
+        || k.clone(),
+    )?;
+    for other in [
+        xmpp_core::dialback_key(
+            b"s3cr3tf0rd14lb4ck",
+            "xmpp.example.com",
+            "example.org",
+            "D60000229G",
+        ),
+        xmpp_core::dialback_key(
+            b"s3cr3tf0rd14lb4cK",
+            "xmpp.example.com",
+            "example.org",
+            "D60000229F",
+        ),
+        xmpp_core::dialback_key(
+            b"s3cr3tf0rd14lb4ck",
+            "xmpp.example.net",
+            "example.org",
+            "D60000229F",
+        ),
+        xmpp_core::dialback_key(
+            b"s3cr3tf0rd14lb4ck",
+            "xmpp.example.com",
+            "example.net",
+            "D60000229F",
+        ),
+    ] {
+        expect(other != k, || "a key input had no effect".into())?;
+    }
+    Ok(())
+}
+
+/// §8.3: the receiving server answers with a header carrying a fresh id; the originating
+/// server's key is bound to that id; a valid key lets stanzas through.
+fn dialback_valid() -> Outcome {
+    let (ea, mut inc, _) = dialback_run(b"secret of a");
+    expect(ea.iter().any(|e| matches!(e, Event::Online)), || {
+        format!("{ea:?}")
+    })?;
+    expect(inc.s2s_is_verified("a.example", "b.example"), || {
+        "not verified".into()
+    })?;
+    // One direction per stream: the incoming stream sends nothing back.
+    expect(
+        inc.send(&xmpp_xml::Element::new(xmpp_xml::SERVER_NS, "message"))
+            .is_err(),
+        || "sent on an incoming stream".into(),
+    )
+}
+
+/// §8.3: an invalid key ends the stream.
+fn dialback_invalid_closes() -> Outcome {
+    let (ea, inc, _) = dialback_run(b"some other secret");
+    expect(!ea.iter().any(|e| matches!(e, Event::Online)), || {
+        "online with a bad key".into()
+    })?;
+    expect(
+        inc.is_closed() || !inc.s2s_is_verified("a.example", "b.example"),
+        || "verified".into(),
+    )?;
+    expect(ea.iter().any(|e| matches!(e, Event::Closed(_))), || {
+        format!("{ea:?}")
+    })
+}
+
+/// §8.3: a header for a host not served gets host-unknown; the reply header has an id.
+fn dialback_host_unknown() -> Outcome {
+    let s = s2s_serve(&[&S2S_HEADER.replace("to='b.example'", "to='c.example'")]);
+    expect(
+        s.sent_error() == Some(StreamErrorCondition::HostUnknown),
+        || format!("{:?}", s.closed()),
+    )?;
+    let s = s2s_serve(&[S2S_HEADER]);
+    has(first_header(&s.out), " id='")
+}
+
+/// §8.3: a wrong streams namespace or default namespace is refused with invalid-namespace.
+fn dialback_invalid_namespace() -> Outcome {
+    let s = s2s_serve(&[&S2S_HEADER.replace("xmlns='jabber:server'", "xmlns='jabber:client'")]);
+    expect(
+        matches!(
+            s.sent_error(),
+            Some(StreamErrorCondition::InvalidNamespace | StreamErrorCondition::BadNamespacePrefix)
+        ),
+        || format!("{:?}", s.closed()),
+    )
+}
+
+/// §8.3: the authoritative server answers db:verify: valid for its own key, invalid
+/// otherwise; host-unknown for a domain it does not serve; invalid-from when the verify
+/// names another domain than the stream's.
+fn dialback_authoritative() -> Outcome {
+    let key = xmpp_core::dialback_key(b"secret of b", "a.example", "b.example", "s-1");
+    let verify = |id: &str, to: &str, from: &str| {
+        format!("<db:verify from='{from}' to='{to}' id='{id}'>{key}</db:verify>")
+    };
+    let s = s2s_serve(&[S2S_HEADER, &verify("s-1", "b.example", "a.example")]);
+    has(
+        &s.out,
+        "from='b.example' to='a.example' id='s-1' type='valid'/>",
+    )?;
+    let s = s2s_serve(&[S2S_HEADER, &verify("s-2", "b.example", "a.example")]);
+    has(&s.out, "id='s-2' type='invalid'/>")?;
+    let s = s2s_serve(&[S2S_HEADER, &verify("s-1", "c.example", "a.example")]);
+    expect(
+        s.sent_error() == Some(StreamErrorCondition::HostUnknown),
+        || format!("{:?}", s.closed()),
+    )?;
+    let s = s2s_serve(&[S2S_HEADER, &verify("s-1", "b.example", "x.example")]);
+    expect(
+        s.sent_error() == Some(StreamErrorCondition::InvalidFrom),
+        || format!("{:?}", s.closed()),
+    )
+}
+
+/// §8.3, §9.1.2: stanzas between servers need both addresses (improper-addressing) and a
+/// from domain validated on the stream (invalid-from); both end the stream.
+fn dialback_stanza_addressing() -> Outcome {
+    let s = s2s_serve(&[
+        S2S_HEADER,
+        "<message from='juliet@a.example' to='romeo@b.example'/>",
+    ]);
+    expect(
+        s.sent_error() == Some(StreamErrorCondition::InvalidFrom),
+        || format!("{:?}", s.closed()),
+    )?;
+    let s = s2s_serve(&[S2S_HEADER, "<message from='juliet@a.example'/>"]);
+    expect(
+        s.sent_error() == Some(StreamErrorCondition::ImproperAddressing),
+        || format!("{:?}", s.closed()),
+    )?;
+    expect(s.conn.is_closed(), || "still open".into())
+}
+
+/// §8.3: after one domain is validated, further db:result requests on the same stream are
+/// accepted.
+fn dialback_more_domains() -> Outcome {
+    let s = s2s_serve(&[
+        S2S_HEADER,
+        "<db:result from='a.example' to='b.example'>k1</db:result>",
+        "<db:result from='conference.a.example' to='b.example'>k2</db:result>",
+    ]);
+    let asked = s
+        .events
+        .iter()
+        .filter(|e| matches!(e, Event::DialbackRequest { .. }))
+        .count();
+    expect(asked == 2, || format!("{:?}", s.events))
+}
+
 /// Every check of this module.
 pub static CHECKS: &[Check] = &[
+    Check {
+        name: "core.dialback_key_inputs",
+        run: dialback_key_inputs,
+    },
+    Check {
+        name: "core.dialback_valid",
+        run: dialback_valid,
+    },
+    Check {
+        name: "core.dialback_invalid_closes",
+        run: dialback_invalid_closes,
+    },
+    Check {
+        name: "core.dialback_host_unknown",
+        run: dialback_host_unknown,
+    },
+    Check {
+        name: "core.dialback_invalid_namespace",
+        run: dialback_invalid_namespace,
+    },
+    Check {
+        name: "core.dialback_authoritative",
+        run: dialback_authoritative,
+    },
+    Check {
+        name: "core.dialback_stanza_addressing",
+        run: dialback_stanza_addressing,
+    },
+    Check {
+        name: "core.dialback_more_domains",
+        run: dialback_more_domains,
+    },
     Check {
         name: "core.response_stream_both_ways",
         run: response_stream_both_ways,
