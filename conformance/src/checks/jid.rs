@@ -2,7 +2,7 @@
 
 use super::{Check, Outcome};
 use xmpp_jid::{
-    BidiRule, DomainPart, Error, IpVersion, Jid, LabelError, Part, nodeprep, resourceprep,
+    BidiRule, DomainPart, Error, IpVersion, Jid, LabelError, Part, Rules, nodeprep, resourceprep,
 };
 
 fn parse(s: &str) -> Result<Jid, String> {
@@ -201,6 +201,8 @@ fn domain_ip_literals() -> Outcome {
     canonical("user@192.0.2.1/r", "user@192.0.2.1/r")?;
     canonical("user@[2001:DB8::1]/r", "user@[2001:db8::1]/r")?;
     canonical("[::1]", "[::1]")?;
+    // The bare form of RFC 3920 §3.1 is read too, and written bracketed (RFC 6122 §2.2).
+    canonical("user@2001:DB8::1/r", "user@[2001:db8::1]/r")?;
     refused("user@[::g]", "malformed IPv6 literal", |e| {
         *e == Error::BadIpLiteral(IpVersion::V6)
     })?;
@@ -617,6 +619,112 @@ fn bidi_resource() -> Outcome {
     bidi_cases(resourceprep)
 }
 
+/// `input` read under `rules` must give exactly `want`.
+fn canonical_with(input: &str, rules: Rules, want: &str) -> Outcome {
+    match Jid::parse_with(input, rules) {
+        Ok(j) if j.as_str() == want => Ok(()),
+        Ok(j) => Err(format!(
+            "{input:?} under {rules:?} prepared to {:?}, want {want:?}",
+            j.as_str()
+        )),
+        Err(e) => Err(format!("{input:?} under {rules:?} refused: {e}")),
+    }
+}
+
+/// RFC 6122 §2.2, followed by default where RFC 3920 §3.2 says only "an internationalized
+/// domain name": ToASCII runs with UseSTD3ASCIIRules set, so a label's ASCII characters are
+/// letters, digits and `-`, never first or last. Nameprep still applies (the checks of
+/// RFC 3920 §3.2 run too), and the literal reading stays available as a choice.
+fn domain_std3_rules() -> Outcome {
+    for (input, ch) in [
+        ("user@a b.example", ' '),
+        ("user@a_b.example", '_'),
+        ("user@*.example.com", '*'),
+        ("user@a\u{7F}b.example", '\u{7F}'),
+    ] {
+        refused(input, "a character the STD3 rules refuse", |e| {
+            matches!(
+                e,
+                Error::BadLabel {
+                    reason: LabelError::NotHostChar { ch: c },
+                    ..
+                } if *c == ch
+            )
+        })?;
+    }
+    for input in ["user@-x.example", "user@x-.example"] {
+        refused(input, "a label starting or ending with '-'", |e| {
+            matches!(
+                e,
+                Error::BadLabel {
+                    reason: LabelError::Hyphen,
+                    ..
+                }
+            )
+        })?;
+    }
+    refused("user@host:5222", "a ':' outside an IPv6 literal", |e| {
+        matches!(e, Error::BadIpLiteral(IpVersion::V6))
+    })?;
+    canonical("user@a-b.Example", "user@a-b.example")?;
+    canonical_with(
+        "user@a_b.example",
+        Rules::Rfc3920Literal,
+        "user@a_b.example",
+    )?;
+    domain_idn_nameprep()
+}
+
+/// RFC 6122 §2.2, followed by default where RFC 3920 §3.2 has no such rule: a final dot is
+/// removed before the domain is compared, so `example.com.` and `example.com` are one JID;
+/// read literally, they differ.
+fn domain_final_dot_removed() -> Outcome {
+    canonical("user@Example.COM./r", "user@example.com/r")?;
+    same("user@example.com.", "user@example.com")?;
+    same("b\u{FC}cher.example\u{3002}", "B\u{DC}CHER.example")?;
+    same("user@xn--bcher-kva.example.", "user@b\u{FC}cher.example")?;
+    refused(".", "the root label alone is an empty domain", |e| {
+        *e == Error::Empty(Part::Domain)
+    })?;
+    canonical_with("example.com.", Rules::Rfc3920Literal, "example.com.")?;
+    domain_compare_after_nameprep()
+}
+
+/// RFC 6122 §2.2: an ACE label is converted with ToUnicode, so the ASCII and Unicode
+/// spellings of a label are one JID with the Unicode form as canonical, and an `xn--` label
+/// that is not the ACE form of any label is refused; RFC 3920 read literally (RFC 3490 §4.1
+/// passes ASCII labels through unchanged) keeps the two spellings apart and any `xn--` label.
+fn domain_ace_label_canonical() -> Outcome {
+    canonical("user@xn--bcher-kva.example", "user@b\u{FC}cher.example")?;
+    canonical("user@XN--BCHER-KVA.example", "user@b\u{FC}cher.example")?;
+    same("user@xn--bcher-kva.example", "user@b\u{FC}cher.example")?;
+    for bad in [
+        "user@xn--a.example",
+        "user@xn--99999999.example",
+        "user@xn--bcher-kvb.example",
+    ] {
+        refused(bad, "an xn-- label that is no ACE form", |e| {
+            matches!(
+                e,
+                Error::BadLabel {
+                    reason: LabelError::BadAce,
+                    ..
+                }
+            )
+        })?;
+    }
+    let d = DomainPart::new("xn--bcher-kva.example")
+        .map_err(|e| format!("DomainPart xn--bcher-kva.example refused: {e}"))?;
+    if d.as_str() != "b\u{FC}cher.example" || d.to_ascii() != "xn--bcher-kva.example" {
+        return Err(format!(
+            "xn--bcher-kva.example read as {:?} / {:?}",
+            d.as_str(),
+            d.to_ascii()
+        ));
+    }
+    domain_idn_nameprep()
+}
+
 /// The checks of this group.
 pub const CHECKS: &[Check] = &[
     Check {
@@ -640,16 +748,20 @@ pub const CHECKS: &[Check] = &[
         run: domain_ip_literals,
     },
     Check {
-        name: "jid.domain_idn_nameprep",
-        run: domain_idn_nameprep,
+        name: "jid.domain_std3_rules",
+        run: domain_std3_rules,
+    },
+    Check {
+        name: "jid.domain_final_dot_removed",
+        run: domain_final_dot_removed,
+    },
+    Check {
+        name: "jid.domain_ace_label_canonical",
+        run: domain_ace_label_canonical,
     },
     Check {
         name: "jid.domain_label_separators",
         run: domain_label_separators,
-    },
-    Check {
-        name: "jid.domain_compare_after_nameprep",
-        run: domain_compare_after_nameprep,
     },
     Check {
         name: "jid.node_nodeprep_required",
