@@ -82,6 +82,10 @@ pub struct S2sConfig {
     /// the peer's domain through DNS, so deployments often accept any certificate here
     /// ([`crate::tls_config::insecure_client_config`]); `None` uses the webpki roots.
     pub tls_client_config: Option<Arc<rustls::ClientConfig>>,
+    /// Outgoing: authenticate with SASL EXTERNAL when the peer offers it after TLS (the
+    /// client configuration must then present a certificate naming `domain`, see
+    /// [`crate::tls_config::client_config_with_certificate`]); dialback otherwise.
+    pub sasl_external: bool,
     /// Limits.
     pub limits: EngineLimits,
     /// Randomness for stream ids.
@@ -97,6 +101,7 @@ impl S2sConfig {
             tls: TlsPolicy::Optional,
             tls_identity: None,
             tls_client_config: None,
+            sasl_external: false,
             limits: EngineLimits::default(),
             random: Box::new(OsRandom),
         }
@@ -131,6 +136,8 @@ pub(crate) enum S2sOutState {
     AwaitResult,
     /// `<db:verify/>` sent on a verification stream; its answer is awaited.
     AwaitVerify,
+    /// `<auth mechanism='EXTERNAL'/>` sent (RFC 3920 §6.1, XEP-0178).
+    AwaitSasl,
     /// Stanzas may be sent.
     Established,
 }
@@ -159,6 +166,7 @@ impl fmt::Debug for S2sOutState {
             Self::TlsHandshake => f.write_str("TlsHandshake"),
             Self::AwaitResult => f.write_str("AwaitResult"),
             Self::AwaitVerify => f.write_str("AwaitVerify"),
+            Self::AwaitSasl => f.write_str("AwaitSasl"),
             Self::Established => f.write_str("Established"),
         }
     }
@@ -423,8 +431,44 @@ impl Connection {
                             "the peer does not offer STARTTLS".into(),
                         ));
                     }
+                    (Stage::AfterSasl, _, _) => {
+                        // SASL EXTERNAL authenticated us: no dialback (RFC 3920 §8.1).
+                        self.set_out(S2sOutState::Established);
+                        self.established();
+                    }
+                    _ if self
+                        .s2s
+                        .as_deref()
+                        .is_some_and(|s| s.config.sasl_external && s.verify.is_none())
+                        && features.mechanisms.iter().any(|m| m == "EXTERNAL") =>
+                    {
+                        let domain = self
+                            .s2s
+                            .as_deref()
+                            .map(|s| s.config.domain.clone())
+                            .unwrap_or_default();
+                        let auth = Element::new(crate::ns::SASL_NS, "auth")
+                            .with_attr("mechanism", "EXTERNAL")
+                            .with_text(xmpp_sasl::encode_payload(domain.as_bytes()));
+                        self.set_out(S2sOutState::AwaitSasl);
+                        self.write_element(&auth);
+                    }
                     _ => self.s2s_start_dialback(),
                 }
+            }
+            (S2sOutState::AwaitSasl, Incoming::Element(e))
+                if e.is(crate::ns::SASL_NS, "success") =>
+            {
+                // RFC 3920 §6.2 step 7: a new stream after success.
+                self.restart_stream();
+                self.set_out(S2sOutState::AwaitHeader(Stage::AfterSasl));
+                self.send_s2s_header();
+            }
+            (S2sOutState::AwaitSasl, Incoming::Element(e))
+                if e.is(crate::ns::SASL_NS, "failure") =>
+            {
+                // The certificate was not accepted: fall back to dialback.
+                self.s2s_start_dialback();
             }
             (S2sOutState::AwaitProceed, Incoming::Element(e)) if e.is(TLS_NS, "proceed") => {
                 let (name, config) = match self.s2s.as_deref() {
@@ -569,6 +613,12 @@ impl Connection {
                     }
                 }
             }
+            (S2sInState::Open(Stage::AfterTls), Incoming::Element(e))
+                if e.is(crate::ns::SASL_NS, "auth") =>
+            {
+                self.set_in(S2sInState::Open(Stage::AfterTls));
+                self.s2s_in_external(&e);
+            }
             (S2sInState::Open(stage), Incoming::Element(e)) if e.is(DIALBACK_NS, "result") => {
                 self.set_in(S2sInState::Open(stage));
                 self.s2s_in_result(&e);
@@ -660,10 +710,57 @@ impl Connection {
             if offer_tls && !self.transport.is_tls() {
                 f.starttls = Some(tls_required);
             }
+            // RFC 3920 §6.2: EXTERNAL when the peer presented a certificate during TLS.
+            if stage == Stage::AfterTls && self.transport.peer_certificates().is_some() {
+                f.mechanisms = vec!["EXTERNAL".into()];
+            }
             f.dialback = true;
             self.write_element(&f.to_element());
         }
         self.set_in(S2sInState::Open(stage));
+    }
+
+    /// SASL EXTERNAL between servers (RFC 3920 §6.1, XEP-0178): the authorization identity
+    /// (or, when empty, the header's `from`) must be a domain the peer's certificate names.
+    fn s2s_in_external(&mut self, e: &Element<'_>) {
+        let failure = |condition: xmpp_sasl::Condition| {
+            Element::new(crate::ns::SASL_NS, "failure")
+                .with_child(Element::new(crate::ns::SASL_NS, condition.element_name()))
+        };
+        if e.attr("mechanism") != Some("EXTERNAL") {
+            return self.write_element(&failure(xmpp_sasl::Condition::InvalidMechanism));
+        }
+        let authzid = match xmpp_sasl::decode_payload(e.text().trim()) {
+            Ok(data) => String::from_utf8(data.unwrap_or_default()).ok(),
+            Err(_) => return self.write_element(&failure(xmpp_sasl::Condition::IncorrectEncoding)),
+        };
+        let peer = self.s2s.as_deref().and_then(|s| s.peer.clone());
+        let Some(claimed) = authzid.filter(|a| !a.is_empty()).or(peer) else {
+            return self.write_element(&failure(xmpp_sasl::Condition::InvalidAuthzid));
+        };
+        let named = self
+            .transport
+            .peer_certificates()
+            .and_then(|chain| chain.into_iter().next())
+            .is_some_and(|cert| crate::tls_config::certificate_names(&cert, &claimed));
+        if !named || DomainPart::new(&claimed).is_err() {
+            return self.write_element(&failure(xmpp_sasl::Condition::NotAuthorized));
+        }
+        let Some(side) = self.s2s.as_mut() else {
+            return;
+        };
+        let ours = side.config.domain.clone();
+        side.verified.push((claimed.clone(), ours));
+        self.write_element(&Element::new(crate::ns::SASL_NS, "success"));
+        if let Ok(jid) = xmpp_jid::BareJid::parse(&claimed) {
+            self.emit(Event::Authenticated {
+                mechanism: xmpp_sasl::Mechanism::External,
+                jid,
+                anonymous: false,
+            });
+        }
+        self.restart_stream();
+        self.set_in(S2sInState::AwaitHeader(Stage::AfterSasl));
     }
 
     fn s2s_in_result(&mut self, e: &Element<'_>) {

@@ -244,3 +244,106 @@ fn authoritative_server_answers_verify_by_itself() {
     let out = String::from_utf8(a.poll_transmit().unwrap()).unwrap();
     assert!(out.contains("type='invalid'"), "{out}");
 }
+
+mod sasl_external {
+    use super::*;
+
+    struct Pki {
+        ca_pem: String,
+        ca: rcgen::Issuer<'static, rcgen::KeyPair>,
+    }
+
+    impl Pki {
+        fn new() -> Pki {
+            let key = rcgen::KeyPair::generate().unwrap();
+            let mut params = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+            params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+            params
+                .distinguished_name
+                .push(rcgen::DnType::CommonName, "Test s2s CA");
+            let cert = params.self_signed(&key).unwrap();
+            Pki {
+                ca_pem: cert.pem(),
+                ca: rcgen::Issuer::new(params, key),
+            }
+        }
+
+        /// (cert PEM, key PEM) for `names`.
+        fn leaf(&self, names: &[&str]) -> (String, String) {
+            let key = rcgen::KeyPair::generate().unwrap();
+            let params = rcgen::CertificateParams::new(
+                names.iter().map(|n| n.to_string()).collect::<Vec<_>>(),
+            )
+            .unwrap();
+            let cert = params.signed_by(&key, &self.ca).unwrap();
+            (cert.pem(), key.serialize_pem())
+        }
+    }
+
+    /// a.example presents a certificate for `a_names`; b.example verifies client
+    /// certificates against the CA.
+    fn run(a_names: &[&str]) -> (Vec<Event>, Connection, Vec<Event>) {
+        let pki = Pki::new();
+        let now = Instant::now();
+        let (a_cert, a_key) = pki.leaf(a_names);
+        let (b_cert, b_key) = pki.leaf(&["b.example"]);
+        let mut a = config("a.example", b"secret of a", 1);
+        a.tls = TlsPolicy::Optional;
+        a.sasl_external = true;
+        a.tls_client_config = Some(
+            xmpp_core::tls_config::client_config_with_certificate(
+                a_cert.as_bytes(),
+                a_key.as_bytes(),
+                Some(pki.ca_pem.as_bytes()),
+            )
+            .unwrap(),
+        );
+        let mut b = config("b.example", b"secret of b", 2);
+        b.tls = TlsPolicy::Optional;
+        b.tls_identity = Some(
+            xmpp_core::tls_config::server_tls_with_client_auth(
+                b_cert.as_bytes(),
+                b_key.as_bytes(),
+                pki.ca_pem.as_bytes(),
+            )
+            .unwrap(),
+        );
+        let mut out = Connection::s2s_outgoing(a, "b.example", now);
+        let mut inc = Connection::s2s_incoming(b, now);
+        let (mut ea, mut eb) = (Vec::new(), Vec::new());
+        pump(&mut out, &mut inc, &mut ea, &mut eb);
+        (ea, inc, eb)
+    }
+
+    #[test]
+    fn certificate_naming_the_domain_authenticates_without_dialback() {
+        let (ea, inc, eb) = run(&["a.example"]);
+        assert!(ea.iter().any(|e| matches!(e, Event::Online)), "{ea:?}");
+        assert!(ea.iter().any(|e| matches!(e, Event::TlsEstablished)));
+        assert!(
+            !eb.iter()
+                .any(|e| matches!(e, Event::DialbackRequest { .. })),
+            "{eb:?}"
+        );
+        assert!(eb.iter().any(|e| matches!(
+            e,
+            Event::Authenticated {
+                mechanism: xmpp_core::Mechanism::External,
+                ..
+            }
+        )));
+        assert!(inc.s2s_is_verified("a.example", "b.example"));
+    }
+
+    #[test]
+    fn certificate_for_another_domain_falls_back_to_dialback() {
+        let (ea, inc, eb) = run(&["other.example"]);
+        assert!(!inc.s2s_is_verified("a.example", "b.example"));
+        assert!(
+            eb.iter()
+                .any(|e| matches!(e, Event::DialbackRequest { .. })),
+            "{eb:?}"
+        );
+        assert!(!ea.iter().any(|e| matches!(e, Event::Online)));
+    }
+}
