@@ -67,6 +67,9 @@ fn same_key(a: &str, b: &str) -> bool {
             == 0
 }
 
+/// Dialback requests that may wait for the application at once on one stream.
+const MAX_PENDING_DIALBACK: usize = 16;
+
 /// What a server needs for its server-to-server streams.
 pub struct S2sConfig {
     /// The domain this server speaks for.
@@ -794,6 +797,14 @@ impl Connection {
         }
         let request = (from.to_owned(), to.to_owned());
         if !side.pending.contains(&request) {
+            // Each request costs the application a verification stream: a bounded number
+            // may wait at once.
+            if side.pending.len() >= MAX_PENDING_DIALBACK {
+                return self.stream_error(
+                    StreamError::new(StreamErrorCondition::PolicyViolation)
+                        .with_text("too many dialback requests waiting"),
+                );
+            }
             side.pending.push(request);
         }
         let event = Event::DialbackRequest {

@@ -347,3 +347,28 @@ mod sasl_external {
         assert!(!ea.iter().any(|e| matches!(e, Event::Online)));
     }
 }
+
+#[test]
+fn unanswered_dialback_requests_are_bounded() {
+    let now = Instant::now();
+    let mut b = Connection::s2s_incoming(config("b.example", b"k", 1), now);
+    b.handle_input(
+        b"<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' \
+          xmlns:db='jabber:server:dialback' from='a.example' to='b.example' version='1.0'>",
+        now,
+    );
+    for i in 0..40 {
+        b.handle_input(
+            format!("<db:result from='d{i}.example' to='b.example'>k</db:result>").as_bytes(),
+            now,
+        );
+    }
+    b.handle_eof();
+    let events: Vec<_> = std::iter::from_fn(|| b.poll_event()).collect();
+    let asked = events
+        .iter()
+        .filter(|e| matches!(e, Event::DialbackRequest { .. }))
+        .count();
+    assert_eq!(asked, 16);
+    assert!(events.iter().any(|e| matches!(e, Event::Closed(CloseReason::LocalError(e)) if e.condition == StreamErrorCondition::PolicyViolation)));
+}
