@@ -96,6 +96,8 @@ pub struct Connection {
     /// Bytes handed to the parser but held while paused.
     held: usize,
     pub(crate) last_now: Instant,
+    /// Whether the peer's current stream header declared prefixes its stanzas may use.
+    header_prefixes: bool,
     /// Server: the account SASL authenticated.
     pub(crate) user: Option<xmpp_jid::BareJid>,
     /// Server: SASL failures so far (RFC 3920 §6.2 retries).
@@ -141,7 +143,7 @@ impl Connection {
             state,
             transport: Transport::Plain,
             parser: Parser::stream(limits.xml),
-            negotiation_deadline: Some(now + limits.negotiation_timeout),
+            negotiation_deadline: now.checked_add(limits.negotiation_timeout),
             limits,
             random,
             client: None,
@@ -158,6 +160,7 @@ impl Connection {
             paused: false,
             held: 0,
             last_now: now,
+            header_prefixes: false,
             user: None,
             sasl_failures: 0,
             trace: None,
@@ -314,6 +317,9 @@ impl Connection {
     /// namespace as this connection's streams.
     pub fn send_stanza(&mut self, stanza: &Stanza) -> Result<(), Error> {
         self.check_established()?;
+        if stanza.stream_namespace() != self.default_ns {
+            return Err(Error::WrongNamespace);
+        }
         self.write_plain(stanza.bytes());
         Ok(())
     }
@@ -321,8 +327,10 @@ impl Connection {
     /// Gives a stanza's buffer back for the next received stanza, so that a steady stream
     /// of stanzas needs no allocation.
     pub fn recycle(&mut self, stanza: Stanza) {
-        if self.pool.len() < 8 {
-            self.pool.push(stanza.into_buffer());
+        // A few small buffers: enough for a steady flow, little for an idle connection.
+        let buffer = stanza.into_buffer();
+        if self.pool.len() < 2 && buffer.capacity() <= 16 * 1024 {
+            self.pool.push(buffer);
         }
     }
 
@@ -348,17 +356,25 @@ impl Connection {
         matches!(self.state, State::Closed)
     }
 
-    /// Whether stanzas can be sent.
+    /// Whether stanzas can be sent (never on an incoming server-to-server stream, which
+    /// carries stanzas one way, RFC 3920 §8).
     pub fn is_established(&self) -> bool {
         match &self.state {
             State::Client(s) => s.is_established(),
             State::Server(s) => s.is_established(),
             State::S2sOut(s) => s.is_established(),
-            // An incoming stream carries stanzas once a domain is verified on it.
-            State::S2sIn(S2sInState::Open(_)) => true,
-            State::S2sIn(_) => false,
             _ => false,
         }
+    }
+
+    /// Whether received stanzas are read as stanzas (envelope only) rather than trees.
+    fn receives_stanzas(&self) -> bool {
+        self.is_established() || matches!(self.state, State::S2sIn(S2sInState::Open(_)))
+    }
+
+    /// `Error::Closed` once the stream is closing or closed.
+    pub(crate) fn ended(&self) -> Option<Error> {
+        matches!(self.state, State::Closing { .. } | State::Closed).then_some(Error::Closed)
     }
 
     /// Whether TLS protects the connection (handshake completed).
@@ -438,13 +454,28 @@ impl Connection {
         if !self.header_sent && !self.transport.is_tls() && self.stage_is_initial() {
             xmpp_xml::write_xml_declaration(&mut scratch);
         }
-        match xmpp_xml::write_stream_open(&mut scratch, self.default_ns, attributes) {
+        let start = scratch.len();
+        let mut written = xmpp_xml::write_stream_open(&mut scratch, self.default_ns, attributes);
+        if written.is_err() {
+            // A configured language that is not a language tag: the header goes without it.
+            scratch.truncate(start);
+            let without: Vec<(&str, &str)> = attributes
+                .iter()
+                .copied()
+                .filter(|(name, _)| *name != "xml:lang")
+                .collect();
+            written = xmpp_xml::write_stream_open(&mut scratch, self.default_ns, &without);
+        }
+        match written {
             Ok(()) => {
                 self.write_plain(&scratch);
                 self.header_sent = true;
             }
             Err(e) => {
-                debug_assert!(false, "engine header not writable: {e}");
+                self.scratch = scratch;
+                return self.fail_transport(CloseReason::Unsupported(format!(
+                    "the stream header cannot be written: {e}"
+                )));
             }
         }
         self.scratch = scratch;
@@ -592,7 +623,10 @@ impl Connection {
         } else {
             self.state = State::Closing {
                 reason,
-                deadline: self.last_now + self.limits.close_timeout,
+                deadline: self
+                    .last_now
+                    .checked_add(self.limits.close_timeout)
+                    .unwrap_or(self.last_now),
             };
         }
     }
@@ -635,9 +669,8 @@ impl Connection {
     }
 
     fn next_incoming(&mut self) -> Result<Option<Incoming>, StreamError> {
-        let established = self.is_established();
+        let established = self.receives_stanzas();
         let default_ns = self.default_ns;
-        let pooled = self.pool.pop();
         let event = match self.parser.next_event() {
             Ok(Some(e)) => e,
             Ok(None) => return Ok(None),
@@ -654,6 +687,10 @@ impl Connection {
                     version: h.version(),
                     lang: h.attr_ns(crate::ns::XML_NS, "lang").map(str::to_owned),
                 };
+                self.header_prefixes = h
+                    .namespaces()
+                    .iter()
+                    .any(|(prefix, _)| !prefix.is_empty() && prefix != "stream");
                 let ns = if h.default_namespace() == default_ns {
                     default_ns
                 } else {
@@ -664,8 +701,22 @@ impl Connection {
             xmpp_xml::Event::StreamClose => Incoming::Close,
             xmpp_xml::Event::Stanza(s) => {
                 if established {
-                    match Stanza::read(&s, default_ns, pooled.unwrap_or_default()) {
-                        Some(Ok(stanza)) => return Ok(Some(Incoming::Stanza(stanza))),
+                    let buffer = self.pool.pop().unwrap_or_default();
+                    match Stanza::read(&s, default_ns, buffer) {
+                        Some(Ok(mut stanza)) => {
+                            if self.header_prefixes {
+                                // The bytes may use the header's prefixes: rewrite them so
+                                // they stand alone (and can be routed to another stream).
+                                let tree = s.to_element().map_err(|e| {
+                                    StreamError::new(e.condition()).with_text(e.to_string())
+                                })?;
+                                stanza.make_standalone(&tree).map_err(|e| {
+                                    StreamError::new(StreamErrorCondition::InvalidXml)
+                                        .with_text(e.to_string())
+                                })?;
+                            }
+                            return Ok(Some(Incoming::Stanza(stanza)));
+                        }
                         Some(Err(e)) => {
                             // The server answers bad envelopes; rebuild the tree for that.
                             let tree = s

@@ -192,6 +192,9 @@ pub enum Error {
     Write(xmpp_xml::WriteError),
     /// The resource the application chose is not a valid resource (RFC 3920 §3.4).
     InvalidResource(xmpp_jid::Error),
+    /// A received stanza's namespace is not this connection's (`jabber:client` against
+    /// `jabber:server`): it must be rebuilt, with the addressing the other stream needs.
+    WrongNamespace,
 }
 
 impl fmt::Display for Error {
@@ -202,6 +205,9 @@ impl fmt::Display for Error {
             Error::NotAsked => f.write_str("no such question is pending"),
             Error::Write(e) => write!(f, "cannot write the element: {e}"),
             Error::InvalidResource(e) => write!(f, "invalid resource: {e}"),
+            Error::WrongNamespace => {
+                f.write_str("the stanza belongs to a stream of another namespace")
+            }
         }
     }
 }

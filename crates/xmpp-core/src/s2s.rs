@@ -296,8 +296,8 @@ impl Connection {
         receiving: &str,
         valid: bool,
     ) -> Result<(), Error> {
-        if self.is_closed() {
-            return Err(Error::Closed);
+        if let Some(e) = self.ended() {
+            return Err(e);
         }
         let Some(side) = self.s2s.as_mut() else {
             return Err(Error::NotAsked);
@@ -405,7 +405,18 @@ impl Connection {
                     side.stream_id = info.id.clone().unwrap_or_default();
                 }
                 if info.version.is_none_or(|(major, _)| major < 1) {
-                    // A dialback-only peer (RFC 3920 §8 predates features): dialback at once.
+                    // A dialback-only peer (RFC 3920 §8 predates features): dialback at once,
+                    // unless TLS is required, which such a peer cannot offer.
+                    let required = self
+                        .s2s
+                        .as_deref()
+                        .is_some_and(|s| s.config.tls == TlsPolicy::Required);
+                    if required && !self.transport.is_tls() {
+                        self.set_out(S2sOutState::AwaitHeader(stage));
+                        return self.begin_close(CloseReason::Unsupported(
+                            "the peer speaks no XMPP 1.0 and cannot offer the required TLS".into(),
+                        ));
+                    }
                     self.s2s_start_dialback();
                 } else {
                     self.set_out(S2sOutState::AwaitFeatures(stage));
@@ -622,6 +633,28 @@ impl Connection {
                 self.set_in(S2sInState::Open(Stage::AfterTls));
                 self.s2s_in_external(&e);
             }
+            (S2sInState::Open(stage), incoming)
+                if self.s2s_tls_missing()
+                    && !matches!(&incoming, Incoming::Element(e) if e.is(TLS_NS, "starttls")) =>
+            {
+                // XEP-0220 §2.1.1: with TLS required, nothing but STARTTLS before it.
+                self.set_in(S2sInState::Open(stage));
+                self.stream_error(
+                    StreamError::new(StreamErrorCondition::PolicyViolation)
+                        .with_text(format!("TLS is required before {}", describe(&incoming))),
+                );
+            }
+            (S2sInState::Open(stage), Incoming::Element(e))
+                if (e.is(DIALBACK_NS, "result") || e.is(DIALBACK_NS, "verify"))
+                    && e.attr("type").is_some() =>
+            {
+                // An answer where no request was made (XEP-0220 §6: unsolicited answers).
+                self.set_in(S2sInState::Open(stage));
+                self.stream_error(
+                    StreamError::new(StreamErrorCondition::UnsupportedStanzaType)
+                        .with_text("a dialback answer on a stream that asked nothing"),
+                );
+            }
             (S2sInState::Open(stage), Incoming::Element(e)) if e.is(DIALBACK_NS, "result") => {
                 self.set_in(S2sInState::Open(stage));
                 self.s2s_in_result(&e);
@@ -645,16 +678,11 @@ impl Connection {
                         field: AddressField::To,
                         ..
                     } => StreamErrorCondition::ImproperAddressing,
-                    _ => {
-                        if let Some(reply) =
-                            crate::StanzaError::new(crate::StanzaErrorCondition::BadRequest)
-                                .reply_to(tree.as_ref())
-                        {
-                            self.write_element(&reply);
-                        }
-                        return;
-                    }
+                    // A stanza error cannot go back on this one-way stream (RFC 3920 §8);
+                    // a request that breaks §9.2.3 is a stream error.
+                    _ => StreamErrorCondition::InvalidXml,
                 };
+                let _ = tree;
                 self.stream_error(StreamError::new(condition).with_text(error.to_string()));
             }
             (state, incoming) => {
@@ -766,6 +794,14 @@ impl Connection {
         self.set_in(S2sInState::AwaitHeader(Stage::AfterSasl));
     }
 
+    /// Whether this incoming stream requires TLS and does not have it yet.
+    fn s2s_tls_missing(&self) -> bool {
+        self.s2s
+            .as_deref()
+            .is_some_and(|s| s.config.tls == TlsPolicy::Required)
+            && !self.transport.is_tls()
+    }
+
     fn s2s_in_result(&mut self, e: &Element<'_>) {
         let (Some(from), Some(to)) = (e.attr("from"), e.attr("to")) else {
             return self.stream_error(
@@ -796,7 +832,11 @@ impl Connection {
             );
         }
         let request = (from.to_owned(), to.to_owned());
-        if !side.pending.contains(&request) {
+        if side.pending.contains(&request) {
+            // Already asked: the answer will come once.
+            return;
+        }
+        {
             // Each request costs the application a verification stream: a bounded number
             // may wait at once.
             if side.pending.len() >= MAX_PENDING_DIALBACK {

@@ -89,6 +89,8 @@ pub struct Stanza {
     lang: Option<String>,
     /// Length of `<` + qualified name, where a stamped `from` goes.
     name_end: usize,
+    /// Whether the element declares its default namespace itself.
+    own_default: bool,
     default_ns: &'static str,
     bytes: Vec<u8>,
 }
@@ -146,6 +148,7 @@ impl Stanza {
                 type_,
                 lang: s.attr_ns(crate::ns::XML_NS, "lang").map(|v| v.into_owned()),
                 name_end: 1 + s.qname().len(),
+                own_default: s.namespaces().any(|(prefix, _)| prefix.is_empty()),
                 default_ns,
                 bytes: buffer,
             })
@@ -195,6 +198,25 @@ impl Stanza {
         self.bytes
     }
 
+    /// Replaces the bytes by `tree` written in the stream's default namespace, so that they
+    /// stand alone: used when the stream header declared prefixes the stanza may use.
+    pub(crate) fn make_standalone(
+        &mut self,
+        tree: &Element<'_>,
+    ) -> Result<(), xmpp_xml::WriteError> {
+        let mut bytes = Vec::with_capacity(self.bytes.len());
+        tree.write_in(&mut bytes, self.default_ns)?;
+        self.name_end = 1 + tree.name().len();
+        self.own_default = false;
+        self.bytes = bytes;
+        Ok(())
+    }
+
+    /// The namespace of the streams the stanza came on (`jabber:client` or `jabber:server`).
+    pub fn stream_namespace(&self) -> &'static str {
+        self.default_ns
+    }
+
     /// Adds a `from` attribute when there is none (the server's stamp, RFC 3920 §9.1.2).
     pub(crate) fn stamp_from(&mut self, jid: &Jid) {
         if self.from.is_some() {
@@ -216,11 +238,7 @@ impl Stanza {
         let at = self.name_end.min(self.bytes.len());
         doc.extend_from_slice(&self.bytes[..at]);
         let head = &self.bytes[at..];
-        let own_default = head
-            .split(|&b| b == b'>')
-            .next()
-            .is_some_and(|tag| contains(tag, b"xmlns=") || contains(tag, b"xmlns ="));
-        if !own_default {
+        if !self.own_default {
             doc.extend_from_slice(b" xmlns='");
             doc.extend_from_slice(self.default_ns.as_bytes());
             doc.push(b'\'');
@@ -257,10 +275,6 @@ impl fmt::Display for TreeError {
 }
 
 impl std::error::Error for TreeError {}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
-}
 
 /// Escapes an attribute value written between single quotes.
 pub(crate) fn push_escaped(out: &mut Vec<u8>, s: &str) {

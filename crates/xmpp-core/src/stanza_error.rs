@@ -310,9 +310,15 @@ impl StanzaError {
     /// The error reply to `original` (RFC 3920 §9.3.1): the same element name, `id` and
     /// namespace, `type='error'`, `to` and `from` swapped, the original children kept (the
     /// RFC recommends including them) and this error appended. `None` when `original` is
-    /// itself an error: an entity must not answer an error with an error.
+    /// itself an error (an entity must not answer an error with an error), an iq result
+    /// (§9.2.3 rule 5), or an iq without `id` (an iq answer needs the request's id, §9.2.3
+    /// rule 1; such a request is a stream-level fault).
     pub fn reply_to(&self, original: ElementRef<'_>) -> Option<Element<'static>> {
-        if original.attr("type") == Some("error") {
+        let kind = original.attr("type");
+        if kind == Some("error") {
+            return None;
+        }
+        if original.name() == "iq" && (kind == Some("result") || original.attr("id").is_none()) {
             return None;
         }
         let ns = original.namespace().to_owned();
