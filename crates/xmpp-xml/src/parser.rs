@@ -427,11 +427,46 @@ impl Scanner {
         Ok(None)
     }
 
+    /// [`Scanner::scan_name`] for the usual name: ASCII, unprefixed, whole in the buffer
+    /// and within the limit, ended by an ASCII byte other than `:`. Exactly where the full
+    /// scan would end such a name; anything else goes to the full scan.
+    #[inline(always)]
+    fn scan_plain_name(
+        &mut self,
+        b: &[u8],
+        start: usize,
+        i: usize,
+        end: usize,
+        colon: &mut u32,
+    ) -> Result<NameScan, Error> {
+        if i == start && *colon == 0 {
+            let run = b
+                .get(i..end)
+                .and_then(|r| r.split_first())
+                .filter(|(c, _)| NAME[usize::from(**c)] & N_START != 0)
+                .map(|(_, rest)| {
+                    rest.iter()
+                        .take_while(|&&c| NAME[usize::from(c)] & N_CHAR != 0)
+                        .count()
+                });
+            if let Some(n) = run {
+                let j = i + 1 + n;
+                if j - start <= self.limits.max_name_bytes
+                    && b.get(j).is_some_and(|&c| c < 0x80 && c != b':')
+                    && j < end
+                {
+                    return Ok(NameScan::Done(j));
+                }
+            }
+        }
+        self.scan_name(b, start, i, end, colon)
+    }
+
     /// Scans a name from `i`; `start` is its first byte. `colon` receives the offset of a
     /// single colon (0 = none). Errors come in scanning order and the length limit is
     /// checked wherever a run of name bytes stops, so the outcome does not depend on where
     /// the input was split.
-    #[inline]
+    #[inline(never)]
     fn scan_name(
         &mut self,
         b: &[u8],
@@ -820,7 +855,7 @@ impl Scanner {
                 }
                 St::StartName => {
                     let mut colon = self.colon;
-                    let r = self.scan_name(b, self.tag_start + 1, i, end, &mut colon)?;
+                    let r = self.scan_plain_name(b, self.tag_start + 1, i, end, &mut colon)?;
                     self.colon = colon;
                     match r {
                         NameScan::Done(e) => {
@@ -873,7 +908,7 @@ impl Scanner {
                 },
                 St::AttrName => {
                     let mut colon = self.acolon;
-                    let r = self.scan_name(b, self.aname_start, i, end, &mut colon)?;
+                    let r = self.scan_plain_name(b, self.aname_start, i, end, &mut colon)?;
                     self.acolon = colon;
                     match r {
                         NameScan::Done(e) => {
@@ -999,7 +1034,7 @@ impl Scanner {
                 }
                 St::EndName => {
                     let mut colon = self.colon;
-                    let r = self.scan_name(b, self.tag_start + 2, i, end, &mut colon)?;
+                    let r = self.scan_plain_name(b, self.tag_start + 2, i, end, &mut colon)?;
                     self.colon = colon;
                     match r {
                         NameScan::Done(e) => {
