@@ -45,6 +45,7 @@ impl Prefixes {
         }
     }
 
+    #[inline]
     fn head(&self, prefix: &[u8]) -> Option<u32> {
         match prefix {
             b"" => Some(0),

@@ -778,7 +778,11 @@ impl Scanner {
                 },
                 St::Lt => {
                     let t = self.tag_start;
-                    end = self.scan_end(len);
+                    if !self.in_unit {
+                        // Markup outside a first-level element (the stream's end tag) is
+                        // under the limit from its `<`.
+                        end = self.scan_end(len);
+                    }
                     if t + 1 >= end {
                         return self.need_more(t, len, end);
                     }
@@ -1072,6 +1076,7 @@ impl Scanner {
         }
     }
 
+    #[inline]
     fn push_attr(&mut self, value_end: usize) -> Result<(), Error> {
         if self.attrs.len() >= self.limits.max_attributes {
             fail!(self, ErrorKind::TooManyAttributes, self.aname_start);
