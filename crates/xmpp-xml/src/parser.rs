@@ -1200,7 +1200,7 @@ impl Scanner {
     }
 
     /// The namespace bound to `prefix`, and the reference the record keeps of it.
-    #[inline]
+    #[inline(always)]
     fn lookup_ref(&self, prefix: &[u8]) -> Option<((u32, u32), u32)> {
         let (at, bd) = self.prefixes.lookup(&self.bindings, prefix)?;
         let r = if (at as usize) < self.base_bindings {
@@ -1519,10 +1519,14 @@ impl Scanner {
                 self.unit_attrs = 0;
                 self.stanza_ns.clear();
                 let s0 = ns.0 as usize;
-                // The arena holds names and unescaped values of validated UTF-8.
+                // The arena holds names and unescaped values of validated UTF-8; the
+                // content namespaces, the usual ones, need no second look.
                 let nsb = invariant!(self.arena.get(s0..s0 + ns.1 as usize), &[]);
-                self.stanza_ns
-                    .push_str(invariant!(std::str::from_utf8(nsb).ok(), ""));
+                self.stanza_ns.push_str(match nsb {
+                    b"jabber:client" => CLIENT_NS,
+                    b"jabber:server" => SERVER_NS,
+                    _ => invariant!(std::str::from_utf8(nsb).ok(), ""),
+                });
             }
             Place::Inside | Place::Epilog => {}
         }
