@@ -1260,11 +1260,14 @@ impl Scanner {
         self.seg_from = i + 3;
     }
 
-    fn push_binding(&mut self, prefix: &[u8], raw_value: &[u8], src: u32) -> (u32, u32) {
+    fn push_binding(&mut self, prefix: &[u8], value: (&[u8], bool), src: u32) -> (u32, u32) {
         let p0 = self.arena.len();
         self.arena.extend_from_slice(prefix);
         let u0 = self.arena.len();
-        unescape_into(raw_value, true, &mut self.arena);
+        match value {
+            (raw, true) => self.arena.extend_from_slice(raw),
+            (raw, false) => unescape_into(raw, true, &mut self.arena),
+        }
         let u1 = self.arena.len();
         let uri = (u0 as u32, (u1 - u0) as u32);
         let spans = ((p0 as u32, (u0 - p0) as u32), uri);
@@ -1380,14 +1383,14 @@ impl Scanner {
                 if value == XML_NS.as_bytes() || value == XMLNS_NS.as_bytes() {
                     fail!(self, ErrorKind::ReservedNamespace, at);
                 }
-                let uri = self.push_binding(b"", value, src);
+                let uri = self.push_binding(b"", (value, a.plain), src);
                 let u = self.arena_str(uri);
                 if u == XML_NS.as_bytes() || u == XMLNS_NS.as_bytes() {
                     fail!(self, ErrorKind::ReservedNamespace, at);
                 }
             } else if a.colon == 5 && name.starts_with(b"xmlns:") {
                 let p = &name[6..];
-                let uri = self.push_binding(p, value, src);
+                let uri = self.push_binding(p, (value, a.plain), src);
                 let u = self.arena_str(uri);
                 let bad = p == b"xmlns"
                     || u.is_empty()
