@@ -159,3 +159,19 @@ fn malformed_jid_is_reported() {
         "{out}"
     );
 }
+
+#[test]
+fn unusable_timeouts_are_usage_errors() {
+    for t in ["inf", "NaN", "-1"] {
+        let (ok, out) = connect(&[
+            "--jid",
+            "juliet@localhost",
+            "--password",
+            "x",
+            "--timeout",
+            t,
+        ]);
+        assert!(!ok);
+        assert!(last_line(&out).starts_with("error: usage: "), "{t}: {out}");
+    }
+}
