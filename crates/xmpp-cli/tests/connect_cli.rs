@@ -163,14 +163,8 @@ fn malformed_jid_is_reported() {
 #[test]
 fn unusable_timeouts_are_usage_errors() {
     for t in ["inf", "NaN", "-1"] {
-        let (ok, out) = connect(&[
-            "--jid",
-            "juliet@localhost",
-            "--password",
-            "x",
-            "--timeout",
-            t,
-        ]);
+        let arg = format!("--timeout={t}");
+        let (ok, out) = connect(&["--jid", "juliet@localhost", "--password", "x", &arg]);
         assert!(!ok);
         assert!(last_line(&out).starts_with("error: usage: "), "{t}: {out}");
     }
