@@ -285,8 +285,18 @@ pub fn message(i: usize) -> xmpp_xml::Element<'static> {
 /// Feeds `bytes` to an established server in [`CHUNK`]-byte pieces and takes every event:
 /// each must be a stanza, which is recycled. Returns the number of stanzas.
 pub fn server_receive(server: &mut Connection, bytes: &[u8], now: Instant) -> usize {
+    server_receive_in(server, bytes, CHUNK, now)
+}
+
+/// [`server_receive`] with `chunk`-byte pieces.
+pub fn server_receive_in(
+    server: &mut Connection,
+    bytes: &[u8],
+    chunk: usize,
+    now: Instant,
+) -> usize {
     let mut stanzas = 0;
-    for piece in bytes.chunks(CHUNK) {
+    for piece in bytes.chunks(chunk.max(1)) {
         server.handle_input(piece, now);
         while let Some(event) = server.poll_event() {
             match event {

@@ -200,12 +200,17 @@ impl Stanza {
         if self.from.is_some() {
             return;
         }
-        let mut attr = Vec::with_capacity(jid.as_str().len() + 8);
-        attr.extend_from_slice(b" from='");
-        push_escaped(&mut attr, jid.as_str());
-        attr.push(b'\'');
+        // The attribute is written at the end of the buffer, then rotated into place after
+        // the name: no buffer of its own, and a recycled buffer usually has the room.
         let at = self.name_end.min(self.bytes.len());
-        self.bytes.splice(at..at, attr);
+        let len = self.bytes.len();
+        self.bytes.extend_from_slice(b" from='");
+        push_escaped(&mut self.bytes, jid.as_str());
+        self.bytes.push(b'\'');
+        let added = self.bytes.len() - len;
+        if let Some(tail) = self.bytes.get_mut(at..) {
+            tail.rotate_right(added);
+        }
         self.from = Some(jid.clone());
     }
 

@@ -1,0 +1,52 @@
+//! Heap allocations of the engine's receive path in the steady state, counted by the
+//! counting allocator: what the server does per received stanza must not depend on how the
+//! input was split or on whether it stamps a `from` (RFC 3920 §9.1.2).
+#![allow(missing_docs)]
+
+use std::sync::Mutex;
+
+use xmpp_benches::alloc_count::CountingAlloc;
+use xmpp_benches::engine::{MESSAGE_BYTES, PlainReplay, server_receive_in};
+
+#[global_allocator]
+static ALLOC: CountingAlloc = CountingAlloc::new();
+
+/// The counters are global: one measurement at a time.
+static SERIAL: Mutex<()> = Mutex::new(());
+
+const MESSAGES: usize = 200;
+
+/// Allocation events per stanza while `replay`'s server receives its bytes (or `bytes`)
+/// in `chunk`-byte pieces, after one untimed pass.
+fn allocs_per_stanza(replay: &mut PlainReplay, bytes: &[u8], chunk: usize) -> f64 {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let now = replay.now;
+    assert_eq!(
+        server_receive_in(&mut replay.server, bytes, chunk, now),
+        MESSAGES
+    );
+    ALLOC.start();
+    let before = ALLOC.snapshot();
+    let n = server_receive_in(&mut replay.server, bytes, chunk, now);
+    let after = ALLOC.snapshot();
+    ALLOC.stop();
+    assert_eq!(n, MESSAGES);
+    after.events_since(&before) as f64 / n as f64
+}
+
+#[test]
+fn stamping_from_allocates_nothing() {
+    let mut replay = PlainReplay::new(MESSAGES);
+    let unstamped = replay.bytes.clone();
+    // The same messages carrying the session's own full JID: nothing to stamp.
+    let own = String::from_utf8(unstamped.clone())
+        .unwrap()
+        .replace("<message ", "<message from='juliet@example.com/balcony' ");
+    let stamped_allocs = allocs_per_stanza(&mut replay, &unstamped, MESSAGE_BYTES);
+    let own_allocs = allocs_per_stanza(&mut replay, own.as_bytes(), MESSAGE_BYTES);
+    assert!(
+        stamped_allocs <= own_allocs,
+        "stamping `from` costs {stamped_allocs} allocations per stanza, a stanza carrying \
+         its own `from` {own_allocs}"
+    );
+}
