@@ -50,3 +50,16 @@ fn stamping_from_allocates_nothing() {
          its own `from` {own_allocs}"
     );
 }
+
+#[test]
+fn recycled_buffers_survive_partial_input() {
+    let mut replay = PlainReplay::new(MESSAGES);
+    let bytes = replay.bytes.clone();
+    // One message per read, against reads that end in the middle of every message.
+    let whole = allocs_per_stanza(&mut replay, &bytes, MESSAGE_BYTES);
+    let halves = allocs_per_stanza(&mut replay, &bytes, MESSAGE_BYTES / 2);
+    assert!(
+        halves <= whole,
+        "split input costs {halves} allocations per stanza, whole messages {whole}"
+    );
+}
