@@ -601,7 +601,6 @@ impl Connection {
     fn next_incoming(&mut self) -> Result<Option<Incoming>, StreamError> {
         let established = self.is_established();
         let default_ns = self.default_ns;
-        let pooled = self.pool.pop();
         let event = match self.parser.next_event() {
             Ok(Some(e)) => e,
             Ok(None) => return Ok(None),
@@ -628,7 +627,10 @@ impl Connection {
             xmpp_xml::Event::StreamClose => Incoming::Close,
             xmpp_xml::Event::Stanza(s) => {
                 if established {
-                    match Stanza::read(&s, default_ns, pooled.unwrap_or_default()) {
+                    // A recycled buffer is taken only for a stanza: one taken for an
+                    // input that ends mid-stanza would be lost.
+                    let buffer = self.pool.pop().unwrap_or_default();
+                    match Stanza::read(&s, default_ns, buffer) {
                         Some(Ok(stanza)) => return Ok(Some(Incoming::Stanza(stanza))),
                         Some(Err(e)) => {
                             // The server answers bad envelopes; rebuild the tree for that.
