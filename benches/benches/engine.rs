@@ -23,7 +23,7 @@ use std::hint::black_box;
 use criterion::{BatchSize, Criterion, Throughput};
 use xmpp_benches::alloc_count::CountingAlloc;
 use xmpp_benches::engine::{
-    Framing, Identity, Pair, PlainReplay, TlsReplay, idle_server_bytes, round_trip,
+    Framing, Identity, Pair, PlainReplay, TlsReplay, idle_server_bytes, round_trip, server_receive,
 };
 
 #[global_allocator]
@@ -151,8 +151,18 @@ fn idle_report(identity: &Identity) {
         std::mem::size_of::<xmpp_core::Connection>()
     );
     for (name, id) in [("plaintext", None), ("TLS", Some(identity))] {
-        let (live, pair) = idle_server_bytes(&ALLOC, id);
-        println!("  {name:<10} {live:>7} B");
+        let (live, mut pair) = idle_server_bytes(&ALLOC, id);
+        // Then traffic: what the server keeps once the messages are received and recycled.
+        let mut wire = Vec::new();
+        pair.client_sends(0, RECORDING, &mut wire);
+        ALLOC.start();
+        server_receive(&mut pair.server, &wire, pair.now);
+        let kept = ALLOC.snapshot().live;
+        ALLOC.stop();
+        println!(
+            "  {name:<10} {live:>7} B online and idle; {:>7} B idle after receiving {RECORDING} messages in 4 KiB reads (+{kept} B)",
+            live + kept
+        );
         drop(pair);
     }
     // The parser alone, past a header and one stanza.
