@@ -6,7 +6,9 @@
 use std::sync::Mutex;
 
 use xmpp_benches::alloc_count::CountingAlloc;
-use xmpp_benches::engine::{MESSAGE_BYTES, PlainReplay, server_receive_in};
+use xmpp_benches::engine::{
+    Identity, MESSAGE_BYTES, PlainReplay, idle_server_bytes, server_receive, server_receive_in,
+};
 
 #[global_allocator]
 static ALLOC: CountingAlloc = CountingAlloc::new();
@@ -61,5 +63,30 @@ fn recycled_buffers_survive_partial_input() {
     assert!(
         halves <= whole,
         "split input costs {halves} allocations per stanza, whole messages {whole}"
+    );
+}
+
+#[test]
+fn idle_after_traffic_shrinks_back() {
+    let identity = Identity::new();
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let (online, mut pair) = idle_server_bytes(&ALLOC, Some(&identity));
+    let mut wire = Vec::new();
+    pair.client_sends(0, 1000, &mut wire);
+    ALLOC.start();
+    assert_eq!(server_receive(&mut pair.server, &wire, pair.now), 1000);
+    let grown = ALLOC.snapshot().live;
+    pair.server.shrink_buffers();
+    let kept = ALLOC.snapshot().live;
+    ALLOC.stop();
+    assert!(
+        grown > 8 * 1024,
+        "traffic grew the buffers by {grown} B only"
+    );
+    // What TLS keeps (rustls's own buffers) may stay; the engine's buffers go.
+    assert!(
+        kept <= 6 * 1024,
+        "idle after traffic: {} B, online {online} B",
+        online + kept
     );
 }
