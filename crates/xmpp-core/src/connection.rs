@@ -317,6 +317,18 @@ impl Connection {
         }
     }
 
+    /// Releases the buffers a burst of traffic grew (the plaintext of the last input, the
+    /// serialisation buffer, the event queue, recycled stanza buffers, sent bytes already
+    /// taken), for a connection about to sit idle; events not yet taken and bytes not yet
+    /// sent are kept. The next traffic grows them again.
+    pub fn shrink_buffers(&mut self) {
+        self.plain = Vec::new();
+        self.scratch = Vec::new();
+        self.pool = Vec::new();
+        self.out.shrink_to_fit();
+        self.events.shrink_to_fit();
+    }
+
     /// Closes the stream (RFC 3920 §4.6): sends `</stream:stream>` and waits for the peer's.
     pub fn close(&mut self) {
         if matches!(self.state, State::Closing { .. } | State::Closed) {
