@@ -158,10 +158,14 @@ fn idle_report(identity: &Identity) {
         ALLOC.start();
         server_receive(&mut pair.server, &wire, pair.now);
         let kept = ALLOC.snapshot().live;
+        pair.server.shrink_buffers();
+        let shrunk = ALLOC.snapshot().live;
         ALLOC.stop();
         println!(
-            "  {name:<10} {live:>7} B online and idle; {:>7} B idle after receiving {RECORDING} messages in 4 KiB reads (+{kept} B)",
-            live + kept
+            "  {name:<10} {live:>7} B online and idle; {:>7} B idle after receiving {RECORDING} \
+             messages in 4 KiB reads (+{kept} B); {:>7} B after shrink_buffers",
+            live + kept,
+            live + shrunk
         );
         drop(pair);
     }
