@@ -7,7 +7,8 @@ use std::sync::Mutex;
 
 use xmpp_benches::alloc_count::CountingAlloc;
 use xmpp_benches::engine::{
-    Identity, MESSAGE_BYTES, PlainReplay, idle_server_bytes, server_receive, server_receive_in,
+    CHUNK, Identity, MESSAGE_BYTES, PlainReplay, idle_server_bytes, server_receive,
+    server_receive_in,
 };
 
 #[global_allocator]
@@ -39,18 +40,25 @@ fn allocs_per_stanza(replay: &mut PlainReplay, bytes: &[u8], chunk: usize) -> f6
 #[test]
 fn stamping_from_allocates_nothing() {
     let mut replay = PlainReplay::new(MESSAGES);
-    let unstamped = replay.bytes.clone();
-    // The same messages carrying the session's own full JID: nothing to stamp.
-    let own = String::from_utf8(unstamped.clone())
-        .unwrap()
-        .replace("<message ", "<message from='juliet@example.com/balcony' ");
-    let stamped_allocs = allocs_per_stanza(&mut replay, &unstamped, MESSAGE_BYTES);
-    let own_allocs = allocs_per_stanza(&mut replay, own.as_bytes(), MESSAGE_BYTES);
-    assert!(
-        stamped_allocs <= own_allocs,
-        "stamping `from` costs {stamped_allocs} allocations per stanza, a stanza carrying \
-         its own `from` {own_allocs}"
-    );
+    let text = String::from_utf8(replay.bytes.clone()).unwrap();
+    // The same messages carrying the session's own full JID (nothing to stamp), and, of the
+    // same length, an attribute of no meaning instead.
+    let own = text.replace("<message ", "<message from='juliet@example.com/balcony' ");
+    let pad = format!("x='{}' ", "p".repeat(29));
+    let unstamped = text.replace("<message ", &format!("<message {pad}"));
+    assert_eq!(own.len(), unstamped.len());
+    let unstamped = unstamped.into_bytes();
+    // One message per read (recycled buffers cycle), and 4 KiB reads (more stanzas per
+    // read than the pool of recycled buffers holds: fresh buffers too).
+    for chunk in [MESSAGE_BYTES, CHUNK] {
+        let stamped_allocs = allocs_per_stanza(&mut replay, &unstamped, chunk);
+        let own_allocs = allocs_per_stanza(&mut replay, own.as_bytes(), chunk);
+        assert!(
+            stamped_allocs <= own_allocs,
+            "{chunk}-byte reads: stamping `from` costs {stamped_allocs} allocations per \
+             stanza, a stanza carrying its own `from` {own_allocs}"
+        );
+    }
 }
 
 #[test]
