@@ -7,6 +7,10 @@ use std::fmt;
 use xmpp_jid::Jid;
 use xmpp_xml::Element;
 
+/// Bytes reserved after a received stanza's bytes for a stamped ` from='…'`: enough for
+/// JIDs up to 55 bytes; longer ones grow the buffer.
+const STAMP_ROOM: usize = 64;
+
 /// The three kinds of stanza (RFC 3920 §9.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StanzaKind {
@@ -137,6 +141,9 @@ impl Stanza {
                 }
             }
             buffer.clear();
+            // Room for the `from` a server stamps (RFC 3920 §9.1.2), so that a fresh buffer
+            // is not reallocated for it.
+            buffer.reserve(s.bytes().len() + STAMP_ROOM);
             buffer.extend_from_slice(s.bytes());
             Ok(Stanza {
                 kind,
