@@ -334,6 +334,18 @@ impl Connection {
         }
     }
 
+    /// Releases the buffers a burst of traffic grew (the plaintext of the last input, the
+    /// serialisation buffer, the event queue, recycled stanza buffers, sent bytes already
+    /// taken), for a connection about to sit idle; events not yet taken and bytes not yet
+    /// sent are kept. The next traffic grows them again.
+    pub fn shrink_buffers(&mut self) {
+        self.plain = Vec::new();
+        self.scratch = Vec::new();
+        self.pool = Vec::new();
+        self.out.shrink_to_fit();
+        self.events.shrink_to_fit();
+    }
+
     /// Closes the stream (RFC 3920 §4.6): sends `</stream:stream>` and waits for the peer's.
     pub fn close(&mut self) {
         if matches!(self.state, State::Closing { .. } | State::Closed) {
@@ -701,6 +713,8 @@ impl Connection {
             xmpp_xml::Event::StreamClose => Incoming::Close,
             xmpp_xml::Event::Stanza(s) => {
                 if established {
+                    // A recycled buffer is taken only for a stanza: one taken for an
+                    // input that ends mid-stanza would be lost.
                     let buffer = self.pool.pop().unwrap_or_default();
                     match Stanza::read(&s, default_ns, buffer) {
                         Some(Ok(mut stanza)) => {

@@ -7,6 +7,10 @@ use std::fmt;
 use xmpp_jid::Jid;
 use xmpp_xml::Element;
 
+/// Bytes reserved after a received stanza's bytes for a stamped ` from='…'`: enough for
+/// JIDs up to 55 bytes; longer ones grow the buffer.
+const STAMP_ROOM: usize = 64;
+
 /// The three kinds of stanza (RFC 3920 §9.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StanzaKind {
@@ -139,6 +143,9 @@ impl Stanza {
                 }
             }
             buffer.clear();
+            // Room for the `from` a server stamps (RFC 3920 §9.1.2), so that a fresh buffer
+            // is not reallocated for it.
+            buffer.reserve(s.bytes().len() + STAMP_ROOM);
             buffer.extend_from_slice(s.bytes());
             Ok(Stanza {
                 kind,
@@ -222,12 +229,17 @@ impl Stanza {
         if self.from.is_some() {
             return;
         }
-        let mut attr = Vec::with_capacity(jid.as_str().len() + 8);
-        attr.extend_from_slice(b" from='");
-        push_escaped(&mut attr, jid.as_str());
-        attr.push(b'\'');
+        // The attribute is written at the end of the buffer, then rotated into place after
+        // the name: no buffer of its own, and a recycled buffer usually has the room.
         let at = self.name_end.min(self.bytes.len());
-        self.bytes.splice(at..at, attr);
+        let len = self.bytes.len();
+        self.bytes.extend_from_slice(b" from='");
+        push_escaped(&mut self.bytes, jid.as_str());
+        self.bytes.push(b'\'');
+        let added = self.bytes.len() - len;
+        if let Some(tail) = self.bytes.get_mut(at..) {
+            tail.rotate_right(added);
+        }
         self.from = Some(jid.clone());
     }
 
