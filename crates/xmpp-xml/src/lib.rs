@@ -104,13 +104,13 @@
 //! turn the record off ([`Parser::record_trees`]); a tree then costs a second reading.
 //!
 //! The benchmark decided: on the generated client-to-server corpus (`benches/`), counted
-//! with callgrind (`benches/scripts/callgrind.sh`), validated framing takes 29
+//! with callgrind (`benches/scripts/callgrind.sh`), validated framing takes 24
 //! instructions per byte, against 62 for quick-xml's `NsReader` reading every event with
-//! namespaces and unescaping, 42 for xmlparser's tokenizer (no checks beyond syntax), 80
-//! for expat and 149 for rxml; the full tree of every stanza takes 40 (1.55 times fewer
+//! namespaces and unescaping, 42 for xmlparser's tokenizer (no checks beyond syntax), 79
+//! for expat and 149 for rxml; the full tree of every stanza takes 34 (1.8 times fewer
 //! than quick-xml's events). Inputs built to be expensive at the default limits (every
-//! namespace binding the limits allow in scope, 64 attributes on every element) cost
-//! 2.5 to 3.5 times the corpus per byte, less than quick-xml on the same bytes.
+//! namespace binding the limits allow in scope, 64 attributes on every element) cost 3 to
+//! 4 times the corpus per byte, less than quick-xml on the same bytes.
 #![forbid(unsafe_code)]
 
 /// The value of an internal invariant (an `Option` that the parser's own checks make
