@@ -27,6 +27,8 @@ use xmpp_benches::engine::{Framing, Identity, PlainReplay, TlsReplay};
 
 const MODES: [&str; 4] = ["framing", "framing-lean", "engine-plain", "engine-tls"];
 
+// One value per run, built once: its size does not matter.
+#[allow(clippy::large_enum_variant)]
 enum Setup {
     Plain(PlainReplay),
     Tls(TlsReplay, Vec<u8>),
