@@ -447,6 +447,23 @@ fn stream_ids_unpredictable() -> Outcome {
         )?;
         expect(ids.insert(id.to_owned()), || format!("id {id} repeated"))?;
     }
+    // Server-to-server streams draw their ids the same way (§8.1: dialback keys depend on
+    // them).
+    for _ in 0..32 {
+        let config = xmpp_core::S2sConfig::new("b.example", b"k".to_vec());
+        let conn = Connection::s2s_incoming(config, Instant::now());
+        let header = "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams'                       xmlns:db='jabber:server:dialback' from='a.example' to='b.example' version='1.0'>";
+        let s = serve_on(conn, &[header], None, true);
+        let h = first_header(&s.out);
+        let id = h
+            .split(" id='")
+            .nth(1)
+            .and_then(|r| r.split('\'').next())
+            .ok_or("no id")?;
+        expect(id.len() == 32 && ids.insert(id.to_owned()), || {
+            id.to_owned()
+        })?;
+    }
     Ok(())
 }
 
@@ -1461,8 +1478,162 @@ fn dialback_more_domains() -> Outcome {
     expect(asked == 2, || format!("{:?}", s.events))
 }
 
+/// §8.3: on a verification stream, an answer naming another host, another originating
+/// domain or another stream id is a stream error (host-unknown, invalid-from, invalid-id).
+fn dialback_verify_answer_checked() -> Outcome {
+    let cases = [
+        (
+            "<db:verify from='a.example' to='c.example' id='s-1' type='valid'/>",
+            StreamErrorCondition::HostUnknown,
+        ),
+        (
+            "<db:verify from='x.example' to='b.example' id='s-1' type='valid'/>",
+            StreamErrorCondition::InvalidFrom,
+        ),
+        (
+            "<db:verify from='a.example' to='b.example' id='s-2' type='valid'/>",
+            StreamErrorCondition::InvalidId,
+        ),
+    ];
+    for (answer, want) in cases {
+        let conn = Connection::s2s_verify(
+            s2s_config("b.example", b"secret of b", 5),
+            "a.example",
+            "s-1",
+            "abc",
+            Instant::now(),
+        );
+        let header = "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' \
+                      xmlns:db='jabber:server:dialback' from='a.example' id='v1' version='1.0'>\
+                      <stream:features><dialback xmlns='urn:xmpp:features:dialback'/></stream:features>";
+        let s = serve_on(conn, &[header, answer], None, true);
+        expect(s.sent_error() == Some(want), || {
+            format!("{answer}: {:?}", s.closed())
+        })?;
+        expect(
+            !s.events
+                .iter()
+                .any(|e| matches!(e, Event::DialbackVerified { .. })),
+            || "reported".into(),
+        )?;
+    }
+    Ok(())
+}
+
+/// §8.3: the originating side refuses a reply stream in the wrong namespace.
+fn dialback_outgoing_namespace() -> Outcome {
+    let conn = Connection::s2s_outgoing(
+        s2s_config("a.example", b"secret of a", 6),
+        "b.example",
+        Instant::now(),
+    );
+    let header = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' \
+                  xmlns:db='jabber:server:dialback' from='b.example' id='v1' version='1.0'>";
+    let s = serve_on(conn, &[header], None, true);
+    expect(
+        matches!(
+            s.sent_error(),
+            Some(StreamErrorCondition::InvalidNamespace | StreamErrorCondition::BadNamespacePrefix)
+        ),
+        || format!("{:?}", s.closed()),
+    )?;
+    lacks(&s.out, "db:result")
+}
+
+/// §5.1, §5.2: the client takes TLS as started right after `<proceed/>`: plaintext after
+/// it is refused, not read.
+fn client_tls_after_proceed() -> Outcome {
+    let (_, trust) = tls_identity()?;
+    let jid = xmpp_jid::Jid::parse("juliet@example.com").map_err(|e| e.to_string())?;
+    let mut config = ClientConfig::new(jid, "pencil");
+    config.tls_config = Some(trust);
+    let conn = Connection::client(config, Instant::now());
+    let header = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' \
+                  from='example.com' id='c1' version='1.0'><stream:features>\
+                  <starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'><required/></starttls></stream:features>";
+    let s = serve_on(
+        conn,
+        &[
+            header,
+            "<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/><success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>",
+        ],
+        None,
+        true,
+    );
+    expect(
+        s.sent_error() == Some(StreamErrorCondition::PolicyViolation),
+        || format!("{:?}", s.closed()),
+    )?;
+    expect(
+        !s.events
+            .iter()
+            .any(|e| matches!(e, Event::Authenticated { .. })),
+        || "plaintext read as protected".into(),
+    )
+}
+
+/// §5.2: a failed TLS handshake ends the connection.
+fn tls_handshake_failure() -> Outcome {
+    let (identity, _) = tls_identity()?;
+    let c = ServerConfig::new("example.com", Some(identity), secret());
+    let mut s = serve_on(
+        Connection::server(c, Instant::now()),
+        &[
+            HEADER,
+            "<starttls xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>",
+        ],
+        None,
+        false,
+    );
+    s.conn.handle_input(
+        b"\x16\x03\x01\x00\x05not a client hello at all",
+        Instant::now(),
+    );
+    let events: Vec<Event> = std::iter::from_fn(|| s.conn.poll_event()).collect();
+    expect(s.conn.is_closed(), || "still open".into())?;
+    expect(
+        events
+            .iter()
+            .any(|e| matches!(e, Event::Closed(CloseReason::Tls(_)))),
+        || format!("{events:?}"),
+    )
+}
+
+/// §5.1, §6.1: no white space between elements while TLS and SASL are negotiated, on
+/// either side.
+fn no_whitespace_during_negotiation() -> Outcome {
+    let p = online(false)?;
+    for (side, text) in [("client", &p.client_sent), ("server", &p.client_got)] {
+        expect(
+            !text.contains("> <") && !text.contains(">\n<") && !text.contains(">\t<"),
+            || format!("{side}: {text}"),
+        )?;
+    }
+    Ok(())
+}
+
 /// Every check of this module.
 pub static CHECKS: &[Check] = &[
+    Check {
+        name: "core.dialback_verify_answer_checked",
+        run: dialback_verify_answer_checked,
+    },
+    Check {
+        name: "core.dialback_outgoing_namespace",
+        run: dialback_outgoing_namespace,
+    },
+    Check {
+        name: "core.client_tls_after_proceed",
+        run: client_tls_after_proceed,
+    },
+    Check {
+        name: "core.tls_handshake_failure",
+        run: tls_handshake_failure,
+    },
+    Check {
+        name: "core.no_whitespace_during_negotiation",
+        run: no_whitespace_during_negotiation,
+    },
     Check {
         name: "core.dialback_key_inputs",
         run: dialback_key_inputs,
