@@ -206,6 +206,7 @@ fn domain_ip_literals() -> Outcome {
     refused("user@[::g]", "malformed IPv6 literal", |e| {
         *e == Error::BadIpLiteral(IpVersion::V6)
     })?;
+    canonical("255.255.255.255", "255.255.255.255")?;
     refused("user@192.0.2.256", "malformed IPv4 literal", |e| {
         *e == Error::BadIpLiteral(IpVersion::V4)
     })
@@ -712,6 +713,19 @@ fn domain_ace_label_canonical() -> Outcome {
                 }
             )
         })?;
+    }
+    // Under either reading: `xn--abc-` decodes to the ASCII label `abc`, which has no ACE
+    // form, so it is no second spelling of anything.
+    match Jid::parse_with("user@xn--abc-.example", Rules::Rfc3920Literal) {
+        Err(Error::BadLabel {
+            reason: LabelError::BadAce,
+            ..
+        }) => {}
+        other => {
+            return Err(format!(
+                "xn--abc- read literally gave {other:?}, want BadAce"
+            ));
+        }
     }
     let d = DomainPart::new("xn--bcher-kva.example")
         .map_err(|e| format!("DomainPart xn--bcher-kva.example refused: {e}"))?;
