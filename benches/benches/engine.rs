@@ -90,7 +90,7 @@ struct Steady {
 impl Steady {
     fn print(&self, what: &str) {
         println!(
-            "{what:<34} {:>8} stanzas {:>8.3} allocs/stanza {:>8.1} B/stanza {:>8.3} frees/stanza",
+            "{what:<40} {:>8} stanzas {:>8.3} allocs/stanza {:>8.1} B/stanza {:>8.3} frees/stanza",
             self.stanzas,
             self.events as f64 / self.stanzas as f64,
             self.bytes as f64 / self.stanzas as f64,

@@ -27,12 +27,10 @@ use xmpp_benches::engine::{Framing, Identity, PlainReplay, TlsReplay};
 
 const MODES: [&str; 4] = ["framing", "framing-lean", "engine-plain", "engine-tls"];
 
-// One value per run, built once: its size does not matter.
-#[allow(clippy::large_enum_variant)]
 enum Setup {
-    Plain(PlainReplay),
-    Tls(TlsReplay, Vec<u8>),
-    Framing(Framing, Vec<u8>),
+    Plain(Box<PlainReplay>),
+    Tls(Box<TlsReplay>, Vec<u8>),
+    Framing(Box<Framing>, Vec<u8>),
 }
 
 #[inline(never)]
@@ -69,7 +67,7 @@ fn main() -> ExitCode {
         "engine-plain" => {
             let mut r = plain();
             r.receive();
-            Setup::Plain(r)
+            Setup::Plain(Box::new(r))
         }
         "engine-tls" => {
             let identity = Identity::new();
@@ -77,13 +75,13 @@ fn main() -> ExitCode {
             let warm = r.record();
             r.receive(&warm);
             let records = r.record();
-            Setup::Tls(r, records)
+            Setup::Tls(Box::new(r), records)
         }
         "framing" | "framing-lean" => {
             let bytes = plain().bytes;
             let mut f = Framing::new(mode == "framing");
             f.run(&bytes);
-            Setup::Framing(f, bytes)
+            Setup::Framing(Box::new(f), bytes)
         }
         _ => {
             eprintln!("unknown mode {mode:?}; try --list");
