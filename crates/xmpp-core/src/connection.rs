@@ -327,9 +327,10 @@ impl Connection {
     /// Gives a stanza's buffer back for the next received stanza, so that a steady stream
     /// of stanzas needs no allocation.
     pub fn recycle(&mut self, stanza: Stanza) {
-        // A few small buffers: enough for a steady flow, little for an idle connection.
+        // Up to eight buffers of usual stanza sizes: enough for the stanzas of one read,
+        // at most 32 KiB on an idle connection (`shrink_buffers` gives them back).
         let buffer = stanza.into_buffer();
-        if self.pool.len() < 2 && buffer.capacity() <= 16 * 1024 {
+        if self.pool.len() < 8 && buffer.capacity() <= 4 * 1024 {
             self.pool.push(buffer);
         }
     }
