@@ -88,9 +88,9 @@ pub struct Stanza {
     kind: StanzaKind,
     to: Option<Jid>,
     from: Option<Jid>,
-    id: Option<String>,
-    type_: Option<String>,
-    lang: Option<String>,
+    id: Option<Text>,
+    type_: Option<Text>,
+    lang: Option<Text>,
     /// Length of `<` + qualified name, where a stamped `from` goes.
     name_end: usize,
     /// Whether the element declares its default namespace itself.
@@ -105,8 +105,8 @@ impl fmt::Debug for Stanza {
             .field("kind", &self.kind)
             .field("to", &self.to.as_ref().map(Jid::as_str))
             .field("from", &self.from.as_ref().map(Jid::as_str))
-            .field("id", &self.id)
-            .field("type", &self.type_)
+            .field("id", &self.id())
+            .field("type", &self.stanza_type())
             .field("bytes", &String::from_utf8_lossy(&self.bytes))
             .finish()
     }
@@ -132,14 +132,16 @@ impl Stanza {
             };
             let to = jid(AddressField::To, s.attr("to"))?;
             let from = jid(AddressField::From, s.attr("from"))?;
-            let id = s.attr("id").map(|v| v.into_owned());
-            let type_ = s.attr("type").map(|v| v.into_owned());
+            let base = s.bytes();
+            let id = s.attr("id").map(|v| Text::of(v, base));
+            let type_ = s.attr("type").map(|v| Text::of(v, base));
             if kind == StanzaKind::Iq {
                 if id.is_none() {
                     return Err(EnvelopeError::IqWithoutId);
                 }
-                if !matches!(type_.as_deref(), Some("get" | "set" | "result" | "error")) {
-                    return Err(EnvelopeError::IqType(type_));
+                let t = type_.as_ref().map(|t| t.get(base));
+                if !matches!(t, Some("get" | "set" | "result" | "error")) {
+                    return Err(EnvelopeError::IqType(t.map(str::to_owned)));
                 }
             }
             buffer.clear();
@@ -153,7 +155,9 @@ impl Stanza {
                 from,
                 id,
                 type_,
-                lang: s.attr_ns(crate::ns::XML_NS, "lang").map(|v| v.into_owned()),
+                lang: s
+                    .attr_ns(crate::ns::XML_NS, "lang")
+                    .map(|v| Text::of(v, base)),
                 name_end: 1 + s.qname().len(),
                 own_default: s.namespaces().any(|(prefix, _)| prefix.is_empty()),
                 default_ns,
@@ -181,18 +185,18 @@ impl Stanza {
 
     /// The `id` attribute.
     pub fn id(&self) -> Option<&str> {
-        self.id.as_deref()
+        self.id.as_ref().map(|t| t.get(&self.bytes))
     }
 
     /// The `type` attribute.
     pub fn stanza_type(&self) -> Option<&str> {
-        self.type_.as_deref()
+        self.type_.as_ref().map(|t| t.get(&self.bytes))
     }
 
     /// The `xml:lang` attribute of the stanza itself (the stream's default applies when
     /// absent, RFC 3920 §9.1.5).
     pub fn lang(&self) -> Option<&str> {
-        self.lang.as_deref()
+        self.lang.as_ref().map(|t| t.get(&self.bytes))
     }
 
     /// The stanza's bytes, from `<` to the final `>`.
@@ -213,6 +217,13 @@ impl Stanza {
     ) -> Result<(), xmpp_xml::WriteError> {
         let mut bytes = Vec::with_capacity(self.bytes.len());
         tree.write_in(&mut bytes, self.default_ns)?;
+        // The spans into the old bytes become owned text first.
+        for t in [&mut self.id, &mut self.type_, &mut self.lang]
+            .into_iter()
+            .flatten()
+        {
+            t.detach(&self.bytes);
+        }
         self.name_end = 1 + tree.name().len();
         self.own_default = false;
         self.bytes = bytes;
@@ -240,6 +251,13 @@ impl Stanza {
         if let Some(tail) = self.bytes.get_mut(at..) {
             tail.rotate_right(added);
         }
+        // Every attribute value comes after the name: their spans move by what was added.
+        for t in [&mut self.id, &mut self.type_, &mut self.lang]
+            .into_iter()
+            .flatten()
+        {
+            t.shift(added);
+        }
         self.from = Some(jid.clone());
     }
 
@@ -263,6 +281,53 @@ impl Stanza {
                 Ok(s.to_element().map_err(TreeError::Xml)?.into_owned())
             }
             _ => Err(TreeError::OutOfContext),
+        }
+    }
+}
+
+/// An attribute value of the envelope: where it is in the stanza's bytes when it needed no
+/// unescaping (the usual case, no allocation), else its own text.
+#[derive(Clone, PartialEq, Eq)]
+enum Text {
+    Span(usize, usize),
+    Owned(Box<str>),
+}
+
+impl Text {
+    /// `value`, borrowed from `base` or built from it.
+    fn of(value: std::borrow::Cow<'_, str>, base: &[u8]) -> Text {
+        if let std::borrow::Cow::Borrowed(v) = &value {
+            // The value's place in the bytes, when it lies inside them.
+            let start = (v.as_ptr() as usize).wrapping_sub(base.as_ptr() as usize);
+            if start
+                .checked_add(v.len())
+                .is_some_and(|end| end <= base.len())
+            {
+                return Text::Span(start, v.len());
+            }
+        }
+        Text::Owned(value.into_owned().into_boxed_str())
+    }
+
+    fn get<'b>(&'b self, bytes: &'b [u8]) -> &'b str {
+        match self {
+            Text::Span(start, len) => bytes
+                .get(*start..start + len)
+                .and_then(|b| std::str::from_utf8(b).ok())
+                .unwrap_or_default(),
+            Text::Owned(s) => s,
+        }
+    }
+
+    fn shift(&mut self, by: usize) {
+        if let Text::Span(start, _) = self {
+            *start += by;
+        }
+    }
+
+    fn detach(&mut self, bytes: &[u8]) {
+        if let Text::Span(..) = self {
+            *self = Text::Owned(self.get(bytes).into());
         }
     }
 }
