@@ -31,6 +31,9 @@ pub(crate) enum Stage {
     AfterSasl,
 }
 
+/// Input left unparsed while a received stanza waits to be taken, at most.
+const LAZY_INPUT: usize = 64 * 1024;
+
 /// The role-specific negotiation state, or the end.
 pub(crate) enum State {
     Client(ClientState),
@@ -225,6 +228,10 @@ impl Connection {
 
     /// The next event, if any.
     pub fn poll_event(&mut self) -> Option<Event> {
+        if self.events.is_empty() {
+            // Stanzas are read one at a time as they are asked for (see `process`).
+            self.process();
+        }
         self.events.pop_front()
     }
 
@@ -677,7 +684,18 @@ impl Connection {
                     return;
                 }
             };
+            let stanza = matches!(incoming, Incoming::Stanza(_));
             self.dispatch(incoming);
+            // Once a stanza waits to be taken, the next ones stay in the parser until
+            // `poll_event` asks (as long as little is buffered): the application recycles
+            // each stanza's buffer before the next is read, so a steady flow allocates
+            // nothing, whatever the size of the reads.
+            if stanza
+                && matches!(self.events.back(), Some(Event::Stanza(_)))
+                && self.parser.buffered() <= LAZY_INPUT
+            {
+                return;
+            }
         }
     }
 
