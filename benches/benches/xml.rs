@@ -50,11 +50,16 @@ fn worst_throughput(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(doc.len() as u64));
         group.sample_size(10);
         group.sampling_mode(SamplingMode::Flat);
-        for parser in [
-            XmlParser::XmppFraming,
-            XmlParser::XmppTree,
-            XmlParser::QuickXmlNs,
-        ] {
+        // quick-xml refuses more than 128 namespace bindings in scope by default, which
+        // the deep declarations exceed.
+        let peers: &[XmlParser] = match kind {
+            Worst::DeepNamespaces => &[],
+            Worst::ManyAttributes => &[XmlParser::QuickXmlNs],
+        };
+        for &parser in [XmlParser::XmppFraming, XmlParser::XmppTree]
+            .iter()
+            .chain(peers)
+        {
             group.bench_function(parser.name(), |b| {
                 b.iter(|| match parser.run(black_box(&doc)) {
                     Ok(n) => n,

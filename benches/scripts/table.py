@@ -21,11 +21,11 @@ import sys
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
-ORDER = ["xmpp-xml-framing", "xmpp-xml-tree", "quick-xml-ns", "rxml", "xmlparser", "expat",
+ORDER = ["xmpp-xml-tree", "xmpp-xml-framing", "quick-xml-ns", "rxml", "xmlparser", "expat",
          "memchr-count", "memchr-find", "from_utf8"]
 DESCR = {
-    "xmpp-xml-framing": "xmpp-xml framing (validated, `attr(\"to\")`)",
-    "xmpp-xml-tree": "xmpp-xml full tree (`to_element()`)",
+    "xmpp-xml-framing": "xmpp-xml framing (validated, `attr(\"to\")`, no tree)",
+    "xmpp-xml-tree": "xmpp-xml full tree (validated, recorded, `to_element()`)",
     "quick-xml-ns": "quick-xml 0.42 NsReader (all events, attrs resolved + unescaped)",
     "rxml": "rxml 0.14 Parser",
     "xmlparser": "xmlparser 0.13 (from_utf8 + tokens)",

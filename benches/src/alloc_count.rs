@@ -82,6 +82,12 @@ impl CountingAlloc {
         self.enabled.store(true, Relaxed);
     }
 
+    /// Counts again after [`CountingAlloc::stop`], keeping `live` and `peak`: windows
+    /// opened with `resume` add up to one measurement.
+    pub fn resume(&self) {
+        self.enabled.store(true, Relaxed);
+    }
+
     /// Stops counting; the counters keep their values.
     pub fn stop(&self) {
         self.enabled.store(false, Relaxed);

@@ -4,6 +4,7 @@
 //! name up here. A check exercises the crates through their public API only and returns
 //! `Err(detail)` when the behaviour the row requires is not there.
 
+pub mod core;
 pub mod jid;
 pub mod sasl;
 pub mod xml;
@@ -22,7 +23,11 @@ pub struct Check {
 
 /// Every registered check.
 pub fn all() -> impl Iterator<Item = &'static Check> {
-    jid::CHECKS.iter().chain(xml::CHECKS).chain(sasl::CHECKS)
+    jid::CHECKS
+        .iter()
+        .chain(xml::CHECKS)
+        .chain(sasl::CHECKS)
+        .chain(core::CHECKS)
 }
 
 /// The check with this name, if there is one.

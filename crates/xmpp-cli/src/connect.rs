@@ -7,8 +7,14 @@
 //! `FROM BODY` (the sender's full JID, one space, the body with `\` and line breaks escaped as
 //! `\\`, `\n`, `\r`). Exit 0 when everything asked succeeded; otherwise exit 1 with a last line
 //! `error: CONDITION: detail`, CONDITION being the SASL failure or stream error condition by
-//! its RFC name (`not-authorized`, `host-unknown`...), or `tls`, `network`, `timeout`,
-//! `unsupported-feature`, or the stanza error condition of a refused request.
+//! its RFC name (`not-authorized`, `host-unknown`...), the stanza error condition of a
+//! refused request, or one of `tls` (handshake or certificate), `tls-refused` (STARTTLS
+//! answered with failure), `network`, `timeout`, `unsupported-feature` (the server lacks
+//! what the run needs), `connection-closed` (the server hung up), `closed` (the server
+//! closed the stream before the run was done), `jid-malformed` (a bad `--jid` or `--send`
+//! address), `invalid-mechanism`, `usage` (a bad argument value). `--trace` shows the
+//! plaintext XML with SASL payloads (which carry the password for PLAIN) replaced by
+//! `[redacted]`.
 
 use std::io::{self, Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
@@ -124,7 +130,15 @@ impl Goals {
 }
 
 fn connect(args: &Args, out: &mut dyn Write) -> Result<(), Failure> {
-    let deadline = Instant::now() + Duration::from_secs_f64(args.timeout.max(0.0));
+    // At most a day: a bound, not a way to run forever (and no Instant overflow).
+    let seconds = args.timeout;
+    if !seconds.is_finite() || seconds < 0.0 {
+        return Err(Failure::new(
+            "usage",
+            format!("--timeout {seconds}: not a number of seconds"),
+        ));
+    }
+    let deadline = Instant::now() + Duration::from_secs_f64(seconds.min(86_400.0));
     let config = config(args)?;
     let host = args
         .host
@@ -252,7 +266,7 @@ fn flush(conn: &mut Connection, socket: &mut TcpStream, trace: bool) -> Result<(
                 Traced::Sent(b) => ("C:", b),
                 Traced::Received(b) => ("S:", b),
             };
-            eprintln!("{arrow} {}", String::from_utf8_lossy(bytes));
+            eprintln!("{arrow} {}", redact_sasl(&String::from_utf8_lossy(bytes)));
         }
     }
     while let Some(bytes) = conn.poll_transmit() {
@@ -328,6 +342,41 @@ fn stanza_failure(tree: &Element<'_>, what: &str) -> Failure {
     }
 }
 
+/// The text with the content of SASL `<auth/>`, `<response/>`, `<challenge/>` and
+/// `<success/>` elements replaced by `[redacted]`: PLAIN carries the password there.
+fn redact_sasl(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('<') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        let name_end = rest[1..]
+            .find([' ', '>', '/'])
+            .map_or(rest.len(), |n| n + 1);
+        let name = &rest[1..name_end];
+        let Some(tag_end) = rest.find('>') else {
+            out.push_str(rest);
+            return out;
+        };
+        let tag = &rest[..=tag_end];
+        out.push_str(tag);
+        rest = &rest[tag_end + 1..];
+        let secret =
+            matches!(name, "auth" | "response" | "challenge" | "success") && !tag.ends_with("/>");
+        if secret {
+            let close = format!("</{name}>");
+            if let Some(end) = rest.find(&close) {
+                if end > 0 {
+                    out.push_str("[redacted]");
+                }
+                rest = &rest[end..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 fn escape_line(text: &str) -> String {
     let mut s = String::with_capacity(text.len());
     for c in text.chars() {
@@ -339,4 +388,19 @@ fn escape_line(text: &str) -> String {
         }
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_sasl;
+
+    #[test]
+    fn sasl_payloads_are_redacted_in_traces() {
+        let t = "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGp1bGlldABwZW5jaWw=</auth><message to='a@b'><body>hi</body></message>";
+        let r = redact_sasl(t);
+        assert!(!r.contains("AGp1bGlldABwZW5jaWw="), "{r}");
+        assert!(r.contains("mechanism='PLAIN'>[redacted]</auth>"), "{r}");
+        assert!(r.contains("<body>hi</body>"), "{r}");
+        assert_eq!(redact_sasl("<success xmlns='x'/>"), "<success xmlns='x'/>");
+    }
 }

@@ -179,6 +179,16 @@ impl Connection {
                 self.set_client(ClientState::Established);
                 self.emit(Event::Stanza(stanza));
             }
+            (
+                ClientState::Established,
+                Incoming::BadStanza(_, crate::stanza::EnvelopeError::IqWithoutId),
+            ) => {
+                self.set_client(ClientState::Established);
+                self.stream_error(
+                    StreamError::new(StreamErrorCondition::InvalidXml)
+                        .with_text("an iq without 'id' cannot be answered (RFC 3920 §9.2.3)"),
+                );
+            }
             (ClientState::Established, Incoming::BadStanza(tree, _)) => {
                 self.set_client(ClientState::Established);
                 // Answer a request we cannot read (RFC 3920 §9.2.3: get and set need an
@@ -420,6 +430,14 @@ impl Connection {
             .child(BIND_NS, "bind")
             .and_then(|b| b.child(BIND_NS, "jid"))
             .and_then(|j| FullJid::parse(j.text().trim()).ok());
+        // The bound JID must be of the account that authenticated (its domain, and its
+        // node unless the login was anonymous).
+        let ours = self.client.as_deref().map(|c| c.jid.to_bare());
+        let jid = jid.filter(|j| {
+            ours.as_ref().is_some_and(|b| {
+                j.domain() == b.domain() && (b.node().is_none() || j.node() == b.node())
+            })
+        });
         let Some(jid) = jid else {
             self.set_client(ClientState::Binding {
                 id: String::new(),

@@ -13,6 +13,7 @@ use crate::config::{ClientConfig, EngineLimits, ServerConfig};
 use crate::event::{CloseReason, Error, Event, StreamInfo};
 use crate::ns::CLIENT_NS;
 use crate::random::Random;
+use crate::s2s::{S2sInState, S2sOutState, S2sSide};
 use crate::server::ServerState;
 use crate::stanza::Stanza;
 use crate::stream_error::StreamError;
@@ -34,6 +35,10 @@ pub(crate) enum Stage {
 pub(crate) enum State {
     Client(ClientState),
     Server(ServerState),
+    /// An outgoing server-to-server stream (or a dialback verification stream).
+    S2sOut(S2sOutState),
+    /// An incoming server-to-server stream.
+    S2sIn(S2sInState),
     /// This side sent `</stream:stream>` (after an error or [`Connection::close`]) and waits
     /// for the peer's, or for the close timeout.
     Closing {
@@ -68,6 +73,7 @@ pub struct Connection {
     pub(crate) random: Box<dyn Random>,
     pub(crate) client: Option<Box<ClientConfig>>,
     pub(crate) server: Option<Box<ServerConfig>>,
+    pub(crate) s2s: Option<Box<S2sSide>>,
     /// The default namespace of the streams (`jabber:client`).
     pub(crate) default_ns: &'static str,
     /// Whether this side's stream header of the current stream is sent.
@@ -90,6 +96,8 @@ pub struct Connection {
     /// Bytes handed to the parser but held while paused.
     held: usize,
     pub(crate) last_now: Instant,
+    /// Whether the peer's current stream header declared prefixes its stanzas may use.
+    header_prefixes: bool,
     /// Server: the account SASL authenticated.
     pub(crate) user: Option<xmpp_jid::BareJid>,
     /// Server: SASL failures so far (RFC 3920 §6.2 retries).
@@ -113,6 +121,8 @@ impl std::fmt::Debug for Connection {
         let state = match &self.state {
             State::Client(s) => format!("Client({s:?})"),
             State::Server(s) => format!("Server({s:?})"),
+            State::S2sOut(s) => format!("S2sOut({s:?})"),
+            State::S2sIn(s) => format!("S2sIn({s:?})"),
             State::Closing { reason, .. } => format!("Closing({reason:?})"),
             State::Closed => "Closed".into(),
         };
@@ -133,11 +143,12 @@ impl Connection {
             state,
             transport: Transport::Plain,
             parser: Parser::stream(limits.xml),
-            negotiation_deadline: Some(now + limits.negotiation_timeout),
+            negotiation_deadline: now.checked_add(limits.negotiation_timeout),
             limits,
             random,
             client: None,
             server: None,
+            s2s: None,
             default_ns: CLIENT_NS,
             header_sent: false,
             plain: Vec::new(),
@@ -149,6 +160,7 @@ impl Connection {
             paused: false,
             held: 0,
             last_now: now,
+            header_prefixes: false,
             user: None,
             sasl_failures: 0,
             trace: None,
@@ -305,6 +317,9 @@ impl Connection {
     /// namespace as this connection's streams.
     pub fn send_stanza(&mut self, stanza: &Stanza) -> Result<(), Error> {
         self.check_established()?;
+        if stanza.stream_namespace() != self.default_ns {
+            return Err(Error::WrongNamespace);
+        }
         self.write_plain(stanza.bytes());
         Ok(())
     }
@@ -312,9 +327,24 @@ impl Connection {
     /// Gives a stanza's buffer back for the next received stanza, so that a steady stream
     /// of stanzas needs no allocation.
     pub fn recycle(&mut self, stanza: Stanza) {
-        if self.pool.len() < 8 {
-            self.pool.push(stanza.into_buffer());
+        // Up to eight buffers of usual stanza sizes: enough for the stanzas of one read,
+        // at most 32 KiB on an idle connection (`shrink_buffers` gives them back).
+        let buffer = stanza.into_buffer();
+        if self.pool.len() < 8 && buffer.capacity() <= 4 * 1024 {
+            self.pool.push(buffer);
         }
+    }
+
+    /// Releases the buffers a burst of traffic grew (the plaintext of the last input, the
+    /// serialisation buffer, the event queue, recycled stanza buffers, sent bytes already
+    /// taken), for a connection about to sit idle; events not yet taken and bytes not yet
+    /// sent are kept. The next traffic grows them again.
+    pub fn shrink_buffers(&mut self) {
+        self.plain = Vec::new();
+        self.scratch = Vec::new();
+        self.pool = Vec::new();
+        self.out.shrink_to_fit();
+        self.events.shrink_to_fit();
     }
 
     /// Closes the stream (RFC 3920 §4.6): sends `</stream:stream>` and waits for the peer's.
@@ -339,13 +369,25 @@ impl Connection {
         matches!(self.state, State::Closed)
     }
 
-    /// Whether stanzas can be sent.
+    /// Whether stanzas can be sent (never on an incoming server-to-server stream, which
+    /// carries stanzas one way, RFC 3920 §8).
     pub fn is_established(&self) -> bool {
         match &self.state {
             State::Client(s) => s.is_established(),
             State::Server(s) => s.is_established(),
+            State::S2sOut(s) => s.is_established(),
             _ => false,
         }
+    }
+
+    /// Whether received stanzas are read as stanzas (envelope only) rather than trees.
+    fn receives_stanzas(&self) -> bool {
+        self.is_established() || matches!(self.state, State::S2sIn(S2sInState::Open(_)))
+    }
+
+    /// `Error::Closed` once the stream is closing or closed.
+    pub(crate) fn ended(&self) -> Option<Error> {
+        matches!(self.state, State::Closing { .. } | State::Closed).then_some(Error::Closed)
     }
 
     /// Whether TLS protects the connection (handshake completed).
@@ -366,6 +408,9 @@ impl Connection {
     fn check_established(&self) -> Result<(), Error> {
         match &self.state {
             State::Closing { .. } | State::Closed => Err(Error::Closed),
+            // RFC 3920 §8: a server-to-server stream carries stanzas one way; answers go
+            // on the stream the other server opens.
+            State::S2sIn(_) => Err(Error::NotEstablished),
             _ if self.is_established() => Ok(()),
             _ => Err(Error::NotEstablished),
         }
@@ -422,13 +467,28 @@ impl Connection {
         if !self.header_sent && !self.transport.is_tls() && self.stage_is_initial() {
             xmpp_xml::write_xml_declaration(&mut scratch);
         }
-        match xmpp_xml::write_stream_open(&mut scratch, self.default_ns, attributes) {
+        let start = scratch.len();
+        let mut written = xmpp_xml::write_stream_open(&mut scratch, self.default_ns, attributes);
+        if written.is_err() {
+            // A configured language that is not a language tag: the header goes without it.
+            scratch.truncate(start);
+            let without: Vec<(&str, &str)> = attributes
+                .iter()
+                .copied()
+                .filter(|(name, _)| *name != "xml:lang")
+                .collect();
+            written = xmpp_xml::write_stream_open(&mut scratch, self.default_ns, &without);
+        }
+        match written {
             Ok(()) => {
                 self.write_plain(&scratch);
                 self.header_sent = true;
             }
             Err(e) => {
-                debug_assert!(false, "engine header not writable: {e}");
+                self.scratch = scratch;
+                return self.fail_transport(CloseReason::Unsupported(format!(
+                    "the stream header cannot be written: {e}"
+                )));
             }
         }
         self.scratch = scratch;
@@ -438,6 +498,8 @@ impl Connection {
         match &self.state {
             State::Client(s) => s.stage() == Some(Stage::Initial),
             State::Server(s) => s.stage() == Some(Stage::Initial),
+            State::S2sOut(S2sOutState::AwaitHeader(stage))
+            | State::S2sIn(S2sInState::AwaitHeader(stage)) => *stage == Stage::Initial,
             _ => false,
         }
     }
@@ -487,6 +549,8 @@ impl Connection {
         let handshake_done = match &self.state {
             State::Client(s) => s.awaits_tls(),
             State::Server(s) => s.awaits_tls(),
+            State::S2sOut(s) => matches!(s, S2sOutState::TlsHandshake),
+            State::S2sIn(s) => matches!(s, S2sInState::TlsHandshake),
             _ => false,
         };
         if handshake_done {
@@ -494,6 +558,8 @@ impl Connection {
             match &self.state {
                 State::Client(_) => self.client_tls_ready(),
                 State::Server(_) => self.server_tls_ready(),
+                State::S2sOut(_) => self.s2s_out_tls_ready(),
+                State::S2sIn(_) => self.s2s_in_tls_ready(),
                 _ => {}
             }
         }
@@ -529,6 +595,20 @@ impl Connection {
                 let id = crate::random::hex_token(self.random.as_mut(), 16);
                 self.write_header(&[("from", &domain), ("id", &id), ("version", "1.0")]);
             }
+            State::S2sIn(_) | State::S2sOut(_) => {
+                let domain = self
+                    .s2s
+                    .as_ref()
+                    .map(|s| s.domain().to_owned())
+                    .unwrap_or_default();
+                let id = crate::random::hex_token(self.random.as_mut(), 16);
+                self.write_header(&[
+                    ("xmlns:db", xmpp_xml::DIALBACK_NS),
+                    ("from", &domain),
+                    ("id", &id),
+                    ("version", "1.0"),
+                ]);
+            }
             _ => {
                 let domain = self
                     .client
@@ -556,7 +636,10 @@ impl Connection {
         } else {
             self.state = State::Closing {
                 reason,
-                deadline: self.last_now + self.limits.close_timeout,
+                deadline: self
+                    .last_now
+                    .checked_add(self.limits.close_timeout)
+                    .unwrap_or(self.last_now),
             };
         }
     }
@@ -599,9 +682,8 @@ impl Connection {
     }
 
     fn next_incoming(&mut self) -> Result<Option<Incoming>, StreamError> {
-        let established = self.is_established();
+        let established = self.receives_stanzas();
         let default_ns = self.default_ns;
-        let pooled = self.pool.pop();
         let event = match self.parser.next_event() {
             Ok(Some(e)) => e,
             Ok(None) => return Ok(None),
@@ -618,6 +700,10 @@ impl Connection {
                     version: h.version(),
                     lang: h.attr_ns(crate::ns::XML_NS, "lang").map(str::to_owned),
                 };
+                self.header_prefixes = h
+                    .namespaces()
+                    .iter()
+                    .any(|(prefix, _)| !prefix.is_empty() && prefix != "stream");
                 let ns = if h.default_namespace() == default_ns {
                     default_ns
                 } else {
@@ -628,8 +714,24 @@ impl Connection {
             xmpp_xml::Event::StreamClose => Incoming::Close,
             xmpp_xml::Event::Stanza(s) => {
                 if established {
-                    match Stanza::read(&s, default_ns, pooled.unwrap_or_default()) {
-                        Some(Ok(stanza)) => return Ok(Some(Incoming::Stanza(stanza))),
+                    // A recycled buffer is taken only for a stanza: one taken for an
+                    // input that ends mid-stanza would be lost.
+                    let buffer = self.pool.pop().unwrap_or_default();
+                    match Stanza::read(&s, default_ns, buffer) {
+                        Some(Ok(mut stanza)) => {
+                            if self.header_prefixes {
+                                // The bytes may use the header's prefixes: rewrite them so
+                                // they stand alone (and can be routed to another stream).
+                                let tree = s.to_element().map_err(|e| {
+                                    StreamError::new(e.condition()).with_text(e.to_string())
+                                })?;
+                                stanza.make_standalone(&tree).map_err(|e| {
+                                    StreamError::new(StreamErrorCondition::InvalidXml)
+                                        .with_text(e.to_string())
+                                })?;
+                            }
+                            return Ok(Some(Incoming::Stanza(stanza)));
+                        }
                         Some(Err(e)) => {
                             // The server answers bad envelopes; rebuild the tree for that.
                             let tree = s
@@ -675,6 +777,8 @@ impl Connection {
         match &self.state {
             State::Client(_) => self.client_input(incoming),
             State::Server(_) => self.server_input(incoming),
+            State::S2sOut(_) => self.s2s_out_input(incoming),
+            State::S2sIn(_) => self.s2s_in_input(incoming),
             // Closing: the peer's last stanzas are dropped; only its close matters.
             State::Closing { .. } | State::Closed => {}
         }

@@ -66,6 +66,31 @@ pub enum Event {
     Online,
     /// A stanza arrived.
     Stanza(Stanza),
+    /// Incoming server-to-server stream: the originating server presented a dialback key
+    /// (RFC 3920 §8.3 step 4). Verify it with the authoritative server of `originating`
+    /// ([`crate::Connection::s2s_verify`]) and answer with
+    /// [`crate::Connection::dialback_result`].
+    DialbackRequest {
+        /// The domain asking to send stanzas.
+        originating: String,
+        /// The domain of ours they are for.
+        receiving: String,
+        /// The key presented.
+        key: String,
+        /// The id of this stream, which the key is bound to.
+        stream_id: String,
+    },
+    /// Verification stream: the authoritative server's answer (RFC 3920 §8.3 step 8).
+    DialbackVerified {
+        /// The domain whose key was checked.
+        originating: String,
+        /// Our domain, which asked.
+        receiving: String,
+        /// The stream the key was presented on.
+        stream_id: String,
+        /// Whether the authoritative server confirmed the key.
+        valid: bool,
+    },
     /// The connection ended; nothing else will be reported.
     Closed(CloseReason),
 }
@@ -95,6 +120,8 @@ pub enum CloseReason {
     Unsupported(String),
     /// Client: binding or session establishment was refused.
     BindRefused(StanzaError),
+    /// Server dialback failed: the receiving server did not accept our key.
+    Dialback(String),
     /// The transport ended before the closing handshake.
     TransportClosed,
 }
@@ -111,6 +138,7 @@ impl CloseReason {
             CloseReason::Tls(_) => "tls",
             CloseReason::Unsupported(_) => "unsupported-feature",
             CloseReason::BindRefused(e) => e.condition.as_str(),
+            CloseReason::Dialback(_) => "dialback-failed",
             CloseReason::TransportClosed => "connection-closed",
         }
     }
@@ -134,7 +162,9 @@ impl CloseReason {
             CloseReason::LocalError(e) => with("stream error sent", &e.text),
             CloseReason::Authentication { text, .. } => with("authentication failed", text),
             CloseReason::TlsRefused => "the server refused STARTTLS".to_owned(),
-            CloseReason::Tls(e) | CloseReason::Unsupported(e) => e.clone(),
+            CloseReason::Tls(e) | CloseReason::Unsupported(e) | CloseReason::Dialback(e) => {
+                e.clone()
+            }
             CloseReason::BindRefused(e) => format!("resource binding refused ({e})"),
             CloseReason::TransportClosed => {
                 "the connection ended without closing the stream".to_owned()
@@ -162,6 +192,9 @@ pub enum Error {
     Write(xmpp_xml::WriteError),
     /// The resource the application chose is not a valid resource (RFC 3920 §3.4).
     InvalidResource(xmpp_jid::Error),
+    /// A received stanza's namespace is not this connection's (`jabber:client` against
+    /// `jabber:server`): it must be rebuilt, with the addressing the other stream needs.
+    WrongNamespace,
 }
 
 impl fmt::Display for Error {
@@ -172,6 +205,9 @@ impl fmt::Display for Error {
             Error::NotAsked => f.write_str("no such question is pending"),
             Error::Write(e) => write!(f, "cannot write the element: {e}"),
             Error::InvalidResource(e) => write!(f, "invalid resource: {e}"),
+            Error::WrongNamespace => {
+                f.write_str("the stanza belongs to a stream of another namespace")
+            }
         }
     }
 }

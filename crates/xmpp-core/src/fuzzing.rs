@@ -30,6 +30,19 @@ const CLIENT_PREFIX: [&str; 6] = [
     "",
 ];
 
+const S2S_PREFIX: [&str; 3] = [
+    "",
+    "<stream:stream xmlns='jabber:server' xmlns:stream='http://etherx.jabber.org/streams' xmlns:db='jabber:server:dialback' from='a.example' to='b.example' version='1.0'>",
+    "<db:result from='a.example' to='b.example'>0123456789abcdef</db:result>",
+];
+
+fn s2s() -> Connection {
+    let mut config = crate::S2sConfig::new("b.example", b"fuzzing dialback secret".to_vec());
+    config.tls = TlsPolicy::Disabled;
+    config.random = Box::new(SeededRandom::new(11));
+    Connection::s2s_incoming(config, Instant::now())
+}
+
 fn server() -> Connection {
     let secret = match xmpp_sasl::ServerSecret::new(*b"fuzzing secret, 32 bytes long..!") {
         Ok(s) => s,
@@ -82,6 +95,14 @@ fn answer(conn: &mut Connection, event: &Event) {
         }
         Event::BindRequest { .. } => {
             let _ = conn.accept_bind(None);
+        }
+        Event::DialbackRequest {
+            originating,
+            receiving,
+            ..
+        } => {
+            let (o, r) = (originating.clone(), receiving.clone());
+            let _ = conn.dialback_result(&o, &r, true);
         }
         _ => {}
     }
@@ -148,4 +169,10 @@ pub fn server_connection(data: &[u8]) {
 /// The client side, without TLS (ANONYMOUS).
 pub fn client_connection(data: &[u8]) {
     drive(client(), &CLIENT_PREFIX[..4], data, false);
+}
+
+/// The receiving side of a server-to-server stream, without TLS; dialback requests are
+/// accepted, so later input reaches the stanza path of a verified stream.
+pub fn s2s_connection(data: &[u8]) {
+    drive(s2s(), &S2S_PREFIX, data, true);
 }

@@ -57,6 +57,16 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! What the engine leaves to its driver: output, events and the plaintext trace queue up
+//! until taken, so a driver polls [`Connection::poll_transmit`] and
+//! [`Connection::poll_event`] after every input (and stops reading from a peer whose
+//! output it cannot write). Held input while a question is open is bounded
+//! ([`EngineLimits::max_unanswered_input`]); so are stanzas (the parser's limits) and dialback
+//! requests per stream. Not done by the engine: stamping the stream's default `xml:lang`
+//! on stanzas that carry none (RFC 3920 §4.4, a SHOULD), refusing a session request (RFC
+//! 3921 §3: sessions are always accepted), resolving DNS or choosing which stream a stanza
+//! takes between servers.
+//!
 //! Modules: [`stanza`] (the envelope), [`stanza_error`] (RFC 3920 §9.3), [`stream_error`]
 //! (§4.7), [`features`], [`tls_config`] (ready-made rustls configurations), [`random`]
 //! (injectable randomness), [`ns`] (namespaces).
@@ -71,6 +81,7 @@ pub mod features;
 pub mod fuzzing;
 pub mod ns;
 pub mod random;
+mod s2s;
 mod server;
 pub mod stanza;
 pub mod stanza_error;
@@ -82,6 +93,7 @@ pub use config::{ClientConfig, EngineLimits, ServerConfig, ServerTls, TlsPolicy}
 pub use connection::{Connection, Traced};
 pub use event::{CloseReason, Error, Event, StreamInfo};
 pub use features::Features;
+pub use s2s::{S2sConfig, dialback_key};
 pub use stanza::{Stanza, StanzaKind};
 pub use stanza_error::{ErrorType, StanzaError, StanzaErrorCondition};
 pub use stream_error::{StreamError, StreamErrorCondition};

@@ -112,11 +112,7 @@ impl Connection {
             }
             other => {
                 self.state = other;
-                Err(if self.is_closed() {
-                    Error::Closed
-                } else {
-                    Error::NotAsked
-                })
+                Err(self.ended().unwrap_or(Error::NotAsked))
             }
         }
     }
@@ -126,11 +122,7 @@ impl Connection {
     /// (RFC 3920 §7: the server may override the client's choice).
     pub fn accept_bind(&mut self, resource: Option<&str>) -> Result<(), Error> {
         let State::Server(ServerState::AwaitBindDecision { requested, .. }) = &self.state else {
-            return Err(if self.is_closed() {
-                Error::Closed
-            } else {
-                Error::NotAsked
-            });
+            return Err(self.ended().unwrap_or(Error::NotAsked));
         };
         let resource = match (resource, requested) {
             (Some(r), _) => ResourcePart::new(r).map_err(Error::InvalidResource)?,
@@ -178,11 +170,7 @@ impl Connection {
             }
             other => {
                 self.state = other;
-                Err(if self.is_closed() {
-                    Error::Closed
-                } else {
-                    Error::NotAsked
-                })
+                Err(self.ended().unwrap_or(Error::NotAsked))
             }
         }
     }
@@ -650,15 +638,45 @@ impl Connection {
             EnvelopeError::Address {
                 field: AddressField::To,
                 ..
-            } => StanzaErrorCondition::JidMalformed,
-            EnvelopeError::IqWithoutId | EnvelopeError::IqType(_) => {
-                StanzaErrorCondition::BadRequest
+            } => {
+                // The error comes from the server: the malformed address cannot be its
+                // `from` (the client could not read it), so the reply has none.
+                let original = without_attribute(tree, "to");
+                if let Some(reply) =
+                    StanzaError::new(StanzaErrorCondition::JidMalformed).reply_to(original.as_ref())
+                {
+                    self.write_element(&reply);
+                }
+                return;
             }
+            EnvelopeError::IqWithoutId => {
+                return self.stream_error(
+                    StreamError::new(StreamErrorCondition::InvalidXml)
+                        .with_text("an iq without 'id' cannot be answered (RFC 3920 §9.2.3)"),
+                );
+            }
+            EnvelopeError::IqType(_) => StanzaErrorCondition::BadRequest,
         };
         if let Some(reply) = StanzaError::new(condition).reply_to(tree.as_ref()) {
             self.write_element(&reply);
         }
     }
+}
+
+/// A copy of `e` without the attribute `name` (in no namespace).
+fn without_attribute(e: &Element<'_>, name: &str) -> Element<'static> {
+    let mut copy = Element::new(e.namespace().to_owned(), e.name().to_owned());
+    for a in e
+        .attributes()
+        .iter()
+        .filter(|a| !(a.namespace.is_empty() && a.name == name))
+    {
+        copy.push_attr(a.clone().into_owned());
+    }
+    for child in e.elements() {
+        copy.push_child(child.to_owned_element());
+    }
+    copy
 }
 
 fn is_bind_request(e: &Element<'_>) -> bool {

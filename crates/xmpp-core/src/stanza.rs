@@ -7,6 +7,10 @@ use std::fmt;
 use xmpp_jid::Jid;
 use xmpp_xml::Element;
 
+/// Bytes reserved after a received stanza's bytes for a stamped ` from='…'`: enough for
+/// JIDs up to 55 bytes; longer ones grow the buffer.
+const STAMP_ROOM: usize = 64;
+
 /// The three kinds of stanza (RFC 3920 §9.2).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum StanzaKind {
@@ -89,6 +93,8 @@ pub struct Stanza {
     lang: Option<String>,
     /// Length of `<` + qualified name, where a stamped `from` goes.
     name_end: usize,
+    /// Whether the element declares its default namespace itself.
+    own_default: bool,
     default_ns: &'static str,
     bytes: Vec<u8>,
 }
@@ -137,6 +143,9 @@ impl Stanza {
                 }
             }
             buffer.clear();
+            // Room for the `from` a server stamps (RFC 3920 §9.1.2), so that a fresh buffer
+            // is not reallocated for it.
+            buffer.reserve(s.bytes().len() + STAMP_ROOM);
             buffer.extend_from_slice(s.bytes());
             Ok(Stanza {
                 kind,
@@ -146,6 +155,7 @@ impl Stanza {
                 type_,
                 lang: s.attr_ns(crate::ns::XML_NS, "lang").map(|v| v.into_owned()),
                 name_end: 1 + s.qname().len(),
+                own_default: s.namespaces().any(|(prefix, _)| prefix.is_empty()),
                 default_ns,
                 bytes: buffer,
             })
@@ -195,17 +205,41 @@ impl Stanza {
         self.bytes
     }
 
+    /// Replaces the bytes by `tree` written in the stream's default namespace, so that they
+    /// stand alone: used when the stream header declared prefixes the stanza may use.
+    pub(crate) fn make_standalone(
+        &mut self,
+        tree: &Element<'_>,
+    ) -> Result<(), xmpp_xml::WriteError> {
+        let mut bytes = Vec::with_capacity(self.bytes.len());
+        tree.write_in(&mut bytes, self.default_ns)?;
+        self.name_end = 1 + tree.name().len();
+        self.own_default = false;
+        self.bytes = bytes;
+        Ok(())
+    }
+
+    /// The namespace of the streams the stanza came on (`jabber:client` or `jabber:server`).
+    pub fn stream_namespace(&self) -> &'static str {
+        self.default_ns
+    }
+
     /// Adds a `from` attribute when there is none (the server's stamp, RFC 3920 §9.1.2).
     pub(crate) fn stamp_from(&mut self, jid: &Jid) {
         if self.from.is_some() {
             return;
         }
-        let mut attr = Vec::with_capacity(jid.as_str().len() + 8);
-        attr.extend_from_slice(b" from='");
-        push_escaped(&mut attr, jid.as_str());
-        attr.push(b'\'');
+        // The attribute is written at the end of the buffer, then rotated into place after
+        // the name: no buffer of its own, and a recycled buffer usually has the room.
         let at = self.name_end.min(self.bytes.len());
-        self.bytes.splice(at..at, attr);
+        let len = self.bytes.len();
+        self.bytes.extend_from_slice(b" from='");
+        push_escaped(&mut self.bytes, jid.as_str());
+        self.bytes.push(b'\'');
+        let added = self.bytes.len() - len;
+        if let Some(tail) = self.bytes.get_mut(at..) {
+            tail.rotate_right(added);
+        }
         self.from = Some(jid.clone());
     }
 
@@ -216,11 +250,7 @@ impl Stanza {
         let at = self.name_end.min(self.bytes.len());
         doc.extend_from_slice(&self.bytes[..at]);
         let head = &self.bytes[at..];
-        let own_default = head
-            .split(|&b| b == b'>')
-            .next()
-            .is_some_and(|tag| contains(tag, b"xmlns=") || contains(tag, b"xmlns ="));
-        if !own_default {
+        if !self.own_default {
             doc.extend_from_slice(b" xmlns='");
             doc.extend_from_slice(self.default_ns.as_bytes());
             doc.push(b'\'');
@@ -257,10 +287,6 @@ impl fmt::Display for TreeError {
 }
 
 impl std::error::Error for TreeError {}
-
-fn contains(hay: &[u8], needle: &[u8]) -> bool {
-    hay.windows(needle.len()).any(|w| w == needle)
-}
 
 /// Escapes an attribute value written between single quotes.
 pub(crate) fn push_escaped(out: &mut Vec<u8>, s: &str) {

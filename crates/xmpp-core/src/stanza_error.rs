@@ -1,10 +1,9 @@
 //! Stanza errors (RFC 3920 §9.3): the `<error/>` child of a stanza of type `error`, and the
 //! reply that carries one back to the sender.
 
-use std::borrow::Cow;
 use std::fmt;
 
-use xmpp_xml::{Attribute, Element, ElementRef};
+use xmpp_xml::{Element, ElementRef};
 
 use crate::ns::{STANZA_ERRORS_NS, XML_NS};
 
@@ -266,15 +265,11 @@ impl StanzaError {
             .with_attr("type", self.kind.as_str())
             .with_child(cond);
         if let Some(text) = &self.text {
-            let mut t = Element::new(STANZA_ERRORS_NS, "text").with_text(text.clone());
-            if let Some(lang) = &self.lang {
-                t.push_attr(Attribute {
-                    namespace: Cow::Borrowed(XML_NS),
-                    name: Cow::Borrowed("lang"),
-                    value: Cow::Owned(lang.clone()),
-                });
-            }
-            e.push_child(t);
+            e.push_child(crate::stream_error::text_element(
+                STANZA_ERRORS_NS,
+                text,
+                self.lang.as_deref(),
+            ));
         }
         if let Some(app) = &self.application {
             e.push_child(app.clone());
@@ -315,9 +310,15 @@ impl StanzaError {
     /// The error reply to `original` (RFC 3920 §9.3.1): the same element name, `id` and
     /// namespace, `type='error'`, `to` and `from` swapped, the original children kept (the
     /// RFC recommends including them) and this error appended. `None` when `original` is
-    /// itself an error: an entity must not answer an error with an error.
+    /// itself an error (an entity must not answer an error with an error), an iq result
+    /// (§9.2.3 rule 5), or an iq without `id` (an iq answer needs the request's id, §9.2.3
+    /// rule 1; such a request is a stream-level fault).
     pub fn reply_to(&self, original: ElementRef<'_>) -> Option<Element<'static>> {
-        if original.attr("type") == Some("error") {
+        let kind = original.attr("type");
+        if kind == Some("error") {
+            return None;
+        }
+        if original.name() == "iq" && (kind == Some("result") || original.attr("id").is_none()) {
             return None;
         }
         let ns = original.namespace().to_owned();

@@ -55,15 +55,7 @@ impl StreamError {
         let mut e = Element::new(STREAMS_NS, "error")
             .with_child(Element::new(STREAM_ERRORS_NS, self.condition.as_str()));
         if let Some(text) = &self.text {
-            let mut t = Element::new(STREAM_ERRORS_NS, "text").with_text(text.clone());
-            if let Some(lang) = &self.lang {
-                t.push_attr(Attribute {
-                    namespace: Cow::Borrowed(XML_NS),
-                    name: Cow::Borrowed("lang"),
-                    value: Cow::Owned(lang.clone()),
-                });
-            }
-            e.push_child(t);
+            e.push_child(text_element(STREAM_ERRORS_NS, text, self.lang.as_deref()));
         }
         if let Some(app) = &self.application {
             e.push_child(app.clone());
@@ -111,34 +103,10 @@ impl std::error::Error for StreamError {}
 /// The condition named `name` in the stream-errors namespace: every RFC 3920 §4.7.3 name,
 /// and the RFC 6120 §4.9.3 name `not-well-formed` for `xml-not-well-formed`.
 pub fn condition_from_name(name: &str) -> Option<StreamErrorCondition> {
-    use StreamErrorCondition::*;
-    Some(match name {
-        "bad-format" => BadFormat,
-        "bad-namespace-prefix" => BadNamespacePrefix,
-        "conflict" => Conflict,
-        "connection-timeout" => ConnectionTimeout,
-        "host-gone" => HostGone,
-        "host-unknown" => HostUnknown,
-        "improper-addressing" => ImproperAddressing,
-        "internal-server-error" => InternalServerError,
-        "invalid-from" => InvalidFrom,
-        "invalid-id" => InvalidId,
-        "invalid-namespace" => InvalidNamespace,
-        "invalid-xml" => InvalidXml,
-        "not-authorized" => NotAuthorized,
-        "policy-violation" => PolicyViolation,
-        "remote-connection-failed" => RemoteConnectionFailed,
-        "resource-constraint" => ResourceConstraint,
-        "restricted-xml" => RestrictedXml,
-        "see-other-host" => SeeOtherHost,
-        "system-shutdown" => SystemShutdown,
-        "undefined-condition" => UndefinedCondition,
-        "unsupported-encoding" => UnsupportedEncoding,
-        "unsupported-stanza-type" => UnsupportedStanzaType,
-        "unsupported-version" => UnsupportedVersion,
-        "xml-not-well-formed" | "not-well-formed" => XmlNotWellFormed,
-        _ => return None,
-    })
+    if name == "not-well-formed" {
+        return Some(StreamErrorCondition::XmlNotWellFormed);
+    }
+    ALL_CONDITIONS.into_iter().find(|c| c.as_str() == name)
 }
 
 /// Every condition of RFC 3920 §4.7.3, in the RFC's order.
@@ -171,6 +139,20 @@ pub const ALL_CONDITIONS: [StreamErrorCondition; 24] = {
         XmlNotWellFormed,
     ]
 };
+
+/// A `<text/>` element of an error, in `ns`, with its `xml:lang` when known (RFC 3920
+/// §4.7.2 and §9.3.2 share the shape).
+pub(crate) fn text_element(ns: &'static str, text: &str, lang: Option<&str>) -> Element<'static> {
+    let mut t = Element::new(ns, "text").with_text(text.to_owned());
+    if let Some(lang) = lang {
+        t.push_attr(Attribute {
+            namespace: Cow::Borrowed(XML_NS),
+            name: Cow::Borrowed("lang"),
+            value: Cow::Owned(lang.to_owned()),
+        });
+    }
+    t
+}
 
 #[cfg(test)]
 mod tests {

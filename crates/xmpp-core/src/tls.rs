@@ -26,7 +26,10 @@ impl Transport {
         config: Arc<rustls::ClientConfig>,
         name: rustls::pki_types::ServerName<'static>,
     ) -> Result<Transport, rustls::Error> {
-        let conn = rustls::ClientConnection::new(config, name)?;
+        let mut conn = rustls::ClientConnection::new(config, name)?;
+        // The engine drains records after every write; rustls's default 64 KiB cap on
+        // buffered output would otherwise cut a larger stanza short.
+        conn.set_buffer_limit(None);
         Ok(Transport::Tls(Box::new(TlsSession {
             conn: conn.into(),
             own_certificate: None,
@@ -37,7 +40,8 @@ impl Transport {
         config: Arc<rustls::ServerConfig>,
         own_certificate: Option<Vec<u8>>,
     ) -> Result<Transport, rustls::Error> {
-        let conn = rustls::ServerConnection::new(config)?;
+        let mut conn = rustls::ServerConnection::new(config)?;
+        conn.set_buffer_limit(None);
         Ok(Transport::Tls(Box::new(TlsSession {
             conn: conn.into(),
             own_certificate,
@@ -96,9 +100,17 @@ impl Transport {
         match self {
             Transport::Plain => wire.extend_from_slice(plain),
             Transport::Tls(t) => {
-                // rustls buffers plaintext written before the handshake completes (its
-                // buffer is unlimited unless configured), so this cannot fail.
-                let _ = t.conn.writer().write_all(plain);
+                // With no buffer limit (set at creation) rustls takes every byte; write in
+                // pieces all the same, draining records between them.
+                let mut rest = plain;
+                while !rest.is_empty() {
+                    match t.conn.writer().write(rest) {
+                        Ok(n) if n > 0 => rest = rest.get(n..).unwrap_or_default(),
+                        _ => break,
+                    }
+                    Self::drain(t, wire);
+                }
+                debug_assert!(rest.is_empty(), "rustls refused plaintext");
                 Self::drain(t, wire);
             }
         }

@@ -27,6 +27,11 @@ fn core_client_seeds() {
 }
 
 #[test]
+fn core_s2s_seeds() {
+    replay("core_s2s", xmpp_core::fuzzing::s2s_connection);
+}
+
+#[test]
 fn every_stage_and_chunk_size_with_a_stanza_and_garbage() {
     let tails: [&[u8]; 6] = [
         b"<message to='romeo@example.net'><body>hi</body></message>",
@@ -43,6 +48,7 @@ fn every_stage_and_chunk_size_with_a_stanza_and_garbage() {
                 data.extend_from_slice(tail);
                 xmpp_core::fuzzing::server_connection(&data);
                 xmpp_core::fuzzing::client_connection(&data);
+                xmpp_core::fuzzing::s2s_connection(&data);
             }
         }
     }
@@ -65,6 +71,7 @@ mod random_input {
             data.extend_from_slice(&tail);
             xmpp_core::fuzzing::server_connection(&data);
             xmpp_core::fuzzing::client_connection(&data);
+            xmpp_core::fuzzing::s2s_connection(&data);
         }
 
         #[test]

@@ -351,25 +351,61 @@ fn own_bare_or_full_from_is_accepted() {
 }
 
 #[test]
-fn malformed_to_gets_jid_malformed_and_iq_without_id_bad_request() {
+fn malformed_to_gets_jid_malformed_and_a_bad_iq_type_bad_request() {
     let s = script(&[
         HEADER,
         AUTH,
         RESTART,
         BIND,
         "<message id='m2' to='@@'/>",
-        "<iq type='get'><query xmlns='urn:x'/></iq>",
+        "<iq id='i1' type='fetch'><query xmlns='urn:x'/></iq>",
     ]);
     let (out, events) = run(&mut plain_server(), &[s.as_bytes()]);
+    // The reply cannot name the malformed address as its sender: it has no `from`.
+    assert!(out.contains("<message id='m2' type='error'>"), "{out}");
     assert!(
         out.contains("<jid-malformed xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"),
         "{out}"
     );
+    assert!(out.contains("<iq id='i1' type='error'>"), "{out}");
     assert!(
         out.contains("<bad-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"),
         "{out}"
     );
     assert!(closed(&events).is_none());
+}
+
+#[test]
+fn iq_without_id_cannot_be_answered_and_ends_the_stream() {
+    // RFC 3920 §9.2.3: every iq has an id, the answer included; none can be made.
+    let s = script(&[
+        HEADER,
+        AUTH,
+        RESTART,
+        BIND,
+        "<iq type='get'><query xmlns='urn:x'/></iq>",
+    ]);
+    let (out, events) = run_to_end(&mut plain_server(), &[s.as_bytes()]);
+    assert!(!out.contains("type='error'>"), "{out}");
+    assert_eq!(local_error(&events), Some(StreamErrorCondition::InvalidXml));
+}
+
+#[test]
+fn results_and_errors_are_never_answered_with_errors() {
+    // RFC 3920 §9.2.3 rule 5 and §9.3.1: before binding, a result or an error is not
+    // answered (other stanzas get not-authorized).
+    let s = script(&[
+        HEADER,
+        AUTH,
+        RESTART,
+        "<iq type='result' id='r1'/>",
+        "<message type='error' id='e1'/>",
+    ]);
+    let (out, _) = run(&mut plain_server(), &[s.as_bytes()]);
+    assert!(
+        !out.contains("id='r1' type='error'") && !out.contains("id='e1' type='error'"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -68,9 +68,12 @@ fn a_sound_record_is_used() {
     assert!(accepted);
 }
 
+/// A way to spoil a stored record, and its name.
+type Spoil = (&'static str, fn(&mut StoredCredentials));
+
 #[test]
 fn a_broken_record_is_not_used() {
-    let broken: [(&str, fn(&mut StoredCredentials)); 5] = [
+    let broken: [Spoil; 5] = [
         ("another hash", |c| c.hash = ScramHash::Sha1),
         ("no iterations", |c| c.iterations = 0),
         ("no salt", |c| c.salt.clear()),

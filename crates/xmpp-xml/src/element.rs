@@ -1353,29 +1353,12 @@ pub(crate) fn build_recorded<'a>(
         let at = at as usize;
         invariant!(s.get(at..at + len as usize), "")
     };
-    // The last stream-level namespace and the last declared one looked up: consecutive
-    // elements mostly share them.
-    let mut stream_last: (u32, &'a str) = (NO_NS, "");
-    let mut decl_last: (u32, Cow<'a, str>) = (NO_NS, Cow::Borrowed(""));
-    let mut namespace = |r: u32| -> Cow<'a, str> {
-        if r == NO_NS {
-            return Cow::Borrowed("");
-        }
-        if r & STREAM_LEVEL != 0 {
-            if r != stream_last.0 {
-                stream_last = (r, ctx.binding_uri((r & !STREAM_LEVEL) as usize));
-            }
-            return Cow::Borrowed(stream_last.1);
-        }
-        if r != decl_last.0 {
-            let ns = match rec.decls.get(r as usize) {
-                Some(d) if d.plain => Cow::Borrowed(piece(d.value, d.len)),
-                Some(d) => cow_unescaped(piece(d.value, d.len), true),
-                None => invariant!(None, Cow::Borrowed("")),
-            };
-            decl_last = (r, ns);
-        }
-        decl_last.1.clone()
+    let mut ns = Namespaces {
+        ctx,
+        rec,
+        text: s,
+        stream_last: (NO_NS, ""),
+        decl_last: (NO_NS, Cow::Borrowed("")),
     };
     let mut nodes: Vec<Slot<'a>> = Vec::with_capacity(rec.nodes.len());
     let mut attrs: Vec<Attribute<'a>> = Vec::with_capacity(rec.attrs.len());
@@ -1384,18 +1367,18 @@ pub(crate) fn build_recorded<'a>(
             RecNode::Element {
                 name,
                 name_len,
-                ns,
+                ns: ns_ref,
                 attrs: first,
                 attr_len,
                 end,
             } => {
-                let namespace_of_element = namespace(ns);
+                let namespace_of_element = ns.get(ns_ref);
                 let from = attrs.len() as u32;
                 let f = first as usize;
                 for a in invariant!(rec.attrs.get(f..f + attr_len as usize), &[]) {
                     let raw = piece(a.value, a.value_len);
                     attrs.push(Attribute {
-                        namespace: namespace(a.ns),
+                        namespace: ns.get(a.ns),
                         name: Cow::Borrowed(piece(a.name, a.name_len)),
                         value: if a.plain {
                             Cow::Borrowed(raw)
@@ -1425,6 +1408,50 @@ pub(crate) fn build_recorded<'a>(
         }
     }
     Element { nodes, attrs }
+}
+
+/// The namespaces of a record, as the tree's strings. The last stream-level namespace and
+/// the last declared one are kept: consecutive elements mostly share them.
+struct Namespaces<'a, 'r> {
+    ctx: NsContext<'a>,
+    rec: &'r Recorded,
+    /// The element's bytes as text.
+    text: &'a str,
+    stream_last: (u32, &'a str),
+    decl_last: (u32, Cow<'a, str>),
+}
+
+impl<'a> Namespaces<'a, '_> {
+    #[inline(always)]
+    fn get(&mut self, r: u32) -> Cow<'a, str> {
+        if r == NO_NS {
+            return Cow::Borrowed("");
+        }
+        if r & STREAM_LEVEL != 0 {
+            if r != self.stream_last.0 {
+                let uri = self.ctx.binding_uri((r & !STREAM_LEVEL) as usize);
+                self.stream_last = (r, uri);
+            }
+            return Cow::Borrowed(self.stream_last.1);
+        }
+        if r != self.decl_last.0 {
+            self.decl_last = (r, self.declared(r));
+        }
+        self.decl_last.1.clone()
+    }
+
+    fn declared(&self, r: u32) -> Cow<'a, str> {
+        let Some(d) = self.rec.decls.get(r as usize) else {
+            return invariant!(None, Cow::Borrowed(""));
+        };
+        let at = d.value as usize;
+        let raw = invariant!(self.text.get(at..at + d.len as usize), "");
+        if d.plain {
+            Cow::Borrowed(raw)
+        } else {
+            cow_unescaped(raw, true)
+        }
+    }
 }
 
 /// Character data holding CDATA sections: the text between them expanded, their content

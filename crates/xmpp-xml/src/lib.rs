@@ -93,15 +93,24 @@
 //! validation at the speed of framing, with the buffers reused so that the steady state
 //! allocates nothing per stanza.
 //!
+//! While it validates a stanza the scanner records its structure in reusable buffers:
+//! every element (local name, resolved namespace, where its subtree ends), attribute
+//! (local name, value, namespace, whether the value reads as written) and run of text, as
+//! offsets into the stanza's bytes. [`Stanza::to_element`] builds the tree from that
+//! record in one loop, without reading the bytes a second time. A tree is stored flat
+//! ([`Element`]: one vector of nodes in document order, one of attributes, both allocated
+//! at their final size) and its strings borrow the stanza's bytes (`Cow` strings), so a
+//! tree is two allocations plus the rare expanded strings. A parser that only routes can
+//! turn the record off ([`Parser::record_trees`]); a tree then costs a second reading.
+//!
 //! The benchmark decided: on the generated client-to-server corpus (`benches/`), counted
-//! with callgrind (`benches/scripts/callgrind.sh`), validated framing takes 27
+//! with callgrind (`benches/scripts/callgrind.sh`), validated framing takes 24
 //! instructions per byte, against 62 for quick-xml's `NsReader` reading every event with
-//! namespaces and unescaping, 42 for xmlparser's tokenizer (no checks beyond syntax), 80
-//! for expat and 149 for rxml. Building the full tree of every stanza as well takes 47.
-//! A tree is stored flat ([`Element`]: one vector of nodes in document order, one of
-//! attributes, both allocated at the size the scanner counted) and its strings borrow the
-//! stanza's bytes (`Cow` strings), so a tree costs two allocations plus the rare expanded
-//! strings: 2.3 per stanza on that corpus, against 4.0 for quick-xml.
+//! namespaces and unescaping, 42 for xmlparser's tokenizer (no checks beyond syntax), 79
+//! for expat and 149 for rxml; the full tree of every stanza takes 34 (1.8 times fewer
+//! than quick-xml's events). Inputs built to be expensive at the default limits (every
+//! namespace binding the limits allow in scope, 64 attributes on every element) cost 3 to
+//! 4 times the corpus per byte, less than quick-xml on the same bytes.
 #![forbid(unsafe_code)]
 
 /// The value of an internal invariant (an `Option` that the parser's own checks make

@@ -45,6 +45,7 @@ impl Prefixes {
         }
     }
 
+    #[inline]
     fn head(&self, prefix: &[u8]) -> Option<u32> {
         match prefix {
             b"" => Some(0),
@@ -54,7 +55,7 @@ impl Prefixes {
     }
 
     /// The innermost binding of `prefix`, and its index.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn lookup(&self, bindings: &[Binding], prefix: &[u8]) -> Option<(u32, Binding)> {
         let h = self.head(prefix)?;
         let top = *invariant!(self.tops.get(h as usize), &NONE);

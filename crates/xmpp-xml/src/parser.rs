@@ -427,11 +427,46 @@ impl Scanner {
         Ok(None)
     }
 
+    /// [`Scanner::scan_name`] for the usual name: ASCII, unprefixed, whole in the buffer
+    /// and within the limit, ended by an ASCII byte other than `:`. Exactly where the full
+    /// scan would end such a name; anything else goes to the full scan.
+    #[inline(always)]
+    fn scan_plain_name(
+        &mut self,
+        b: &[u8],
+        start: usize,
+        i: usize,
+        end: usize,
+        colon: &mut u32,
+    ) -> Result<NameScan, Error> {
+        if i == start && *colon == 0 {
+            let run = b
+                .get(i..end)
+                .and_then(|r| r.split_first())
+                .filter(|(c, _)| NAME[usize::from(**c)] & N_START != 0)
+                .map(|(_, rest)| {
+                    rest.iter()
+                        .take_while(|&&c| NAME[usize::from(c)] & N_CHAR != 0)
+                        .count()
+                });
+            if let Some(n) = run {
+                let j = i + 1 + n;
+                if j - start <= self.limits.max_name_bytes
+                    && b.get(j).is_some_and(|&c| c < 0x80 && c != b':')
+                    && j < end
+                {
+                    return Ok(NameScan::Done(j));
+                }
+            }
+        }
+        self.scan_name(b, start, i, end, colon)
+    }
+
     /// Scans a name from `i`; `start` is its first byte. `colon` receives the offset of a
     /// single colon (0 = none). Errors come in scanning order and the length limit is
     /// checked wherever a run of name bytes stops, so the outcome does not depend on where
     /// the input was split.
-    #[inline]
+    #[inline(never)]
     fn scan_name(
         &mut self,
         b: &[u8],
@@ -743,7 +778,11 @@ impl Scanner {
                 },
                 St::Lt => {
                     let t = self.tag_start;
-                    end = self.scan_end(len);
+                    if !self.in_unit {
+                        // Markup outside a first-level element (the stream's end tag) is
+                        // under the limit from its `<`.
+                        end = self.scan_end(len);
+                    }
                     if t + 1 >= end {
                         return self.need_more(t, len, end);
                     }
@@ -820,7 +859,7 @@ impl Scanner {
                 }
                 St::StartName => {
                     let mut colon = self.colon;
-                    let r = self.scan_name(b, self.tag_start + 1, i, end, &mut colon)?;
+                    let r = self.scan_plain_name(b, self.tag_start + 1, i, end, &mut colon)?;
                     self.colon = colon;
                     match r {
                         NameScan::Done(e) => {
@@ -873,7 +912,7 @@ impl Scanner {
                 },
                 St::AttrName => {
                     let mut colon = self.acolon;
-                    let r = self.scan_name(b, self.aname_start, i, end, &mut colon)?;
+                    let r = self.scan_plain_name(b, self.aname_start, i, end, &mut colon)?;
                     self.acolon = colon;
                     match r {
                         NameScan::Done(e) => {
@@ -999,7 +1038,7 @@ impl Scanner {
                 }
                 St::EndName => {
                     let mut colon = self.colon;
-                    let r = self.scan_name(b, self.tag_start + 2, i, end, &mut colon)?;
+                    let r = self.scan_plain_name(b, self.tag_start + 2, i, end, &mut colon)?;
                     self.colon = colon;
                     match r {
                         NameScan::Done(e) => {
@@ -1037,6 +1076,7 @@ impl Scanner {
         }
     }
 
+    #[inline]
     fn push_attr(&mut self, value_end: usize) -> Result<(), Error> {
         if self.attrs.len() >= self.limits.max_attributes {
             fail!(self, ErrorKind::TooManyAttributes, self.aname_start);
@@ -1160,7 +1200,7 @@ impl Scanner {
     }
 
     /// The namespace bound to `prefix`, and the reference the record keeps of it.
-    #[inline]
+    #[inline(always)]
     fn lookup_ref(&self, prefix: &[u8]) -> Option<((u32, u32), u32)> {
         let (at, bd) = self.prefixes.lookup(&self.bindings, prefix)?;
         let r = if (at as usize) < self.base_bindings {
@@ -1220,11 +1260,14 @@ impl Scanner {
         self.seg_from = i + 3;
     }
 
-    fn push_binding(&mut self, prefix: &[u8], raw_value: &[u8], src: u32) -> (u32, u32) {
+    fn push_binding(&mut self, prefix: &[u8], value: (&[u8], bool), src: u32) -> (u32, u32) {
         let p0 = self.arena.len();
         self.arena.extend_from_slice(prefix);
         let u0 = self.arena.len();
-        unescape_into(raw_value, true, &mut self.arena);
+        match value {
+            (raw, true) => self.arena.extend_from_slice(raw),
+            (raw, false) => unescape_into(raw, true, &mut self.arena),
+        }
         let u1 = self.arena.len();
         let uri = (u0 as u32, (u1 - u0) as u32);
         let spans = ((p0 as u32, (u0 - p0) as u32), uri);
@@ -1340,14 +1383,14 @@ impl Scanner {
                 if value == XML_NS.as_bytes() || value == XMLNS_NS.as_bytes() {
                     fail!(self, ErrorKind::ReservedNamespace, at);
                 }
-                let uri = self.push_binding(b"", value, src);
+                let uri = self.push_binding(b"", (value, a.plain), src);
                 let u = self.arena_str(uri);
                 if u == XML_NS.as_bytes() || u == XMLNS_NS.as_bytes() {
                     fail!(self, ErrorKind::ReservedNamespace, at);
                 }
             } else if a.colon == 5 && name.starts_with(b"xmlns:") {
                 let p = &name[6..];
-                let uri = self.push_binding(p, value, src);
+                let uri = self.push_binding(p, (value, a.plain), src);
                 let u = self.arena_str(uri);
                 let bad = p == b"xmlns"
                     || u.is_empty()
@@ -1479,10 +1522,14 @@ impl Scanner {
                 self.unit_attrs = 0;
                 self.stanza_ns.clear();
                 let s0 = ns.0 as usize;
-                // The arena holds names and unescaped values of validated UTF-8.
+                // The arena holds names and unescaped values of validated UTF-8; the
+                // content namespaces, the usual ones, need no second look.
                 let nsb = invariant!(self.arena.get(s0..s0 + ns.1 as usize), &[]);
-                self.stanza_ns
-                    .push_str(invariant!(std::str::from_utf8(nsb).ok(), ""));
+                self.stanza_ns.push_str(match nsb {
+                    b"jabber:client" => CLIENT_NS,
+                    b"jabber:server" => SERVER_NS,
+                    _ => invariant!(std::str::from_utf8(nsb).ok(), ""),
+                });
             }
             Place::Inside | Place::Epilog => {}
         }

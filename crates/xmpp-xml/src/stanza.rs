@@ -308,7 +308,19 @@ impl<'a> Stanza<'a> {
             .attrs
             .iter()
             .find(|a| a.colon == 0 && self.raw_name(a) == name.as_bytes())?;
-        Some(cow_value(self.raw_value(a), true))
+        Some(self.value_of(a))
+    }
+
+    /// An attribute's value read: borrowed when the scanner saw nothing to change.
+    #[inline]
+    fn value_of(&self, a: &AttrSpan) -> Cow<'a, str> {
+        let raw = self.raw_value(a);
+        if a.plain {
+            // Validated UTF-8.
+            Cow::Borrowed(invariant!(std::str::from_utf8(raw).ok(), ""))
+        } else {
+            cow_value(raw, true)
+        }
     }
 
     /// The value of the attribute with this namespace and local name, such as

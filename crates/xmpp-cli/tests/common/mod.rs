@@ -300,10 +300,14 @@ pub struct Session {
 
 impl Session {
     pub fn login(port: u16, jid: &str, password: &str) -> Session {
+        Session::login_at(("127.0.0.1", port), jid, password)
+    }
+
+    pub fn login_at(addr: (&str, u16), jid: &str, password: &str) -> Session {
         let mut config = ClientConfig::new(xmpp_jid::Jid::parse(jid).unwrap(), password);
         config.tls_config = Some(xmpp_core::tls_config::insecure_client_config());
         let conn = Connection::client(config, Instant::now());
-        let sock = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        let sock = TcpStream::connect(addr).unwrap();
         let mut s = Session {
             conn,
             sock,
