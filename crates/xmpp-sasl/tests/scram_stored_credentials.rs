@@ -98,11 +98,14 @@ fn a_broken_record_is_not_used() {
 /// refused as an unsupported extension (`e=extensions-not-supported`), not as garbage.
 #[test]
 fn a_mandatory_extension_is_unsupported() {
-    let e = server()
-        .step(Some(b"n,,m=ext,n=user,r=abc"))
-        .expect_err("refused");
-    assert_eq!(e, Error::UnsupportedExtension);
-    assert_eq!(e.scram_error(), "extensions-not-supported");
+    // At the start of the message, and in the place of a later defined attribute.
+    for message in ["n,,m=ext,n=user,r=abc", "n,,n=user,m=ext,r=abc"] {
+        let e = server()
+            .step(Some(message.as_bytes()))
+            .expect_err("refused");
+        assert_eq!(e, Error::UnsupportedExtension, "{message}");
+        assert_eq!(e.scram_error(), "extensions-not-supported");
+    }
 }
 
 /// RFC 5802 §7: an attribute value is never empty, and the defined attributes come in a
