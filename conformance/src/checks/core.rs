@@ -97,6 +97,17 @@ impl Served {
         }
     }
 
+    /// The first stanza the server reported.
+    fn first_stanza(&self) -> Result<&xmpp_core::Stanza, String> {
+        self.events
+            .iter()
+            .find_map(|e| match e {
+                Event::Stanza(st) => Some(st),
+                _ => None,
+            })
+            .ok_or_else(|| "no stanza".to_owned())
+    }
+
     fn stanzas(&self) -> usize {
         self.events
             .iter()
@@ -488,14 +499,7 @@ fn stanza_language_kept() -> Outcome {
         None,
         false,
     );
-    let stanza = s
-        .events
-        .iter()
-        .find_map(|e| match e {
-            Event::Stanza(st) => Some(st),
-            _ => None,
-        })
-        .ok_or("no stanza")?;
+    let stanza = s.first_stanza()?;
     expect(stanza.lang() == Some("fr"), || {
         format!("{:?}", stanza.lang())
     })?;
@@ -1005,14 +1009,7 @@ fn from_stamped_or_refused() -> Outcome {
         None,
         false,
     );
-    let st = s
-        .events
-        .iter()
-        .find_map(|e| match e {
-            Event::Stanza(st) => Some(st),
-            _ => None,
-        })
-        .ok_or("no stanza")?;
+    let st = s.first_stanza()?;
     expect(
         st.from().map(|f| f.as_str()) == Some("juliet@example.com/balcony"),
         || format!("{st:?}"),

@@ -106,39 +106,8 @@ pub fn condition_from_name(name: &str) -> Option<StreamErrorCondition> {
     if name == "not-well-formed" {
         return Some(StreamErrorCondition::XmlNotWellFormed);
     }
-    ALL_CONDITIONS.into_iter().find(|c| c.as_str() == name)
+    StreamErrorCondition::from_name(name)
 }
-
-/// Every condition of RFC 3920 §4.7.3, in the RFC's order.
-pub const ALL_CONDITIONS: [StreamErrorCondition; 24] = {
-    use StreamErrorCondition::*;
-    [
-        BadFormat,
-        BadNamespacePrefix,
-        Conflict,
-        ConnectionTimeout,
-        HostGone,
-        HostUnknown,
-        ImproperAddressing,
-        InternalServerError,
-        InvalidFrom,
-        InvalidId,
-        InvalidNamespace,
-        InvalidXml,
-        NotAuthorized,
-        PolicyViolation,
-        RemoteConnectionFailed,
-        ResourceConstraint,
-        RestrictedXml,
-        SeeOtherHost,
-        SystemShutdown,
-        UndefinedCondition,
-        UnsupportedEncoding,
-        UnsupportedStanzaType,
-        UnsupportedVersion,
-        XmlNotWellFormed,
-    ]
-};
 
 /// A `<text/>` element of an error, in `ns`, with its `xml:lang` when known (RFC 3920
 /// §4.7.2 and §9.3.2 share the shape).
@@ -179,7 +148,7 @@ mod tests {
 
     #[test]
     fn every_condition_round_trips() {
-        for c in ALL_CONDITIONS {
+        for c in StreamErrorCondition::ALL {
             assert_eq!(condition_from_name(c.as_str()), Some(c));
             let e = StreamError::new(c).with_text("why");
             assert_eq!(reparse(&e.to_element()), e);

@@ -59,6 +59,42 @@ pub enum StreamErrorCondition {
 }
 
 impl StreamErrorCondition {
+    /// Every condition of RFC 3920 §4.7.3, in the RFC's order.
+    pub const ALL: [StreamErrorCondition; 24] = {
+        use StreamErrorCondition::*;
+        [
+            BadFormat,
+            BadNamespacePrefix,
+            Conflict,
+            ConnectionTimeout,
+            HostGone,
+            HostUnknown,
+            ImproperAddressing,
+            InternalServerError,
+            InvalidFrom,
+            InvalidId,
+            InvalidNamespace,
+            InvalidXml,
+            NotAuthorized,
+            PolicyViolation,
+            RemoteConnectionFailed,
+            ResourceConstraint,
+            RestrictedXml,
+            SeeOtherHost,
+            SystemShutdown,
+            UndefinedCondition,
+            UnsupportedEncoding,
+            UnsupportedStanzaType,
+            UnsupportedVersion,
+            XmlNotWellFormed,
+        ]
+    };
+
+    /// The condition with this element name (RFC 3920 §4.7.3).
+    pub fn from_name(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == name)
+    }
+
     /// The element name of the condition, as sent in `<stream:error/>`.
     pub fn as_str(self) -> &'static str {
         use StreamErrorCondition::*;
