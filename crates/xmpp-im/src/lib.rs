@@ -6,6 +6,11 @@
 //! - [`subscription`]: the presence subscription states of RFC 3921 §9 and what the
 //!   user's server does with each subscription stanza, as one pure function over the
 //!   tables of §9.2 and §9.3.
+//! - [`roster`]: the `jabber:iq:roster` payload (RFC 3921 §7), typed items and queries.
+//!
+//! The payload readers keep what they do not know (attributes and child elements) and
+//! write it back; what they refuse is a [`PayloadError`] that maps to the stanza error to
+//! answer with ([`PayloadError::condition`]).
 //!
 //! What is not here yet: the server component that applies these rules to sessions
 //! (RFC 3921 §5 to §11: presence broadcast and probes, roster storage and pushes,
@@ -25,4 +30,9 @@
 //!   `subscription` or `ask` changes (see [`subscription`]).
 #![forbid(unsafe_code)]
 
+pub mod error;
+pub mod roster;
 pub mod subscription;
+mod xml;
+
+pub use error::PayloadError;
