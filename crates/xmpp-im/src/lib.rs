@@ -7,6 +7,8 @@
 //!   user's server does with each subscription stanza, as one pure function over the
 //!   tables of §9.2 and §9.3.
 //! - [`roster`]: the `jabber:iq:roster` payload (RFC 3921 §7), typed items and queries.
+//! - [`presence`] and [`message`]: typed presence and message stanzas (RFC 3921 §2.1,
+//!   §2.2) with their texts per `xml:lang`; [`envelope`] holds what both share.
 //!
 //! The payload readers keep what they do not know (attributes and child elements) and
 //! write it back; what they refuse is a [`PayloadError`] that maps to the stanza error to
@@ -30,7 +32,10 @@
 //!   `subscription` or `ask` changes (see [`subscription`]).
 #![forbid(unsafe_code)]
 
+pub mod envelope;
 pub mod error;
+pub mod message;
+pub mod presence;
 pub mod roster;
 pub mod subscription;
 mod xml;
