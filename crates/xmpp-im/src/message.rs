@@ -264,3 +264,57 @@ mod tests {
         assert_eq!(m.to_element(), parse(xml));
     }
 }
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::xml::test_support::{
+        any_envelope, any_error, any_extensions, any_texts, round_trip, text,
+    };
+
+    fn any_message() -> impl Strategy<Value = Message> {
+        (
+            any_envelope(),
+            prop::sample::select(MessageType::ALL.to_vec()),
+            any_texts(),
+            any_texts(),
+            prop::option::of(text()),
+            any_error(),
+            any_extensions("http://jabber.org/protocol/chatstates", "x"),
+            any_extensions(xmpp_xml::CLIENT_NS, "body"),
+        )
+            .prop_map(
+                |(envelope, kind, subject, body, thread, error, mut ext, same_ns)| {
+                    if envelope.namespace == xmpp_xml::CLIENT_NS {
+                        ext.extend(
+                            same_ns
+                                .into_iter()
+                                .filter(|e| !matches!(e.name(), "subject" | "thread" | "error")),
+                        );
+                    }
+                    Message {
+                        envelope,
+                        kind,
+                        subject,
+                        body,
+                        thread,
+                        error: (kind == MessageType::Error).then_some(error),
+                        extensions: ext,
+                    }
+                },
+            )
+    }
+
+    proptest! {
+        /// Reading what was written gives the message back, also through the bytes.
+        #[test]
+        fn message_round_trips(m in any_message()) {
+            let e = m.to_element();
+            prop_assert_eq!(&Message::from_element(e.as_ref()).expect("readable"), &m);
+            let back = round_trip(&e);
+            prop_assert_eq!(Message::from_element(back.as_ref()).expect("readable"), m);
+        }
+    }
+}

@@ -388,3 +388,72 @@ mod tests {
         assert_eq!(p.to_element(), parse(xml));
     }
 }
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::xml::test_support::{
+        any_envelope, any_error, any_extensions, any_texts, round_trip,
+    };
+
+    fn any_presence() -> impl Strategy<Value = Presence> {
+        (
+            any_envelope(),
+            prop::sample::select(PresenceType::ALL.to_vec()),
+            prop::option::of(prop::sample::select(vec![
+                Show::Away,
+                Show::Chat,
+                Show::Dnd,
+                Show::Xa,
+            ])),
+            any_texts(),
+            prop::option::of(any::<i8>()),
+            any_error(),
+            any_extensions("urn:caps", "c"),
+            any_extensions(xmpp_xml::CLIENT_NS, "show"),
+        )
+            .prop_map(
+                |(envelope, kind, show, status, priority, error, mut ext, same_ns)| {
+                    // Children in the stanza's own namespace with other names are
+                    // extensions too.
+                    if envelope.namespace == xmpp_xml::CLIENT_NS {
+                        ext.extend(same_ns);
+                    }
+                    Presence {
+                        envelope,
+                        kind,
+                        show,
+                        status,
+                        priority,
+                        error: (kind == PresenceType::Error).then_some(error),
+                        extensions: ext,
+                    }
+                },
+            )
+    }
+
+    proptest! {
+        /// Reading what was written gives the presence back, also through the bytes.
+        #[test]
+        fn presence_round_trips(p in any_presence()) {
+            let e = p.to_element();
+            prop_assert_eq!(&Presence::from_element(e.as_ref()).expect("readable"), &p);
+            let back = round_trip(&e);
+            prop_assert_eq!(Presence::from_element(back.as_ref()).expect("readable"), p);
+        }
+
+        /// Every priority in range reads back; every integer outside it is refused.
+        #[test]
+        fn priority_text(n in -1000i32..1000) {
+            let e = Element::new(xmpp_xml::CLIENT_NS, "presence")
+                .with_child(Element::new(xmpp_xml::CLIENT_NS, "priority").with_text(n.to_string()));
+            let got = Presence::from_element(e.as_ref()).map(|p| p.priority);
+            match i8::try_from(n) {
+                Ok(v) => prop_assert_eq!(got, Ok(Some(v))),
+                Err(_) => prop_assert!(got.is_err()),
+            }
+        }
+    }
+}

@@ -86,6 +86,57 @@ pub(crate) mod test_support {
         )
     }
 
+    /// Envelopes of either stanza namespace; `known` are the attribute names the stanza
+    /// reads itself.
+    pub(crate) fn any_envelope() -> impl Strategy<Value = crate::envelope::Envelope> {
+        let jid = || {
+            prop::option::of(
+                prop::sample::select(vec!["romeo@example.net", "example.org", "a@b/c d"])
+                    .prop_map(|j| xmpp_jid::Jid::parse(j).expect("valid JID")),
+            )
+        };
+        (
+            prop::sample::select(vec![xmpp_xml::CLIENT_NS, xmpp_xml::SERVER_NS]),
+            jid(),
+            jid(),
+            prop::option::of(text()),
+            prop::option::of(prop::sample::select(vec!["en", "cz", "de-AT"])),
+            any_attrs(&["to", "from", "id", "type"]),
+        )
+            .prop_map(
+                |(ns, to, from, id, lang, extra_attrs)| crate::envelope::Envelope {
+                    namespace: ns.to_owned(),
+                    to,
+                    from,
+                    id,
+                    lang: lang.map(str::to_owned),
+                    extra_attrs,
+                },
+            )
+    }
+
+    /// Texts in up to three languages, one of them the stanza's own (`""`).
+    pub(crate) fn any_texts() -> impl Strategy<Value = crate::envelope::Texts> {
+        prop::collection::btree_map(
+            prop::sample::select(vec!["", "en", "cz", "i-klingon"]).prop_map(str::to_owned),
+            text(),
+            0..3,
+        )
+    }
+
+    /// A stanza error with a few conditions, with or without text.
+    pub(crate) fn any_error() -> impl Strategy<Value = xmpp_core::StanzaError> {
+        use xmpp_core::{StanzaError, StanzaErrorCondition as C};
+        (
+            prop::sample::select(vec![C::ItemNotFound, C::BadRequest, C::ServiceUnavailable]),
+            prop::option::of(text()),
+        )
+            .prop_map(|(c, t)| match t {
+                Some(t) => StanzaError::new(c).with_text(t),
+                None => StanzaError::new(c),
+            })
+    }
+
     /// Writes an element and parses it back.
     pub(crate) fn round_trip(e: &Element<'_>) -> Element<'static> {
         let mut out = Vec::new();
