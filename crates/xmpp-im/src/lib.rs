@@ -34,6 +34,8 @@
 
 pub mod envelope;
 pub mod error;
+#[cfg(feature = "fuzzing")]
+pub mod fuzzing;
 pub mod message;
 pub mod presence;
 pub mod roster;

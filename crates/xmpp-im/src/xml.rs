@@ -1,11 +1,11 @@
 //! Small helpers shared by the payload readers.
 
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 use xmpp_xml::{Element, Event, Limits, Parser};
 
 /// Parses one standalone element under the parser's default limits; `None` if the bytes
 /// are not one complete, well-formed document.
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn parse_element(bytes: &[u8]) -> Option<Element<'static>> {
     let mut p = Parser::document(Limits::default());
     p.feed(bytes);
