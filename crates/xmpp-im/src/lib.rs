@@ -22,14 +22,37 @@
 //! # Where the RFC needed a reading
 //!
 //! RFC 3921 is followed; RFC 6121 only where RFC 3921 is silent, unsafe or
-//! contradictory, and each such place says so:
+//! contradictory, and each such place says so. The §9 tables agree with the text around
+//! them on every row; what needed a judgement:
 //!
 //! - §9.2 gives no table for outbound `subscribe` and `unsubscribe`, only that they are
-//!   routed without exception; their state changes come from the flows of §8, and the
-//!   withdrawal of a pending request by `unsubscribe` (which §8 does not describe)
-//!   follows RFC 6121 Appendix A.2.2;
-//! - the roster push is no column of the §9 tables; it happens when the roster item's
-//!   `subscription` or `ask` changes (see [`subscription`]).
+//!   routed without exception. Their state changes come from the flows of §8: `subscribe`
+//!   adds the pending-out sub-state where there is none and the user is not yet
+//!   subscribed (§8.2 step 4, §8.3); `unsubscribe` ends the user's subscription ("To" to
+//!   "None", "Both" to "From", §8.4). §8 does not describe an `unsubscribe` that
+//!   withdraws a request still pending; there the pending-out sub-state is cleared, as in
+//!   RFC 6121 Appendix A.2.2 (the only reading under which a pending request can be
+//!   withdrawn at all).
+//! - The roster push is no column of the §9 tables. It happens exactly when the item's
+//!   `subscription` or `ask` changes: that is when the §8 flows push, and §9.1 says an
+//!   item that is only "None + Pending In" SHOULD NOT be pushed.
+//! - The auto-replies are the "*" notes of §9.3 Tables 3 and 4: `subscribed` to a
+//!   `subscribe` from a contact that already has access (not delivered), `unsubscribed`
+//!   to an `unsubscribe` that changes the state (delivered).
+//! - RFC 6121's subscription pre-approval (an outbound `subscribed` in "None", "None +
+//!   Pending Out" or "To") is not taken over: RFC 3921 Table 1 says no routing and no
+//!   state change there, which is safe.
+//! - Table 4's row "From + Pending Out" lacks its closing quote; it reads as
+//!   "None + Pending Out".
+//!
+//! In the payloads: a message `type` that is not understood makes the message `normal`
+//! (RFC 3921 §2.1.1) and the value is kept; an unknown presence `type`, `<show/>` value
+//! or `ask` value, a `<priority/>` outside -128..127, and repeated children that the RFC
+//! allows once (per `xml:lang` for `<subject/>`, `<body/>`, `<status/>`) are
+//! `bad-request`.
+//!
+//! The cargo feature `fuzzing` adds the module `fuzzing`, the entry point of the fuzz
+//! target `im_payloads` (not part of the stable API).
 #![forbid(unsafe_code)]
 
 pub mod envelope;
