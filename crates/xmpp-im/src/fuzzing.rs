@@ -1,0 +1,97 @@
+//! Entry points shared by the fuzz targets and the tests that replay their corpora (cargo
+//! feature `fuzzing`; not part of the stable API).
+//!
+//! Each function panics when it finds a property violated, which is what the fuzzer
+//! reports; on any input it must otherwise return normally.
+
+use std::fmt::Debug;
+
+use xmpp_xml::{Element, ElementRef};
+
+use crate::error::PayloadError;
+use crate::message::Message;
+use crate::presence::Presence;
+use crate::roster::{Item, Query};
+use crate::subscription::{Direction, Kind, State, handle};
+
+/// Deepest level of the tree whose elements are offered to the readers.
+const MAX_LEVEL: usize = 3;
+
+/// Fuzz target `im_payloads`: parses the bytes as one XML document and offers its root
+/// and the elements below it (three levels) to every payload reader. A reader must either
+/// refuse with an error that maps to a stanza error, or accept; what it accepts must be
+/// written and read back as the same value, also through the serialized bytes. The first
+/// byte also drives the subscription tables, whose new state must be consistent.
+pub fn payloads(data: &[u8]) {
+    if let Some(&b) = data.first() {
+        subscription_step(b);
+    }
+    let Some(root) = crate::xml::parse_element(data) else {
+        return;
+    };
+    let mut stack = vec![(root.as_ref(), 0usize)];
+    while let Some((e, level)) = stack.pop() {
+        check(e, Presence::from_element, Presence::to_element);
+        check(e, Message::from_element, Message::to_element);
+        check(e, Query::from_element, Query::to_element);
+        check(e, Item::from_element, Item::to_element);
+        if level < MAX_LEVEL {
+            stack.extend(e.elements().map(|c| (c, level + 1)));
+        }
+    }
+}
+
+fn check<T: PartialEq + Debug>(
+    e: ElementRef<'_>,
+    read: fn(ElementRef<'_>) -> Result<T, PayloadError>,
+    write: fn(&T) -> Element<'static>,
+) {
+    let value = match read(e) {
+        Ok(v) => v,
+        Err(err) => {
+            // Every refusal names a stanza error and a text.
+            let _ = err.to_stanza_error();
+            assert!(!err.to_string().is_empty());
+            return;
+        }
+    };
+    let written = write(&value);
+    let again = read(written.as_ref());
+    assert_eq!(
+        again.as_ref(),
+        Ok(&value),
+        "the written value reads differently"
+    );
+    let mut out = Vec::new();
+    if written.write_to(&mut out).is_err() {
+        // The writer refuses what it cannot serialize (an `xml:lang` that is no language
+        // tag, say); the tree itself was checked above.
+        return;
+    }
+    let Some(back) = crate::xml::parse_element(&out) else {
+        panic!(
+            "written payload does not parse: {}",
+            String::from_utf8_lossy(&out)
+        );
+    };
+    assert_eq!(
+        read(back.as_ref()).as_ref(),
+        Ok(&value),
+        "the bytes read differently"
+    );
+}
+
+/// One step of the subscription tables chosen by `b`: a new state differs from the old
+/// one, and the roster push follows from it.
+fn subscription_step(b: u8) {
+    let state = State::ALL[usize::from(b) % 9];
+    let kind = Kind::ALL[usize::from(b / 9) % 4];
+    let dir = if b & 0x80 == 0 {
+        Direction::Outbound
+    } else {
+        Direction::Inbound
+    };
+    let o = handle(dir, state, kind);
+    assert_ne!(o.new_state, Some(state));
+    assert!(!o.roster_push || o.new_state.is_some());
+}

@@ -1,0 +1,10 @@
+//! Fuzz target `im_payloads`: the presence, message and roster readers of `xmpp-im` on
+//! arbitrary XML; what they accept must write and read back unchanged
+//! (`xmpp_im::fuzzing::payloads`).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    xmpp_im::fuzzing::payloads(data);
+});
