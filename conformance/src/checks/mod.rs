@@ -5,6 +5,7 @@
 //! `Err(detail)` when the behaviour the row requires is not there.
 
 pub mod core;
+pub mod im;
 pub mod jid;
 pub mod sasl;
 pub mod xml;
@@ -28,6 +29,7 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         .chain(xml::CHECKS)
         .chain(sasl::CHECKS)
         .chain(core::CHECKS)
+        .chain(im::CHECKS)
 }
 
 /// The check with this name, if there is one.
