@@ -101,6 +101,8 @@ pub struct Connection {
     pub(crate) last_now: Instant,
     /// Whether the peer's current stream header declared prefixes its stanzas may use.
     header_prefixes: bool,
+    /// Whether `process` reads past a waiting stanza (closing, end of input).
+    eager: bool,
     /// Server: the account SASL authenticated.
     pub(crate) user: Option<xmpp_jid::BareJid>,
     /// Server: SASL failures so far (RFC 3920 §6.2 retries).
@@ -164,6 +166,7 @@ impl Connection {
             held: 0,
             last_now: now,
             header_prefixes: false,
+            eager: false,
             user: None,
             sasl_failures: 0,
             trace: None,
@@ -206,6 +209,8 @@ impl Connection {
     /// Tells the connection the transport ended (the peer closed TCP). Without a completed
     /// closing handshake this reports [`CloseReason::TransportClosed`].
     pub fn handle_eof(&mut self) {
+        // What arrived before the end is read first (stanzas become events).
+        self.read_all_input();
         match std::mem::replace(&mut self.state, State::Closed) {
             State::Closed => {}
             State::Closing { reason, .. } => self.events.push_back(Event::Closed(reason)),
@@ -359,12 +364,21 @@ impl Connection {
         if matches!(self.state, State::Closing { .. } | State::Closed) {
             return;
         }
+        // Stanzas already received are delivered, not dropped by the close.
+        self.read_all_input();
+        if matches!(self.state, State::Closing { .. } | State::Closed) {
+            return;
+        }
         self.begin_close(CloseReason::Normal);
     }
 
     /// Ends the stream with a stream error of this side's choosing (RFC 3920 §4.7), such as
     /// `conflict` when a new session replaces this one or `system-shutdown`.
     pub fn close_with_error(&mut self, error: StreamError) {
+        if matches!(self.state, State::Closing { .. } | State::Closed) {
+            return;
+        }
+        self.read_all_input();
         if matches!(self.state, State::Closing { .. } | State::Closed) {
             return;
         }
@@ -691,6 +705,7 @@ impl Connection {
             // each stanza's buffer before the next is read, so a steady flow allocates
             // nothing, whatever the size of the reads.
             if stanza
+                && !self.eager
                 && matches!(self.events.back(), Some(Event::Stanza(_)))
                 && self.parser.buffered() <= LAZY_INPUT
             {
@@ -809,6 +824,13 @@ impl Connection {
             return;
         }
         self.begin_close(reason);
+    }
+
+    /// Reads every complete element already received, however many stanzas wait.
+    fn read_all_input(&mut self) {
+        self.eager = true;
+        self.process();
+        self.eager = false;
     }
 
     /// Resumes processing held input after the application answered.

@@ -298,3 +298,45 @@ fn bad_configuration_values_do_not_panic() {
     c.close();
     assert!(!c.is_closed());
 }
+
+#[test]
+fn stanzas_received_before_the_end_or_a_close_are_delivered() {
+    let mut c = server_config(None);
+    c.tls = TlsPolicy::Disabled;
+    c.sasl.allow_plain_without_tls = true;
+    let script = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='example.com' version='1.0'>\
+        <auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='PLAIN'>AGp1bGlldABwZW5jaWw=</auth>";
+    let restart = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' to='example.com' version='1.0'>\
+        <iq type='set' id='b'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/></iq>";
+    let three = "<message to='a@b'><body>1</body></message><message to='a@b'><body>2</body></message><message to='a@b'><body>3</body></message>";
+    for end in ["eof", "close"] {
+        let now = Instant::now();
+        let mut server = Connection::server(server_config_plain(), now);
+        let mut app = App::default();
+        for piece in [script, restart] {
+            server.handle_input(piece.as_bytes(), now);
+            while let Some(e) = server.poll_event() {
+                app.answer(&mut server, &e);
+            }
+        }
+        assert!(server.is_established());
+        // Three stanzas in one read, then the end before any is taken.
+        server.handle_input(three.as_bytes(), now);
+        if end == "eof" {
+            server.handle_eof();
+        } else {
+            server.close();
+        }
+        let got = std::iter::from_fn(|| server.poll_event())
+            .filter(|e| matches!(e, Event::Stanza(_)))
+            .count();
+        assert_eq!(got, 3, "{end}");
+    }
+}
+
+fn server_config_plain() -> xmpp_core::ServerConfig {
+    let mut c = server_config(None);
+    c.tls = TlsPolicy::Disabled;
+    c.sasl.allow_plain_without_tls = true;
+    c
+}
