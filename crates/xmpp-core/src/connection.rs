@@ -52,6 +52,16 @@ pub(crate) enum State {
     Closed,
 }
 
+/// The server's stamp for a bound session (RFC 3920 §9.1.2), made once at binding.
+pub(crate) struct Stamp {
+    /// The session's full JID.
+    pub(crate) full: xmpp_jid::Jid,
+    /// Its bare form, which a client may also use as `from`.
+    pub(crate) bare: String,
+    /// ` from='…'`, escaped.
+    pub(crate) attribute: Vec<u8>,
+}
+
 /// What a parser event becomes once taken out of the parser's buffer.
 pub(crate) enum Incoming {
     Header(StreamInfo, &'static str),
@@ -107,6 +117,8 @@ pub struct Connection {
     pub(crate) user: Option<xmpp_jid::BareJid>,
     /// Server: SASL failures so far (RFC 3920 §6.2 retries).
     pub(crate) sasl_failures: u32,
+    /// Server: the bound session's stamp.
+    pub(crate) stamp: Option<Box<Stamp>>,
     /// Plaintext seen in each direction, when tracing.
     trace: Option<VecDeque<Traced>>,
 }
@@ -169,6 +181,7 @@ impl Connection {
             eager: false,
             user: None,
             sasl_failures: 0,
+            stamp: None,
             trace: None,
         }
     }

@@ -148,6 +148,12 @@ impl Connection {
                 Element::new(BIND_NS, "bind")
                     .with_child(Element::new(BIND_NS, "jid").with_text(jid.as_str().to_owned())),
             );
+        let full = xmpp_jid::Jid::from(jid.clone());
+        self.stamp = Some(Box::new(crate::connection::Stamp {
+            attribute: crate::stanza::from_attribute(&full),
+            bare: jid.to_bare().as_str().to_owned(),
+            full,
+        }));
         self.state = State::Server(ServerState::Established { jid: jid.clone() });
         self.write_element(&result);
         self.emit(Event::Bound(jid));
@@ -196,6 +202,15 @@ impl Connection {
     }
 
     pub(crate) fn server_input(&mut self, incoming: Incoming) {
+        // The steady state: a stanza on an established stream, the state left in place.
+        let incoming = match incoming {
+            Incoming::Stanza(stanza)
+                if matches!(self.state, State::Server(ServerState::Established { .. })) =>
+            {
+                return self.server_stanza(stanza);
+            }
+            other => other,
+        };
         let State::Server(state) = std::mem::replace(&mut self.state, State::Closed) else {
             return;
         };
@@ -261,10 +276,6 @@ impl Connection {
                     StreamError::new(StreamErrorCondition::NotAuthorized)
                         .with_text("stanzas are accepted only after authentication"),
                 );
-            }
-            (ServerState::Established { jid }, Incoming::Stanza(stanza)) => {
-                self.set_server(ServerState::Established { jid: jid.clone() });
-                self.server_stanza(&jid, stanza);
             }
             (ServerState::Established { jid }, Incoming::BadStanza(tree, error)) => {
                 self.set_server(ServerState::Established { jid });
@@ -570,18 +581,25 @@ impl Connection {
         self.set_server(ServerState::AwaitBindDecision { request, requested });
     }
 
-    fn server_stanza(&mut self, jid: &FullJid, mut stanza: Stanza) {
+    fn server_stanza(&mut self, mut stanza: Stanza) {
         // RFC 3920 §9.1.2: a `from` must be this session's; none gets stamped.
-        if let Some(from) = stanza.from() {
-            let own = from.as_str() == jid.as_str() || from.as_str() == jid.to_bare().as_str();
-            if !own {
-                return self.stream_error(
-                    StreamError::new(StreamErrorCondition::InvalidFrom)
-                        .with_text(format!("'{from}' is not this session's address")),
-                );
-            }
-        } else {
-            stanza.stamp_from(&jid.clone().into());
+        let refused = match self.stamp.as_deref() {
+            Some(stamp) => match stanza.from() {
+                Some(from) => (from.as_str() != stamp.full.as_str()
+                    && from.as_str() != stamp.bare.as_str())
+                .then(|| from.to_string()),
+                None => {
+                    stanza.stamp_with(&stamp.attribute, &stamp.full);
+                    None
+                }
+            },
+            None => Some(String::new()),
+        };
+        if let Some(from) = refused {
+            return self.stream_error(
+                StreamError::new(StreamErrorCondition::InvalidFrom)
+                    .with_text(format!("'{from}' is not this session's address")),
+            );
         }
         if stanza.kind() == StanzaKind::Iq && self.server_own_iq(&stanza) {
             return;

@@ -235,28 +235,25 @@ impl Stanza {
         self.default_ns
     }
 
-    /// Adds a `from` attribute when there is none (the server's stamp, RFC 3920 §9.1.2).
-    pub(crate) fn stamp_from(&mut self, jid: &Jid) {
+    /// Adds `attribute` (` from='…'`, made once per session by [`from_attribute`]) when
+    /// the stanza has no `from`: the server's stamp, RFC 3920 §9.1.2.
+    pub(crate) fn stamp_with(&mut self, attribute: &[u8], jid: &Jid) {
         if self.from.is_some() {
             return;
         }
         // The attribute is written at the end of the buffer, then rotated into place after
         // the name: no buffer of its own, and a recycled buffer usually has the room.
         let at = self.name_end.min(self.bytes.len());
-        let len = self.bytes.len();
-        self.bytes.extend_from_slice(b" from='");
-        push_escaped(&mut self.bytes, jid.as_str());
-        self.bytes.push(b'\'');
-        let added = self.bytes.len() - len;
+        self.bytes.extend_from_slice(attribute);
         if let Some(tail) = self.bytes.get_mut(at..) {
-            tail.rotate_right(added);
+            tail.rotate_right(attribute.len());
         }
         // Every attribute value comes after the name: their spans move by what was added.
         for t in [&mut self.id, &mut self.type_, &mut self.lang]
             .into_iter()
             .flatten()
         {
-            t.shift(added);
+            t.shift(attribute.len());
         }
         self.from = Some(jid.clone());
     }
@@ -352,6 +349,15 @@ impl fmt::Display for TreeError {
 }
 
 impl std::error::Error for TreeError {}
+
+/// The ` from='…'` attribute a server stamps for `jid`, escaped.
+pub(crate) fn from_attribute(jid: &Jid) -> Vec<u8> {
+    let mut attr = Vec::with_capacity(jid.as_str().len() + 8);
+    attr.extend_from_slice(b" from='");
+    push_escaped(&mut attr, jid.as_str());
+    attr.push(b'\'');
+    attr
+}
 
 /// Escapes an attribute value written between single quotes.
 pub(crate) fn push_escaped(out: &mut Vec<u8>, s: &str) {
