@@ -188,7 +188,9 @@ impl Connection {
 
     /// Takes bytes received from the network (TLS records once TLS is up), split anywhere.
     /// Protocol violations are answered as the RFC says and reported as
-    /// [`Event::Closed`]; after that, input is ignored.
+    /// [`Event::Closed`]; after that, input is ignored. Once a received stanza waits to be
+    /// taken, what follows it is read (and answered) as [`poll_event`](Self::poll_event)
+    /// asks for more: poll events, then [`poll_transmit`](Self::poll_transmit).
     pub fn handle_input(&mut self, data: &[u8], now: Instant) {
         self.last_now = now;
         if matches!(self.state, State::Closed) {
@@ -244,7 +246,9 @@ impl Connection {
         self.trace.as_mut()?.pop_front()
     }
 
-    /// The next event, if any.
+    /// The next event, if any. Reading the input that follows a taken stanza happens
+    /// here, so output may be queued: call [`poll_transmit`](Self::poll_transmit) after
+    /// the events.
     pub fn poll_event(&mut self) -> Option<Event> {
         if self.events.is_empty() {
             // Stanzas are read one at a time as they are asked for (see `process`).

@@ -58,9 +58,13 @@
 //! ```
 //!
 //! What the engine leaves to its driver: output, events and the plaintext trace queue up
-//! until taken, so a driver polls [`Connection::poll_transmit`] and
-//! [`Connection::poll_event`] after every input (and stops reading from a peer whose
-//! output it cannot write). Held input while a question is open is bounded
+//! until taken, so a driver polls [`Connection::poll_event`] until it returns `None` and
+//! then [`Connection::poll_transmit`], after every input (and stops reading from a peer
+//! whose output it cannot write). Received stanzas are read one at a time as
+//! `poll_event` asks for them, so that each stanza's buffer can be recycled before the next
+//! is read: what follows a stanza in the same input (another stanza, the peer's
+//! `</stream:stream>`, a violation and the stream error it earns) is handled, and its
+//! output produced, while `poll_event` runs — hence `poll_transmit` after the events. Held input while a question is open is bounded
 //! ([`EngineLimits::max_unanswered_input`]); so are stanzas (the parser's limits) and dialback
 //! requests per stream. Not done by the engine: stamping the stream's default `xml:lang`
 //! on stanzas that carry none (RFC 3920 §4.4, a SHOULD), refusing a session request (RFC
