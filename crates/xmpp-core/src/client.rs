@@ -201,15 +201,7 @@ impl Connection {
                 }
             }
             (state, incoming) => {
-                let what = match &incoming {
-                    Incoming::Element(e) | Incoming::BadStanza(e, _) => {
-                        format!("<{}/> in {}", e.name(), e.namespace())
-                    }
-                    Incoming::Stanza(s) => format!("<{}/>", s.kind().as_str()),
-                    Incoming::Header(..) => "a stream header".into(),
-                    Incoming::Close => "the stream end".into(),
-                };
-                let text = format!("unexpected {what} while {state:?}");
+                let text = format!("unexpected {} while {state:?}", incoming.describe());
                 self.set_client(state);
                 self.stream_error(
                     StreamError::new(StreamErrorCondition::UnsupportedStanzaType).with_text(text),

@@ -72,6 +72,20 @@ pub(crate) enum Incoming {
     Close,
 }
 
+impl Incoming {
+    /// What arrived, for the text of an `unsupported-stanza-type` error.
+    pub(crate) fn describe(&self) -> String {
+        match self {
+            Incoming::Element(e) | Incoming::BadStanza(e, _) => {
+                format!("<{}/> in {}", e.name(), e.namespace())
+            }
+            Incoming::Stanza(s) => format!("<{}/>", s.kind().as_str()),
+            Incoming::Header(..) => "a stream header".into(),
+            Incoming::Close => "the stream end".into(),
+        }
+    }
+}
+
 /// One XMPP connection, sans-io: bytes in ([`handle_input`](Self::handle_input)), events
 /// out ([`poll_event`](Self::poll_event)), bytes out ([`poll_transmit`](Self::poll_transmit)),
 /// time in ([`handle_timeout`](Self::handle_timeout)).
@@ -571,6 +585,38 @@ impl Connection {
             Err(e) => {
                 self.fail_transport(CloseReason::Tls(e.to_string()));
                 false
+            }
+        }
+    }
+
+    /// The receiving entity's answer to `<starttls/>` (RFC 3920 §5.2): `<proceed/>` and the
+    /// switch to TLS in `handshake` state, or `<failure/>` and the end of the stream when
+    /// there is no identity. Bytes already received after `<starttls/>` are refused
+    /// before `<proceed/>` goes out: the initiator waits for it, and they would otherwise
+    /// be read as if TLS protected them. `waiting` is the state to stay in otherwise.
+    pub(crate) fn answer_starttls(
+        &mut self,
+        identity: Option<crate::config::ServerTls>,
+        handshake: State,
+        waiting: State,
+    ) {
+        match identity {
+            Some(_) if self.parser.buffered() > 0 => {
+                self.state = waiting;
+                self.stream_error(
+                    StreamError::new(StreamErrorCondition::PolicyViolation)
+                        .with_text("data after <starttls/> before the TLS handshake"),
+                );
+            }
+            Some(identity) => {
+                self.state = handshake;
+                self.write_element(&Element::new(crate::ns::TLS_NS, "proceed"));
+                self.start_tls(Transport::server(identity.config, identity.certificate));
+            }
+            None => {
+                self.state = waiting;
+                self.write_element(&Element::new(crate::ns::TLS_NS, "failure"));
+                self.begin_close(CloseReason::TlsRefused);
             }
         }
     }

@@ -580,7 +580,7 @@ impl Connection {
                 );
             }
             (state, incoming) => {
-                let text = format!("unexpected {} while {state:?}", describe(&incoming));
+                let text = format!("unexpected {} while {state:?}", incoming.describe());
                 self.set_out(state);
                 self.stream_error(
                     StreamError::new(StreamErrorCondition::UnsupportedStanzaType).with_text(text),
@@ -607,25 +607,11 @@ impl Connection {
                     .as_deref()
                     .filter(|s| s.config.tls != TlsPolicy::Disabled)
                     .and_then(|s| s.config.tls_identity.clone());
-                match identity {
-                    Some(_) if self.parser.buffered() > 0 => {
-                        self.set_in(S2sInState::Open(Stage::Initial));
-                        self.stream_error(
-                            StreamError::new(StreamErrorCondition::PolicyViolation)
-                                .with_text("data after <starttls/> before the TLS handshake"),
-                        );
-                    }
-                    Some(identity) => {
-                        self.set_in(S2sInState::TlsHandshake);
-                        self.write_element(&Element::new(TLS_NS, "proceed"));
-                        self.start_tls(Transport::server(identity.config, identity.certificate));
-                    }
-                    None => {
-                        self.set_in(S2sInState::Open(Stage::Initial));
-                        self.write_element(&Element::new(TLS_NS, "failure"));
-                        self.begin_close(CloseReason::TlsRefused);
-                    }
-                }
+                self.answer_starttls(
+                    identity,
+                    State::S2sIn(S2sInState::TlsHandshake),
+                    State::S2sIn(S2sInState::Open(Stage::Initial)),
+                );
             }
             (S2sInState::Open(Stage::AfterTls), Incoming::Element(e))
                 if e.is(crate::ns::SASL_NS, "auth") =>
@@ -641,7 +627,7 @@ impl Connection {
                 self.set_in(S2sInState::Open(stage));
                 self.stream_error(
                     StreamError::new(StreamErrorCondition::PolicyViolation)
-                        .with_text(format!("TLS is required before {}", describe(&incoming))),
+                        .with_text(format!("TLS is required before {}", incoming.describe())),
                 );
             }
             (S2sInState::Open(stage), Incoming::Element(e))
@@ -686,7 +672,7 @@ impl Connection {
                 self.stream_error(StreamError::new(condition).with_text(error.to_string()));
             }
             (state, incoming) => {
-                let text = format!("unexpected {} while {state:?}", describe(&incoming));
+                let text = format!("unexpected {} while {state:?}", incoming.describe());
                 self.set_in(state);
                 self.stream_error(
                     StreamError::new(StreamErrorCondition::UnsupportedStanzaType).with_text(text),
@@ -931,17 +917,6 @@ fn same_domain(a: &str, b: &str) -> bool {
     match (DomainPart::new(a), DomainPart::new(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
-    }
-}
-
-fn describe(incoming: &Incoming) -> String {
-    match incoming {
-        Incoming::Element(e) | Incoming::BadStanza(e, _) => {
-            format!("<{}/> in {}", e.name(), e.namespace())
-        }
-        Incoming::Stanza(s) => format!("<{}/>", s.kind().as_str()),
-        Incoming::Header(..) => "a stream header".into(),
-        Incoming::Close => "the stream end".into(),
     }
 }
 

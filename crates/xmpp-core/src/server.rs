@@ -20,7 +20,6 @@ use crate::ns::{BIND_NS, CLIENT_NS, SASL_NS, SESSION_NS, TLS_NS};
 use crate::stanza::{AddressField, EnvelopeError, Stanza, StanzaKind};
 use crate::stanza_error::{StanzaError, StanzaErrorCondition};
 use crate::stream_error::StreamError;
-use crate::tls::Transport;
 
 /// Where the server's negotiation is.
 pub(crate) enum ServerState {
@@ -282,15 +281,7 @@ impl Connection {
                 self.server_bad_stanza(&tree, error);
             }
             (state, incoming) => {
-                let what = match &incoming {
-                    Incoming::Element(e) | Incoming::BadStanza(e, _) => {
-                        format!("<{}/> in {}", e.name(), e.namespace())
-                    }
-                    Incoming::Stanza(s) => format!("<{}/>", s.kind().as_str()),
-                    Incoming::Header(..) => "a stream header".into(),
-                    Incoming::Close => "the stream end".into(),
-                };
-                let text = format!("unexpected {what} while {state:?}");
+                let text = format!("unexpected {} while {state:?}", incoming.describe());
                 self.set_server(state);
                 self.stream_error(
                     StreamError::new(StreamErrorCondition::UnsupportedStanzaType).with_text(text),
@@ -404,28 +395,11 @@ impl Connection {
             .server_config()
             .filter(|c| c.tls != TlsPolicy::Disabled)
             .and_then(|c| c.tls_identity.clone());
-        match identity {
-            Some(_) if self.parser.buffered() > 0 => {
-                // RFC 3920 §5.2: the client waits for <proceed/>; bytes already here would
-                // be read as if TLS protected them.
-                self.set_server(ServerState::AwaitRequest(Stage::Initial));
-                self.stream_error(
-                    StreamError::new(StreamErrorCondition::PolicyViolation)
-                        .with_text("data after <starttls/> before the TLS handshake"),
-                );
-            }
-            Some(identity) => {
-                self.set_server(ServerState::TlsHandshake);
-                self.write_element(&Element::new(TLS_NS, "proceed"));
-                self.start_tls(Transport::server(identity.config, identity.certificate));
-            }
-            None => {
-                // RFC 3920 §5.2 step 5: failure, then the stream and the connection end.
-                self.set_server(ServerState::AwaitRequest(Stage::Initial));
-                self.write_element(&Element::new(TLS_NS, "failure"));
-                self.begin_close(CloseReason::TlsRefused);
-            }
-        }
+        self.answer_starttls(
+            identity,
+            State::Server(ServerState::TlsHandshake),
+            State::Server(ServerState::AwaitRequest(Stage::Initial)),
+        );
     }
 
     fn server_auth(&mut self, stage: Stage, e: &Element<'_>) {
