@@ -123,7 +123,7 @@ impl Connection {
             return;
         };
         match (state, incoming) {
-            (ClientState::AwaitHeader(stage), Incoming::Header(info, ns)) => {
+            (ClientState::AwaitHeader(stage), Incoming::Header(info, ns, _)) => {
                 self.set_client(ClientState::AwaitFeatures(stage));
                 self.emit(Event::StreamOpened(info.clone()));
                 if ns.is_empty() {

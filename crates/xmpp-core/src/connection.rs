@@ -31,6 +31,9 @@ pub(crate) enum Stage {
     AfterSasl,
 }
 
+/// The XMPP version this engine speaks (RFC 3920 §4.4.1).
+pub(crate) const SUPPORTED_VERSION: (u32, u32) = (1, 0);
+
 /// Input left unparsed while a received stanza waits to be taken, at most.
 const LAZY_INPUT: usize = 64 * 1024;
 
@@ -64,7 +67,10 @@ pub(crate) struct Stamp {
 
 /// What a parser event becomes once taken out of the parser's buffer.
 pub(crate) enum Incoming {
-    Header(StreamInfo, &'static str),
+    /// The peer's header, its default namespace when it is the expected one (else `""`),
+    /// and the version a receiving entity answers with (RFC 3920 §4.4.1: the lower of the
+    /// two; none for a version-less peer).
+    Header(StreamInfo, &'static str, Option<(u32, u32)>),
     Stanza(Stanza),
     Element(Element<'static>),
     /// A stanza whose envelope cannot be read, as a tree for the error reply.
@@ -805,7 +811,7 @@ impl Connection {
                 } else {
                     ""
                 };
-                Incoming::Header(info, ns)
+                Incoming::Header(info, ns, h.response_version(SUPPORTED_VERSION))
             }
             xmpp_xml::Event::StreamClose => Incoming::Close,
             xmpp_xml::Event::Stanza(s) => {

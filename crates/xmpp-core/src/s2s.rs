@@ -394,7 +394,7 @@ impl Connection {
             return;
         };
         match (state, incoming) {
-            (S2sOutState::AwaitHeader(stage), Incoming::Header(info, ns)) => {
+            (S2sOutState::AwaitHeader(stage), Incoming::Header(info, ns, _)) => {
                 self.emit(Event::StreamOpened(info.clone()));
                 if ns.is_empty() {
                     self.set_out(S2sOutState::AwaitHeader(stage));
@@ -594,10 +594,10 @@ impl Connection {
             return;
         };
         match (state, incoming) {
-            (S2sInState::AwaitHeader(stage), Incoming::Header(info, ns)) => {
+            (S2sInState::AwaitHeader(stage), Incoming::Header(info, ns, reply)) => {
                 self.set_in(S2sInState::AwaitHeader(stage));
                 self.emit(Event::StreamOpened(info.clone()));
-                self.s2s_in_header(stage, &info, ns);
+                self.s2s_in_header(stage, &info, ns, reply);
             }
             (S2sInState::Open(Stage::Initial), Incoming::Element(e))
                 if e.is(TLS_NS, "starttls") =>
@@ -681,7 +681,13 @@ impl Connection {
         }
     }
 
-    fn s2s_in_header(&mut self, stage: Stage, info: &StreamInfo, ns: &str) {
+    fn s2s_in_header(
+        &mut self,
+        stage: Stage,
+        info: &StreamInfo,
+        ns: &str,
+        reply: Option<(u32, u32)>,
+    ) {
         let Some(side) = self.s2s.as_deref() else {
             return;
         };
@@ -695,13 +701,7 @@ impl Connection {
             side.stream_id = id.clone();
             side.peer = info.from.clone();
         }
-        let version = info.version.map(|(major, minor)| {
-            if (major, minor) < (1, 0) {
-                format!("{major}.{minor}")
-            } else {
-                "1.0".to_owned()
-            }
-        });
+        let version = reply.map(|(major, minor)| format!("{major}.{minor}"));
         let mut attrs: Vec<(&str, &str)> =
             vec![("xmlns:db", DIALBACK_NS), ("from", &domain), ("id", &id)];
         if let Some(to) = &info.from {
@@ -913,7 +913,8 @@ impl Connection {
     }
 }
 
-fn same_domain(a: &str, b: &str) -> bool {
+/// Whether two domain names are one domain once prepared (RFC 3920 §3.2).
+pub(crate) fn same_domain(a: &str, b: &str) -> bool {
     match (DomainPart::new(a), DomainPart::new(b)) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,

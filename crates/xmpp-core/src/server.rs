@@ -214,10 +214,10 @@ impl Connection {
             return;
         };
         match (state, incoming) {
-            (ServerState::AwaitHeader(stage), Incoming::Header(info, ns)) => {
+            (ServerState::AwaitHeader(stage), Incoming::Header(info, ns, reply)) => {
                 self.set_server(ServerState::AwaitHeader(stage));
                 self.emit(Event::StreamOpened(info.clone()));
-                self.server_header(stage, &info, ns);
+                self.server_header(stage, &info, ns, reply);
             }
             (ServerState::AwaitRequest(Stage::Initial), Incoming::Element(e))
                 if e.is(TLS_NS, "starttls") =>
@@ -290,7 +290,13 @@ impl Connection {
         }
     }
 
-    fn server_header(&mut self, stage: Stage, info: &crate::event::StreamInfo, ns: &str) {
+    fn server_header(
+        &mut self,
+        stage: Stage,
+        info: &crate::event::StreamInfo,
+        ns: &str,
+        reply: Option<(u32, u32)>,
+    ) {
         let Some(cfg) = self.server_config() else {
             return;
         };
@@ -302,13 +308,7 @@ impl Connection {
         let id = crate::random::hex_token(self.random.as_mut(), 16);
         // RFC 3920 §4.4.1: reply with the lower of the two versions; none when the client
         // sent none.
-        let version = info.version.map(|(major, minor)| {
-            if (major, minor) < (1, 0) {
-                format!("{major}.{minor}")
-            } else {
-                "1.0".to_owned()
-            }
-        });
+        let version = reply.map(|(major, minor)| format!("{major}.{minor}"));
         let mut attrs: Vec<(&str, &str)> = vec![("from", &domain), ("id", &id)];
         if let Some(v) = &version {
             attrs.push(("version", v));
@@ -319,11 +319,7 @@ impl Connection {
             return self.stream_error(StreamError::new(StreamErrorCondition::InvalidNamespace));
         }
         if let Some(to) = &info.to {
-            let same = match (DomainPart::new(to), DomainPart::new(&domain)) {
-                (Ok(a), Ok(b)) => a == b,
-                _ => false,
-            };
-            if !same {
+            if !crate::s2s::same_domain(to, &domain) {
                 return self.stream_error(
                     StreamError::new(StreamErrorCondition::HostUnknown)
                         .with_text(format!("this server does not serve '{to}'")),
