@@ -151,7 +151,7 @@ impl User {
 
 enum Slot {
     Loading(VecDeque<Work>),
-    Ready(User),
+    Ready(Box<User>),
 }
 
 /// A unit of work for one user.
@@ -252,8 +252,10 @@ impl Server {
             }
             None => VecDeque::new(),
         };
-        self.users
-            .insert(key.to_owned(), Slot::Ready(User::new(user.clone(), data)));
+        self.users.insert(
+            key.to_owned(),
+            Slot::Ready(Box::new(User::new(user.clone(), data))),
+        );
         for w in parked.into_iter().rev() {
             self.work.push_front((key.to_owned(), w));
         }

@@ -87,7 +87,8 @@ impl Server {
             return;
         };
         if kind == PresenceType::Available {
-            if !(session.available && subscriber) && !session.directed.contains(&to) {
+            let in_broadcast = session.available && subscriber;
+            if !in_broadcast && !session.directed.contains(&to) {
                 session.directed.push(to);
             }
         } else {
