@@ -2,12 +2,12 @@
 
 use xmpp_core::{Stanza, StanzaErrorCondition, StanzaKind};
 
-use super::{Server, User, bare_str};
+use super::{Server, SessionId, User, bare_str};
 use crate::presence::PresenceType;
 
 impl Server {
     pub(super) fn inbound(&mut self, user: &mut User, stanza: Stanza) {
-        let Some(to) = stanza.to().cloned() else {
+        let Some(to) = stanza.to() else {
             return;
         };
         // The server's own address (`to='example.com'`): nothing here answers for it.
@@ -63,19 +63,24 @@ impl Server {
             }
             return;
         };
-        let targets: Vec<_> = user
+        let is_target = |server: &Server, id: &SessionId| {
+            server
+                .sessions
+                .get(id)
+                .is_some_and(|s| s.available && s.priority == best)
+        };
+        let mut left = user
             .sessions
             .iter()
-            .copied()
-            .filter(|id| {
-                self.sessions
-                    .get(id)
-                    .is_some_and(|s| s.available && s.priority == best)
-            })
-            .collect();
+            .filter(|id| is_target(self, id))
+            .count();
         let mut stanza = Some(stanza);
-        for (i, id) in targets.iter().enumerate() {
-            let copy = if i + 1 == targets.len() {
+        for id in &user.sessions {
+            if !is_target(self, id) {
+                continue;
+            }
+            left -= 1;
+            let copy = if left == 0 {
                 stanza.take()
             } else {
                 stanza.clone()

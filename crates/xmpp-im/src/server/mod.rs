@@ -52,6 +52,7 @@ mod store;
 mod subscriptions;
 
 use std::collections::{HashMap, VecDeque};
+use std::sync::Arc;
 
 use xmpp_core::ns::{CLIENT_NS, SERVER_NS};
 use xmpp_core::{Stanza, StanzaError, StanzaErrorCondition};
@@ -93,7 +94,7 @@ pub enum Output {
 #[derive(Debug)]
 struct Session {
     jid: Jid,
-    user: String,
+    user: Arc<str>,
     /// Requested the roster (RFC 3921 §7.3): gets pushes and subscription requests.
     interested: bool,
     /// Sent available presence without `to` and no unavailable since (§5.1.1).
@@ -168,8 +169,8 @@ pub struct Server {
     domains: Vec<String>,
     sessions: HashMap<SessionId, Session>,
     by_jid: HashMap<String, SessionId>,
-    users: HashMap<String, Slot>,
-    work: VecDeque<(String, Work)>,
+    users: HashMap<Arc<str>, Slot>,
+    work: VecDeque<(Arc<str>, Work)>,
     out: VecDeque<Output>,
     next_id: u64,
 }
@@ -195,7 +196,10 @@ impl Server {
             return;
         }
         let jid: Jid = jid.into();
-        let user = bare_str(&jid).to_owned();
+        let user: Arc<str> = match self.users.get_key_value(bare_str(&jid)) {
+            Some((key, _)) => key.clone(),
+            None => bare_str(&jid).into(),
+        };
         self.by_jid.insert(jid.as_str().to_owned(), id);
         self.sessions.insert(
             id,
@@ -243,21 +247,24 @@ impl Server {
     /// The answer to [`Output::Load`]: the user's data, or `None` when there is no such
     /// account. Parked stanzas for the user are processed now.
     pub fn provide_user(&mut self, user: &BareJid, data: Option<UserData>) {
-        let key = user.as_str();
-        let parked = match self.users.remove(key) {
+        let key: Arc<str> = match self.users.get_key_value(user.as_str()) {
+            Some((key, _)) => key.clone(),
+            None => user.as_str().into(),
+        };
+        let parked = match self.users.remove(&key) {
             Some(Slot::Loading(parked)) => parked,
             Some(ready @ Slot::Ready(_)) => {
-                self.users.insert(key.to_owned(), ready);
+                self.users.insert(key, ready);
                 return;
             }
             None => VecDeque::new(),
         };
         self.users.insert(
-            key.to_owned(),
+            key.clone(),
             Slot::Ready(Box::new(User::new(user.clone(), data))),
         );
         for w in parked.into_iter().rev() {
-            self.work.push_front((key.to_owned(), w));
+            self.work.push_front((key.clone(), w));
         }
         self.run();
     }
@@ -358,7 +365,10 @@ impl Server {
             return;
         };
         if self.is_local(to.domain()) {
-            let key = bare_str(to).to_owned();
+            let key: Arc<str> = match self.users.get_key_value(bare_str(to)) {
+                Some((key, _)) => key.clone(),
+                None => bare_str(to).into(),
+            };
             self.work.push_back((key, Work::Inbound(stanza)));
         } else {
             let domain = to.domain().to_owned();
