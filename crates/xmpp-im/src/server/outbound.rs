@@ -33,7 +33,9 @@ impl Server {
                                 && self.is_local(to.domain()))
                     }
                 };
-                if for_server {
+                // RFC 3921 §7.2: a roster query is about the sender's own roster,
+                // whatever its `to` says.
+                if for_server || is_roster_request(&stanza) {
                     self.own_iq(user, id, stanza);
                 } else {
                     self.route(stanza);
@@ -104,4 +106,17 @@ impl Server {
         let _ = (user, id, to);
         false
     }
+}
+
+/// Whether `stanza` is an IQ get or set whose payload is a roster query: looked for in
+/// the bytes first, so that other IQs build no tree.
+fn is_roster_request(stanza: &Stanza) -> bool {
+    const NS: &[u8] = crate::roster::NS.as_bytes();
+    matches!(stanza.stanza_type(), Some("get" | "set"))
+        && stanza.bytes().windows(NS.len()).any(|w| w == NS)
+        && stanza.element().is_ok_and(|tree| {
+            tree.elements()
+                .next()
+                .is_some_and(|p| p.is(crate::roster::NS, "query"))
+        })
 }
