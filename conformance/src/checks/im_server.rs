@@ -1055,7 +1055,7 @@ fn reciprocal_refused() -> Outcome {
     )
 }
 
-/// 3921-8.4.1-2, 3921-8.4.1-3, 3921-8.4.1-5a, 3921-8.4.1-6: unsubscribing from
+/// 3921-8.4.1-2, 3921-8.4.1-3, 3921-8.4.1-5a, 3921-8.4.1-6 (a deviation): unsubscribing from
 /// To: pushes `none` both sides, the contact's server answers unsubscribed and unavailable.
 fn unsubscribe_from_to() -> Outcome {
     let mut w = World::new();
@@ -1085,6 +1085,19 @@ fn unsubscribe_from_to() -> Outcome {
         || {
             format!(
                 "no unavailable from the contact's resource: {}",
+                describe(&got)
+            )
+        },
+    )?;
+    // The contact's automatic `unsubscribed` meets a state where §9.3 Table 4 neither
+    // delivers nor applies it.
+    ensure(
+        !any(&got, |g| {
+            g.to_session(JULIET) && g.is_presence(Some("unsubscribed"))
+        }),
+        || {
+            format!(
+                "the automatic unsubscribed was delivered: {}",
                 describe(&got)
             )
         },
@@ -1121,7 +1134,8 @@ fn unsubscribe_answered_remote() -> Outcome {
     )
 }
 
-/// 3921-8.4.2-2, 3921-8.4.2-3, 3921-8.4.2-6a, 3921-8.4.2-6b: unsubscribing from Both: From on
+/// 3921-8.4.2-2, 3921-8.4.2-3, 3921-8.4.2-6a, 3921-8.4.2-6b, 3921-8.4.2-7 (a deviation):
+/// unsubscribing from Both: From on
 /// the user's side, To on the contact's, unavailable from the contact.
 fn unsubscribe_from_both() -> Outcome {
     let mut w = World::mutual()?;
@@ -1139,6 +1153,19 @@ fn unsubscribe_from_both() -> Outcome {
         || {
             format!(
                 "no unavailable from the contact's resource: {}",
+                describe(&got)
+            )
+        },
+    )?;
+    // The contact's automatic `unsubscribed` meets a state where §9.3 Table 4 neither
+    // delivers nor applies it.
+    ensure(
+        !any(&got, |g| {
+            g.to_session(JULIET) && g.is_presence(Some("unsubscribed"))
+        }),
+        || {
+            format!(
+                "the automatic unsubscribed was delivered: {}",
                 describe(&got)
             )
         },

@@ -41,6 +41,13 @@
 //!   whatever the sender's subscription (§11.1): a server cannot tell a broadcast from a
 //!   directed presence.
 //! - A roster remove sends both `unsubscribe` and `unsubscribed` to the contact (§9.4).
+//! - The automatic `unsubscribed` that answers an `unsubscribe` (§8.4, §9.3 Table 4) reaches
+//!   a user already in "None" or "From", where Table 4 neither delivers nor applies an
+//!   inbound `unsubscribed`; the text of §8.4 asks for its delivery. The table is followed:
+//!   the user gets the contact's unavailable presence, not the `unsubscribed` (RFC 6121
+//!   §3.3.3 no longer sends that reply at all).
+//! - An inbound subscription stanza is delivered before the roster push it causes (the order
+//!   of RFC 6121 §3.3.3; RFC 3921 gives none).
 //! - IQs to the server itself that are not roster queries get `service-unavailable`: a
 //!   server that answers others (disco, ping, version) takes them before this component.
 
