@@ -78,7 +78,7 @@ pub enum Route {
     /// To a local session (the stanza is in `jabber:client`).
     Session(SessionId),
     /// To another server, by its domain (the stanza is in `jabber:server`).
-    Remote(String),
+    Remote(Arc<str>),
 }
 
 /// What the component asks of its driver.
@@ -180,6 +180,8 @@ pub struct Server {
     work: VecDeque<(Arc<str>, Work)>,
     out: VecDeque<Output>,
     next_id: u64,
+    /// The remote domains routed to so far, shared by the routes that name them.
+    remote_domains: std::collections::HashSet<Arc<str>>,
 }
 
 impl Server {
@@ -193,6 +195,7 @@ impl Server {
             work: VecDeque::new(),
             out: VecDeque::new(),
             next_id: 0,
+            remote_domains: std::collections::HashSet::new(),
         }
     }
 
@@ -378,7 +381,14 @@ impl Server {
             };
             self.work.push_back((key, Work::Inbound(stanza)));
         } else {
-            let domain = to.domain().to_owned();
+            let domain = match self.remote_domains.get(to.domain()) {
+                Some(d) => d.clone(),
+                None => {
+                    let d: Arc<str> = to.domain().into();
+                    self.remote_domains.insert(d.clone());
+                    d
+                }
+            };
             if let Ok(stanza) = stanza.into_namespace(SERVER_NS) {
                 self.out.push_back(Output::Deliver {
                     route: Route::Remote(domain),
