@@ -1,4 +1,4 @@
-//! Fuzz target `im_payloads`: the presence, message and roster readers of `xmpp-im` on
+//! Fuzz target `im_payloads`: the presence, message, roster and privacy readers of `xmpp-im` on
 //! arbitrary XML; what they accept must write and read back unchanged
 //! (`xmpp_im::fuzzing::payloads`).
 #![no_main]

@@ -565,3 +565,430 @@ fn set_once(
     *slot = Some(Selection::read(c));
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xmpp_core::StanzaErrorCondition;
+
+    fn parse(xml: &str) -> Element<'static> {
+        crate::xml::parse_element(xml.as_bytes()).expect("well-formed test input")
+    }
+
+    fn item_err(attrs: &str) -> PayloadError {
+        let e = parse(&format!("<item xmlns='jabber:iq:privacy' {attrs}/>"));
+        Item::from_element(e.as_ref()).expect_err("refused")
+    }
+
+    /// RFC 3921 §10.3: the names result, active and default first.
+    #[test]
+    fn reads_the_names_result() {
+        let e = parse(
+            "<query xmlns='jabber:iq:privacy'><active name='private'/>\
+             <default name='public'/><list name='public'/><list name='private'/>\
+             <list name='special'/></query>",
+        );
+        let q = Query::from_element(e.as_ref()).expect("valid");
+        assert_eq!(q.active, Some(Selection::new(Some("private".into()))));
+        assert_eq!(q.default, Some(Selection::new(Some("public".into()))));
+        let names: Vec<_> = q.lists.iter().map(|l| l.name.as_str()).collect();
+        assert_eq!(names, ["public", "private", "special"]);
+        assert!(q.lists.iter().all(|l| l.items.is_empty()));
+        assert_eq!(q.to_element(), e);
+    }
+
+    /// RFC 3921 §10.3: the list 'special' with jid items and a fall-through item.
+    #[test]
+    fn reads_the_special_list() {
+        let e = parse(
+            "<query xmlns='jabber:iq:privacy'><list name='special'>\
+             <item type='jid' value='juliet@example.com' action='allow' order='6'/>\
+             <item type='jid' value='benvolio@example.org' action='allow' order='7'/>\
+             <item type='jid' value='mercutio@example.org' action='allow' order='42'/>\
+             <item action='deny' order='666'/></list></query>",
+        );
+        let q = Query::from_element(e.as_ref()).expect("valid");
+        let l = &q.lists[0];
+        assert_eq!(l.name, "special");
+        assert_eq!(l.items.len(), 4);
+        assert_eq!(
+            l.items[0].target,
+            Some(ItemType::Jid(
+                Jid::parse("juliet@example.com").expect("jid")
+            ))
+        );
+        assert_eq!(l.items[2].order, 42);
+        assert_eq!(l.items[3].target, None);
+        assert_eq!(l.items[3].action, Action::Deny);
+        assert!(l.items.iter().all(|i| i.kinds.is_all()));
+        assert_eq!(q.to_element(), e);
+    }
+
+    /// RFC 3921 §10.1: the four stanza-kind children, written back in a fixed order.
+    #[test]
+    fn reads_stanza_kind_children() {
+        let e = parse(
+            "<item xmlns='jabber:iq:privacy' type='group' value='Enemies' action='deny' \
+             order='4'><presence-out/><message/></item>",
+        );
+        let i = Item::from_element(e.as_ref()).expect("valid");
+        assert_eq!(i.target, Some(ItemType::Group("Enemies".into())));
+        assert_eq!(
+            i.kinds,
+            Kinds {
+                message: true,
+                presence_out: true,
+                ..Kinds::ALL
+            }
+        );
+        assert!(!i.kinds.is_all());
+        let again = Item::from_element(i.to_element().as_ref()).expect("valid");
+        assert_eq!(again, i);
+    }
+
+    /// RFC 3921 §10.1: `action` and `order` are required.
+    #[test]
+    fn action_and_order_are_required() {
+        for (attrs, missing) in [("order='1'", "action"), ("action='deny'", "order")] {
+            let err = item_err(attrs);
+            assert_eq!(
+                err,
+                PayloadError::MissingAttribute {
+                    element: "item",
+                    attribute: missing
+                }
+            );
+            assert_eq!(err.condition(), StanzaErrorCondition::BadRequest);
+        }
+    }
+
+    /// RFC 3921 §10.1: `action` is `allow` or `deny`.
+    #[test]
+    fn unknown_action_is_bad_request() {
+        let err = item_err("action='block' order='1'");
+        assert!(
+            matches!(err, PayloadError::InvalidValue { field: "action", ref value, .. } if value == "block")
+        );
+        assert_eq!(err.condition(), StanzaErrorCondition::BadRequest);
+    }
+
+    /// RFC 3921 §10.1 and Appendix B.4: `order` is a non-negative `unsignedInt`.
+    #[test]
+    fn bad_orders_are_bad_request() {
+        for order in ["-1", "", "1.5", " 1", "+1", "4294967296", "x"] {
+            let err = item_err(&format!("action='deny' order='{order}'"));
+            assert!(
+                matches!(err, PayloadError::InvalidValue { field: "order", .. }),
+                "{order}: {err:?}"
+            );
+            assert_eq!(err.condition(), StanzaErrorCondition::BadRequest);
+        }
+        let e = parse("<item xmlns='jabber:iq:privacy' action='deny' order='4294967295'/>");
+        assert_eq!(
+            Item::from_element(e.as_ref()).expect("valid").order,
+            u32::MAX
+        );
+        let e = parse("<item xmlns='jabber:iq:privacy' action='deny' order='007'/>");
+        assert_eq!(Item::from_element(e.as_ref()).expect("valid").order, 7);
+    }
+
+    /// RFC 3921 §10.1: the type is `jid`, `group` or `subscription`.
+    #[test]
+    fn unknown_type_is_bad_request() {
+        let err = item_err("type='domain' value='x' action='deny' order='1'");
+        assert!(matches!(
+            err,
+            PayloadError::InvalidValue { field: "type", .. }
+        ));
+        assert_eq!(err.condition(), StanzaErrorCondition::BadRequest);
+    }
+
+    /// RFC 3921 §10.1: a typed item needs the value it applies to.
+    #[test]
+    fn type_without_value_is_bad_request() {
+        for t in ["jid", "group", "subscription"] {
+            let err = item_err(&format!("type='{t}' action='deny' order='1'"));
+            assert_eq!(
+                err,
+                PayloadError::MissingAttribute {
+                    element: "item",
+                    attribute: "value"
+                }
+            );
+        }
+    }
+
+    /// RFC 3921 §10.1: a subscription value is `both`, `to`, `from` or `none`.
+    #[test]
+    fn subscription_values() {
+        for v in ["none", "to", "from", "both"] {
+            let e = parse(&format!(
+                "<item xmlns='jabber:iq:privacy' type='subscription' value='{v}' \
+                 action='deny' order='1'/>"
+            ));
+            let i = Item::from_element(e.as_ref()).expect("valid");
+            assert_eq!(i.target.as_ref().map(ItemType::value), Some(v));
+        }
+        for v in ["remove", "Both", "", "pending"] {
+            let err = item_err(&format!(
+                "type='subscription' value='{v}' action='deny' order='1'"
+            ));
+            assert!(matches!(
+                err,
+                PayloadError::InvalidValue { field: "value", .. }
+            ));
+            assert_eq!(err.condition(), StanzaErrorCondition::BadRequest);
+        }
+    }
+
+    /// RFC 3921 §10.1: a `jid` value MUST be a valid JID.
+    #[test]
+    fn jid_value_must_be_a_jid() {
+        let err = item_err("type='jid' value='a@b@c' action='deny' order='1'");
+        assert_eq!(err.condition(), StanzaErrorCondition::JidMalformed);
+        // The value is kept in its prepared form.
+        let e = parse(
+            "<item xmlns='jabber:iq:privacy' type='jid' value='Tybalt@Example.COM' \
+             action='deny' order='1'/>",
+        );
+        let i = Item::from_element(e.as_ref()).expect("valid");
+        assert_eq!(
+            i.target.as_ref().map(ItemType::value),
+            Some("tybalt@example.com")
+        );
+    }
+
+    /// RFC 3921 §10.1: `order` values are unique within a list; the server answers
+    /// `bad-request`.
+    #[test]
+    fn duplicate_order_is_bad_request() {
+        let e = parse(
+            "<list xmlns='jabber:iq:privacy' name='l'><item action='deny' order='3'/>\
+             <item type='group' value='g' action='allow' order='5'/>\
+             <item action='allow' order='3'/></list>",
+        );
+        let err = List::from_element(e.as_ref()).expect_err("refused");
+        assert_eq!(
+            err,
+            PayloadError::DuplicateValue {
+                element: "item",
+                attribute: "order",
+                value: "3".into()
+            }
+        );
+        assert_eq!(err.condition(), StanzaErrorCondition::BadRequest);
+        assert!(err.to_string().contains("order '3'"));
+    }
+
+    /// Appendix B.4: a list has a name; a stanza kind and `<active/>`/`<default/>` appear
+    /// at most once.
+    #[test]
+    fn structural_errors() {
+        let e = parse("<list xmlns='jabber:iq:privacy'/>");
+        assert_eq!(
+            List::from_element(e.as_ref()),
+            Err(PayloadError::MissingAttribute {
+                element: "list",
+                attribute: "name"
+            })
+        );
+        let e = parse(
+            "<item xmlns='jabber:iq:privacy' action='deny' order='1'><message/><message/></item>",
+        );
+        let err = Item::from_element(e.as_ref()).expect_err("refused");
+        assert_eq!(
+            err,
+            PayloadError::Duplicate {
+                element: "item",
+                child: "message"
+            }
+        );
+        for c in ["active", "default"] {
+            let e = parse(&format!(
+                "<query xmlns='jabber:iq:privacy'><{c} name='a'/><{c}/></query>"
+            ));
+            assert_eq!(
+                Query::from_element(e.as_ref()),
+                Err(PayloadError::Duplicate {
+                    element: "query",
+                    child: c
+                })
+            );
+        }
+        let e = parse("<query xmlns='jabber:iq:roster'/>");
+        assert!(Query::from_element(e.as_ref()).is_err());
+        assert!(List::from_element(e.as_ref()).is_err());
+        assert!(Item::from_element(e.as_ref()).is_err());
+    }
+
+    /// RFC 3921 §10.4, §10.5: `<active/>` and `<default/>` without name decline.
+    #[test]
+    fn declines_read_without_name() {
+        let e = parse("<query xmlns='jabber:iq:privacy'><default/></query>");
+        let q = Query::from_element(e.as_ref()).expect("valid");
+        assert_eq!(q.default, Some(Selection::new(None)));
+        assert_eq!(q.active, None);
+        assert_eq!(q.child_count(), 1);
+        assert_eq!(q.to_element(), e);
+    }
+
+    /// RFC 3921 §10.6: the push names only the list.
+    #[test]
+    fn push_payload() {
+        let e = parse("<query xmlns='jabber:iq:privacy'><list name='public'/></query>");
+        assert_eq!(Query::push("public").to_element(), e);
+    }
+
+    /// Unknown attributes and children survive a read and a write; a value on a
+    /// fall-through item is kept as an unknown attribute.
+    #[test]
+    fn unknown_content_is_kept() {
+        let e = parse(
+            "<query xmlns='jabber:iq:privacy' x='1'><active name='a' y='2'>\
+             <z xmlns='urn:z'/></active><list name='a' xmlns:p='urn:p' p:q='3'>\
+             <item action='allow' value='stray' order='1' k='v'><iq/>\
+             <note xmlns='urn:n'>hi</note><other/></item><ext xmlns='urn:e'/></list>\
+             <more xmlns='urn:m'/></query>",
+        );
+        let q = Query::from_element(e.as_ref()).expect("valid");
+        assert_eq!(q.extra_attrs.len(), 1);
+        let active = q.active.as_ref().expect("active");
+        assert_eq!(active.extra_attrs.len(), 1);
+        assert_eq!(active.extensions.len(), 1);
+        let l = &q.lists[0];
+        assert_eq!(l.extra_attrs.len(), 1);
+        assert_eq!(l.extensions.len(), 1);
+        let i = &l.items[0];
+        assert_eq!(i.target, None);
+        let names: Vec<_> = i.extra_attrs.iter().map(|a| &*a.name).collect();
+        assert_eq!(names, ["value", "k"]);
+        assert_eq!(i.extensions.len(), 2);
+        assert!(i.kinds.iq);
+        assert_eq!(q.extensions.len(), 1);
+        assert_eq!(q.child_count(), 3);
+        let again = Query::from_element(q.to_element().as_ref()).expect("valid");
+        assert_eq!(again, q);
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::xml::test_support::{any_attrs, any_extensions, round_trip, text};
+
+    fn any_type() -> impl Strategy<Value = Option<ItemType>> {
+        prop_oneof![
+            Just(None),
+            prop::sample::select(vec![
+                "tybalt@example.com",
+                "example.com",
+                "example.com/res",
+                "a@b/c d"
+            ])
+            .prop_map(|j| Some(ItemType::Jid(Jid::parse(j).expect("valid JID")))),
+            text().prop_map(|g| Some(ItemType::Group(g))),
+            prop::sample::select(vec![
+                Subscription::None,
+                Subscription::To,
+                Subscription::From,
+                Subscription::Both
+            ])
+            .prop_map(|s| Some(ItemType::Subscription(s))),
+        ]
+    }
+
+    fn any_item(order: u32) -> impl Strategy<Value = Item> {
+        (
+            any_type(),
+            any::<bool>(),
+            any::<[bool; 4]>(),
+            any_attrs(&["type", "value", "action", "order"]),
+            // Unknown children: none named like a stanza kind of the privacy namespace.
+            any_extensions(NS, "message"),
+        )
+            .prop_map(move |(target, allow, k, extra_attrs, extensions)| Item {
+                target,
+                action: if allow { Action::Allow } else { Action::Deny },
+                order,
+                kinds: Kinds {
+                    message: k[0],
+                    iq: k[1],
+                    presence_in: k[2],
+                    presence_out: k[3],
+                },
+                extra_attrs,
+                extensions,
+            })
+    }
+
+    fn any_list() -> impl Strategy<Value = List> {
+        (
+            text(),
+            prop::collection::btree_set(any::<u32>(), 0..4),
+            any_attrs(&["name"]),
+            any_extensions(NS, "item"),
+        )
+            .prop_flat_map(|(name, orders, extra_attrs, extensions)| {
+                let items: Vec<_> = orders.into_iter().map(any_item).collect();
+                (items, Just(name), Just(extra_attrs), Just(extensions)).prop_map(
+                    |(items, name, extra_attrs, extensions)| List {
+                        name,
+                        items,
+                        extra_attrs,
+                        extensions,
+                    },
+                )
+            })
+    }
+
+    fn any_selection() -> impl Strategy<Value = Option<Selection>> {
+        prop::option::of(
+            (
+                prop::option::of(text()),
+                any_attrs(&["name"]),
+                any_extensions("urn:x", "x"),
+            )
+                .prop_map(|(name, extra_attrs, extensions)| Selection {
+                    name,
+                    extra_attrs,
+                    extensions,
+                }),
+        )
+    }
+
+    proptest! {
+        /// Reading what was written gives the list back, unknown content included, also
+        /// through the serialized bytes.
+        #[test]
+        fn list_round_trips(list in any_list()) {
+            let e = list.to_element();
+            prop_assert_eq!(&List::from_element(e.as_ref()).expect("readable"), &list);
+            let back = round_trip(&e);
+            prop_assert_eq!(List::from_element(back.as_ref()).expect("readable"), list);
+        }
+
+        /// The same for a whole query.
+        #[test]
+        fn query_round_trips(
+            active in any_selection(),
+            default in any_selection(),
+            lists in prop::collection::vec(any_list(), 0..3),
+            extra_attrs in any_attrs(&[]),
+            extensions in any_extensions("urn:x", "x"),
+        ) {
+            let q = Query { active, default, lists, extra_attrs, extensions };
+            let back = round_trip(&q.to_element());
+            prop_assert_eq!(Query::from_element(back.as_ref()).expect("readable"), q);
+        }
+
+        /// Reading then writing an item keeps the element (the known content first).
+        #[test]
+        fn item_element_survives_read_and_write(item in any_item(9)) {
+            let e = item.to_element();
+            let again = Item::from_element(e.as_ref()).expect("readable").to_element();
+            prop_assert_eq!(again, e);
+        }
+    }
+}
