@@ -1,7 +1,9 @@
 //! Privacy lists, `jabber:iq:privacy` (RFC 3921 §10): the payload, the evaluation of a
 //! list against a stanza, and the management of a user's lists by privacy IQs. Nothing
 //! here does I/O: the server holds the lists and each session's active list name, and
-//! applies what these functions return.
+//! applies what these functions return. The list in force is applied to a stanza before
+//! anything else is done with it: routing, delivery, subscription handling and roster
+//! pushes come after (RFC 3921 §10.2 rule 4).
 //!
 //! - [`payload`]: [`Query`], [`List`], [`Item`] and their parts, read from and written
 //!   to elements without losing unknown content.
