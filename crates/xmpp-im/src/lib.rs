@@ -64,6 +64,7 @@ pub mod message;
 pub mod presence;
 pub mod privacy;
 pub mod roster;
+pub mod server;
 pub mod subscription;
 mod xml;
 
