@@ -125,7 +125,7 @@ fn privacy_requests(q: &privacy::Query) {
             let ctx = Context {
                 active,
                 others,
-                roster: None,
+                roster_group: None,
             };
             for request in [Request::Get(q), Request::Set(q)] {
                 let mut after = lists.clone();

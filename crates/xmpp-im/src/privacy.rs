@@ -91,7 +91,7 @@
 //!   set counts every child element, unknown ones included, for the one-child rule of
 //!   §10.1.
 //! - A group not in the roster is refused with `item-not-found` only when
-//!   [`Context::roster`] is given (§10.1, a SHOULD).
+//!   [`Context::roster_group`] is given (§10.1, a SHOULD).
 
 pub mod decide;
 pub mod lists;

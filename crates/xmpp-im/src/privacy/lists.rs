@@ -9,7 +9,6 @@ use xmpp_core::{StanzaError, StanzaErrorCondition};
 use super::decide::{Contact, Direction, StanzaKind, Verdict, decide};
 use super::payload::{ItemType, List, Query, Selection};
 use crate::error::clip;
-use crate::roster;
 
 /// The privacy lists of one user, kept by the user's server (RFC 3921 §10.1), and the
 /// name of the default list (§10.5). Which list is active is a property of each session,
@@ -33,7 +32,7 @@ pub enum Request<'a> {
 }
 
 /// What the server knows beyond the stored lists when it handles a request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Clone, Copy, Default)]
 pub struct Context<'a> {
     /// The active list of the session that sent the request.
     pub active: Option<&'a str>,
@@ -41,9 +40,22 @@ pub struct Context<'a> {
     /// session (`None`: that session has no active list, so the default list applies to
     /// it, RFC 3921 §10.2 rule 2).
     pub others: &'a [Option<&'a str>],
-    /// The user's roster, to refuse list items naming a group that is in none of its
-    /// items (RFC 3921 §10.1, a SHOULD); `None` skips that check.
-    pub roster: Option<&'a [roster::Item]>,
+    /// Whether a group name is a group of the user's roster, to refuse list items naming
+    /// another (RFC 3921 §10.1, a SHOULD); `None` skips that check.
+    pub roster_group: Option<&'a dyn Fn(&str) -> bool>,
+}
+
+impl fmt::Debug for Context<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Context")
+            .field("active", &self.active)
+            .field("others", &self.others)
+            .field(
+                "roster_group",
+                &self.roster_group.map(|_| "Fn(&str) -> bool"),
+            )
+            .finish()
+    }
 }
 
 /// How the sending session's active list changes.
@@ -329,10 +341,10 @@ impl Lists {
         if let Some(o) = list.repeated_order() {
             return Err(EditError::DuplicateOrder(o));
         }
-        if let Some(roster) = ctx.roster {
+        if let Some(known) = ctx.roster_group {
             for item in &list.items {
                 if let Some(ItemType::Group(g)) = &item.target {
-                    if !roster.iter().any(|r| r.groups.contains(g)) {
+                    if !known(g) {
                         return Err(EditError::UnknownGroup(g.clone()));
                     }
                 }
