@@ -668,3 +668,91 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod props {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::privacy::payload::Kinds;
+
+    fn any_target() -> impl Strategy<Value = Option<ItemType>> {
+        prop_oneof![
+            Just(None),
+            prop::sample::select(vec![
+                "tybalt@example.com/pda",
+                "tybalt@example.com",
+                "example.com/pda",
+                "example.com",
+                "chat.example.com",
+                "example.org",
+            ])
+            .prop_map(|j| Some(ItemType::Jid(Jid::parse(j).expect("valid JID")))),
+            prop::sample::select(vec!["Enemies", "Friends"])
+                .prop_map(|g| Some(ItemType::Group(g.to_owned()))),
+            prop::sample::select(vec![
+                Subscription::None,
+                Subscription::To,
+                Subscription::From,
+                Subscription::Both,
+            ])
+            .prop_map(|s| Some(ItemType::Subscription(s))),
+        ]
+    }
+
+    fn any_item() -> impl Strategy<Value = Item> {
+        (any_target(), any::<bool>(), 0u32..20, any::<[bool; 4]>()).prop_map(
+            |(target, allow, order, k)| {
+                let action = if allow { Action::Allow } else { Action::Deny };
+                Item::new(target, action, order).with_kinds(Kinds {
+                    message: k[0],
+                    iq: k[1],
+                    presence_in: k[2],
+                    presence_out: k[3],
+                })
+            },
+        )
+    }
+
+    proptest! {
+        /// The one-pass choice equals sorting the items by `order` (stable, so the first
+        /// of equal orders stays first) and taking the first that matches (RFC 3921
+        /// §10.2 rules 5 to 7).
+        #[test]
+        fn decide_is_sorted_first_match(
+            items in prop::collection::vec(any_item(), 0..8),
+            who in prop::sample::select(vec![
+                "tybalt@example.com/pda",
+                "tybalt@example.com/home",
+                "juliet@example.com",
+                "example.com/pda",
+                "user@chat.example.com",
+                "paris@example.org/x",
+            ]),
+            sub in prop::sample::select(vec![
+                Subscription::None,
+                Subscription::To,
+                Subscription::From,
+                Subscription::Both,
+            ]),
+            enemy in any::<bool>(),
+            inbound in any::<bool>(),
+            kind in prop::sample::select(StanzaKind::ALL.to_vec()),
+        ) {
+            let jid = Jid::parse(who).expect("valid JID");
+            let groups = if enemy { vec!["Enemies".to_owned()] } else { Vec::new() };
+            let contact = Contact { jid: &jid, subscription: sub, groups: &groups };
+            let dir = if inbound { Direction::Inbound } else { Direction::Outbound };
+            let list = List::new("l", items);
+            let mut sorted: Vec<&Item> = list.items.iter().collect();
+            sorted.sort_by_key(|i| i.order);
+            let naive = sorted.into_iter().find(|i| i.matches(dir, kind, &contact));
+            prop_assert_eq!(list.first_match(dir, kind, &contact), naive);
+            let want = match naive {
+                Some(i) if i.action == Action::Deny => Verdict::blocked(dir, kind),
+                _ => Verdict::Allow,
+            };
+            prop_assert_eq!(decide(&list, dir, kind, &contact), want);
+        }
+    }
+}
