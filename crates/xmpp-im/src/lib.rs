@@ -9,6 +9,8 @@
 //! - [`roster`]: the `jabber:iq:roster` payload (RFC 3921 §7), typed items and queries.
 //! - [`presence`] and [`message`]: typed presence and message stanzas (RFC 3921 §2.1,
 //!   §2.2) with their texts per `xml:lang`; [`envelope`] holds what both share.
+//! - [`privacy`]: privacy lists, `jabber:iq:privacy` (RFC 3921 §10): the payload, the
+//!   evaluation of a list against a stanza, and the handling of privacy IQs.
 //!
 //! The payload readers keep what they do not know (attributes and child elements) and
 //! write it back; what they refuse is a [`PayloadError`] that maps to the stanza error to
@@ -16,8 +18,7 @@
 //!
 //! What is not here yet: the server component that applies these rules to sessions
 //! (RFC 3921 §5 to §11: presence broadcast and probes, roster storage and pushes,
-//! offline delivery, the stanza rules of §11), privacy lists (§10) and a client roster
-//! model.
+//! offline delivery, the stanza rules of §11) and a client roster model.
 //!
 //! # Where the RFC needed a reading
 //!
@@ -61,6 +62,7 @@ pub mod error;
 pub mod fuzzing;
 pub mod message;
 pub mod presence;
+pub mod privacy;
 pub mod roster;
 pub mod server;
 pub mod subscription;

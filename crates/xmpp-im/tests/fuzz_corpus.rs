@@ -28,6 +28,8 @@ fn every_first_byte_and_odd_inputs() {
         b"<message xmlns='jabber:client' type='normal' xml:lang='x'><body>&lt;&amp;</body></message>",
         b"<presence xmlns='jabber:client' type='error'><error type='x'/></presence>",
         b"<query xmlns='jabber:iq:roster'><item jid='A@B'><group>a<b/>c</group></item></query>",
+        b"<query xmlns='jabber:iq:privacy'><list name=''><item action='allow' order='0'><iq/></item></list><list name=''/></query>",
+        b"<query xmlns='jabber:iq:privacy'><list name='a'><item type='jid' value='Example.COM' action='deny' order='4294967295'/></list></query>",
     ] {
         xmpp_im::fuzzing::payloads(input);
     }
