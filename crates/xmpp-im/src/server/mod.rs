@@ -54,6 +54,7 @@
 mod inbound;
 mod outbound;
 mod presence;
+mod privacy_rules;
 mod roster_iq;
 mod store;
 mod subscriptions;
@@ -113,6 +114,8 @@ struct Session {
     directed: Vec<Jid>,
     /// Whether the unacknowledged notices went to this session since it became available.
     notices_sent: bool,
+    /// The privacy list the session made active (§10.4).
+    active_list: Option<String>,
 }
 
 /// A loaded user.
@@ -123,6 +126,7 @@ struct User {
     exists: bool,
     roster: std::collections::BTreeMap<String, Contact>,
     notices: Vec<Notice>,
+    privacy: crate::privacy::Lists,
     sessions: Vec<SessionId>,
     /// The last unavailable presence of the user's last available resource (§5.1.3).
     last_unavailable: Option<Stanza>,
@@ -144,6 +148,7 @@ impl User {
                 .map(|c| (c.key().to_owned(), c))
                 .collect(),
             notices: data.notices,
+            privacy: data.privacy,
             sessions: Vec::new(),
             last_unavailable: None,
             errored: Vec::new(),
@@ -222,6 +227,7 @@ impl Server {
                 presence: None,
                 directed: Vec::new(),
                 notices_sent: false,
+                active_list: None,
             },
         );
         self.work.push_back((user, Work::Started(id)));

@@ -9,6 +9,17 @@ use crate::presence::PresenceType;
 
 impl Server {
     pub(super) fn outbound(&mut self, user: &mut User, id: SessionId, stanza: Stanza) {
+        // §10: the sender's list may keep a stanza from leaving (presence notifications
+        // are checked where they are sent, each copy to its recipient).
+        let notification = stanza.kind() == StanzaKind::Presence
+            && matches!(stanza.stanza_type(), None | Some("unavailable"));
+        if !notification {
+            let verdict = self.outbound_verdict(user, id, &stanza);
+            if !verdict.is_allowed() {
+                self.refuse(verdict, &stanza);
+                return;
+            }
+        }
         match stanza.kind() {
             StanzaKind::Message => {
                 // A message without `to` is for the sender's own account (RFC 6120
@@ -99,12 +110,6 @@ impl Server {
         if !self.blocked_out(user, Some(id), stanza.to()) {
             self.route(stanza);
         }
-    }
-
-    /// Whether the user's privacy rules keep outbound presence from `to`.
-    pub(super) fn blocked_out(&self, user: &User, id: Option<SessionId>, to: Option<&Jid>) -> bool {
-        let _ = (user, id, to);
-        false
     }
 }
 

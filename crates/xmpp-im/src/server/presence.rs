@@ -222,16 +222,4 @@ impl Server {
             }
         }
     }
-
-    /// Whether the user's privacy rules keep presence from `from` out (no probe is sent to
-    /// such a contact, §5.1.1).
-    pub(super) fn blocked_in_presence(
-        &self,
-        user: &User,
-        id: Option<SessionId>,
-        from: &Jid,
-    ) -> bool {
-        let _ = (user, id, from);
-        false
-    }
 }
