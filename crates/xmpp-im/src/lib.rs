@@ -11,14 +11,13 @@
 //!   §2.2) with their texts per `xml:lang`; [`envelope`] holds what both share.
 //! - [`privacy`]: privacy lists, `jabber:iq:privacy` (RFC 3921 §10): the payload, the
 //!   evaluation of a list against a stanza, and the handling of privacy IQs.
+//! - [`server`]: the IM half of a server, sans-io: sessions, presence broadcast and
+//!   probes, directed presence, subscriptions and roster pushes, privacy lists and the
+//!   delivery rules of §11, with storage asked through its outputs (RFC 3921 §5 to §11).
 //!
 //! The payload readers keep what they do not know (attributes and child elements) and
 //! write it back; what they refuse is a [`PayloadError`] that maps to the stanza error to
 //! answer with ([`PayloadError::condition`]).
-//!
-//! What is not here yet: the server component that applies these rules to sessions
-//! (RFC 3921 §5 to §11: presence broadcast and probes, roster storage and pushes,
-//! offline delivery, the stanza rules of §11) and a client roster model.
 //!
 //! # Where the RFC needed a reading
 //!
