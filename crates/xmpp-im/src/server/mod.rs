@@ -26,6 +26,45 @@
 //! the RFC asks for nothing else; presence broadcast makes one copy per recipient with its
 //! own `to`.
 //!
+//! # Example
+//!
+//! A driver feeds the component what its stream engines report and sends what comes out;
+//! here a store in memory answers at once ([`Server::poll_delivery`]):
+//!
+//! ```
+//! use xmpp_core::{Stanza, ns::CLIENT_NS};
+//! use xmpp_im::server::{MemoryStore, Route, Server, SessionId};
+//! use xmpp_xml::Element;
+//!
+//! let mut store = MemoryStore::new();
+//! store.add_user(&"juliet@example.com".parse()?);
+//! store.add_user(&"romeo@example.com".parse()?);
+//! let mut im = Server::new(["example.com"]);
+//!
+//! // Two sessions bound (xmpp_core::Event::Online on the server's connections).
+//! let (juliet, romeo) = (SessionId(1), SessionId(2));
+//! im.session_started(juliet, "juliet@example.com/balcony".parse()?);
+//! im.session_started(romeo, "romeo@example.com/orchard".parse()?);
+//!
+//! // Juliet's initial presence (xmpp_core::Event::Stanza, `from` stamped by the engine).
+//! let presence = Element::new(CLIENT_NS, "presence")
+//!     .with_attr("from", "juliet@example.com/balcony");
+//! im.handle_stanza(juliet, Stanza::from_element(&presence, CLIENT_NS)?);
+//! while im.poll_delivery(&mut store).is_some() {}
+//!
+//! // Romeo writes to her bare JID: it reaches her available resource.
+//! let message = Element::new(CLIENT_NS, "message")
+//!     .with_attr("from", "romeo@example.com/orchard")
+//!     .with_attr("to", "juliet@example.com")
+//!     .with_child(Element::new(CLIENT_NS, "body").with_text("Good night, good night!"));
+//! im.handle_stanza(romeo, Stanza::from_element(&message, CLIENT_NS)?);
+//! let (route, stanza) = im.poll_delivery(&mut store).expect("one delivery");
+//! assert_eq!(route, Route::Session(juliet));
+//! // The driver hands it to that session's connection: `connection.send_stanza(&stanza)`.
+//! assert_eq!(stanza.from().map(|j| j.as_str()), Some("romeo@example.com/orchard"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Readings
 //!
 //! - Roster pushes go to every session that requested the roster, whether or not it has
