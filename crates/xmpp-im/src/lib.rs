@@ -55,6 +55,7 @@
 //! target `im_payloads` (not part of the stable API).
 #![forbid(unsafe_code)]
 
+pub mod client;
 pub mod envelope;
 pub mod error;
 #[cfg(feature = "fuzzing")]
