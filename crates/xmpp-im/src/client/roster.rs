@@ -310,3 +310,406 @@ fn untrusted(iq: ElementRef<'_>) -> RosterError {
         from: clip(iq.attr("from").unwrap_or_default()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::roster::Ask;
+
+    fn parse(xml: &str) -> Element<'static> {
+        crate::xml::parse_element(xml.as_bytes()).expect("well-formed test input")
+    }
+
+    fn jid(s: &str) -> Jid {
+        Jid::parse(s).expect("valid JID")
+    }
+
+    fn juliet() -> Roster {
+        Roster::new(BareJid::parse("juliet@example.com").expect("valid"))
+    }
+
+    /// RFC 3921 §7.3: the roster result of the example.
+    const ROSTER_1: &str = "<iq xmlns='jabber:client' to='juliet@example.com/balcony' \
+        type='result' id='roster_1'><query xmlns='jabber:iq:roster'>\
+        <item jid='romeo@example.net' name='Romeo' subscription='both'><group>Friends</group></item>\
+        <item jid='mercutio@example.org' name='Mercutio' subscription='from'><group>Friends</group></item>\
+        <item jid='benvolio@example.org' name='Benvolio' subscription='both'><group>Friends</group></item>\
+        </query></iq>";
+
+    fn loaded() -> Roster {
+        let mut r = juliet();
+        r.request("roster_1");
+        assert_eq!(r.apply_result(parse(ROSTER_1).as_ref()), Ok(3));
+        r
+    }
+
+    fn push(r: &mut Roster, xml: &str) -> Result<AcceptedPush, RefusedPush> {
+        r.apply_push(parse(xml).as_ref())
+    }
+
+    // RFC 3921 §7.3: the client requests the roster and receives it.
+    #[test]
+    fn roster_get_and_result() {
+        let mut r = juliet();
+        assert!(!r.is_loaded());
+        assert_eq!(
+            r.request("roster_1"),
+            parse(
+                "<iq xmlns='jabber:client' type='get' id='roster_1'>\
+                 <query xmlns='jabber:iq:roster'/></iq>"
+            )
+        );
+        assert!(r.is_pending("roster_1"));
+        assert_eq!(r.apply_result(parse(ROSTER_1).as_ref()), Ok(3));
+        assert!(r.is_loaded() && !r.is_pending("roster_1"));
+        let romeo = r.get(&jid("romeo@example.net")).expect("romeo");
+        assert_eq!(romeo.name.as_deref(), Some("Romeo"));
+        assert_eq!(romeo.groups, ["Friends"]);
+        assert_eq!(
+            r.subscription(&jid("romeo@example.net")),
+            Subscription::Both
+        );
+        assert_eq!(
+            r.subscription(&jid("mercutio@example.org")),
+            Subscription::From
+        );
+        assert_eq!(
+            r.subscription(&jid("nurse@example.com")),
+            Subscription::None
+        );
+        let order: Vec<_> = r.items().map(|i| i.jid.as_str().to_owned()).collect();
+        assert_eq!(
+            order,
+            [
+                "benvolio@example.org",
+                "mercutio@example.org",
+                "romeo@example.net"
+            ]
+        );
+        // The same result a second time answers nothing pending.
+        assert_eq!(
+            r.apply_result(parse(ROSTER_1).as_ref()),
+            Err(RosterError::UnexpectedResult {
+                id: Some("roster_1".into())
+            })
+        );
+    }
+
+    // RFC 3921 §7.3: a result replaces the whole roster; an error leaves it as it was.
+    #[test]
+    fn result_replaces_and_error_keeps() {
+        let mut r = loaded();
+        r.request("again");
+        let err = r.apply_result(
+            parse(
+                "<iq xmlns='jabber:client' type='error' id='again'><query xmlns='jabber:iq:roster'/>\
+                 <error type='wait'><resource-constraint \
+                 xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>",
+            )
+            .as_ref(),
+        );
+        assert_eq!(
+            err,
+            Err(RosterError::Refused(StanzaError::new(
+                StanzaErrorCondition::ResourceConstraint
+            )))
+        );
+        assert_eq!(r.len(), 3);
+        r.request("empty");
+        let empty = "<iq xmlns='jabber:client' type='result' id='empty'>\
+                     <query xmlns='jabber:iq:roster'/></iq>";
+        assert_eq!(r.apply_result(parse(empty).as_ref()), Ok(0));
+        assert!(r.is_empty());
+    }
+
+    // RFC 3921 §7.4: the server pushes the new item to both resources; each answers with
+    // a result carrying the push's id.
+    #[test]
+    fn push_adds_an_item() {
+        for (resource, id) in [("balcony", "a78b4q6ha463"), ("chamber", "a78b4q6ha464")] {
+            let mut r = loaded();
+            let accepted = push(
+                &mut r,
+                &format!(
+                    "<iq xmlns='jabber:client' to='juliet@example.com/{resource}' type='set' \
+                     id='{id}'><query xmlns='jabber:iq:roster'>\
+                     <item jid='nurse@example.com' name='Nurse' subscription='none'>\
+                     <group>Servants</group></item></query></iq>"
+                ),
+            )
+            .expect("trusted push");
+            assert_eq!(
+                accepted.change,
+                RosterChange::Added(jid("nurse@example.com"))
+            );
+            assert_eq!(
+                accepted.reply,
+                parse(&format!(
+                    "<iq xmlns='jabber:client' type='result' id='{id}'/>"
+                ))
+            );
+            let nurse = r.get(&jid("nurse@example.com")).expect("added");
+            assert_eq!(nurse.groups, ["Servants"]);
+            assert_eq!(nurse.subscription, Some(Subscription::None));
+            assert_eq!(r.len(), 4);
+        }
+    }
+
+    // RFC 3921 §7.5: the push of the updated item (a group added) replaces the item.
+    #[test]
+    fn push_updates_an_item() {
+        let mut r = loaded();
+        let accepted = push(
+            &mut r,
+            "<iq xmlns='jabber:client' type='set' id='push3'><query xmlns='jabber:iq:roster'>\
+             <item jid='romeo@example.net' name='Romeo' subscription='both'>\
+             <group>Friends</group><group>Lovers</group></item></query></iq>",
+        )
+        .expect("trusted push");
+        assert_eq!(
+            accepted.change,
+            RosterChange::Updated(jid("romeo@example.net"))
+        );
+        assert_eq!(
+            r.get(&jid("romeo@example.net")).map(|i| i.groups.clone()),
+            Some(vec!["Friends".to_owned(), "Lovers".to_owned()])
+        );
+        assert_eq!(r.len(), 3);
+    }
+
+    // RFC 3921 §7.6: the push with subscription='remove' deletes the item.
+    #[test]
+    fn push_removes_an_item() {
+        let mut r = loaded();
+        push(
+            &mut r,
+            "<iq xmlns='jabber:client' type='set' id='p1'><query xmlns='jabber:iq:roster'>\
+             <item jid='nurse@example.com' name='Nurse' subscription='none'/></query></iq>",
+        )
+        .expect("added");
+        let accepted = push(
+            &mut r,
+            "<iq xmlns='jabber:client' type='set' id='p2'><query xmlns='jabber:iq:roster'>\
+             <item jid='nurse@example.com' subscription='remove'/></query></iq>",
+        )
+        .expect("trusted push");
+        assert_eq!(
+            accepted.change,
+            RosterChange::Removed(jid("nurse@example.com"))
+        );
+        assert_eq!(r.get(&jid("nurse@example.com")), None);
+        assert_eq!(r.len(), 3);
+    }
+
+    // RFC 3921 §8.2 and §8.6: the pushes of a subscription and of its end, seen by the
+    // contact: `none` with `ask`, `to`, then `none` again.
+    #[test]
+    fn pushes_follow_the_subscription_flow() {
+        let mut r = Roster::new(BareJid::parse("contact@example.org").expect("valid"));
+        for (xml, sub, ask) in [
+            (
+                "<item jid='user@example.com' subscription='none' ask='subscribe'/>",
+                Subscription::None,
+                Some(Ask::Subscribe),
+            ),
+            (
+                "<item jid='user@example.com' subscription='to' name='SomeUser'>\
+                 <group>SomeGroup</group></item>",
+                Subscription::To,
+                None,
+            ),
+            (
+                "<item jid='user@example.com' subscription='none' name='SomeUser'>\
+                 <group>SomeGroup</group></item>",
+                Subscription::None,
+                None,
+            ),
+        ] {
+            push(
+                &mut r,
+                &format!(
+                    "<iq xmlns='jabber:client' type='set' id='x'>\
+                     <query xmlns='jabber:iq:roster'>{xml}</query></iq>"
+                ),
+            )
+            .expect("trusted push");
+            let item = r.get(&jid("user@example.com")).expect("present");
+            assert_eq!((item.subscription, item.ask), (Some(sub), ask), "{xml}");
+        }
+    }
+
+    // RFC 3921 §7.2 as corrected by RFC 6121 §2.1.6: a push is applied only without
+    // `from` or from the user's bare JID; others are refused with service-unavailable
+    // and change nothing.
+    #[test]
+    fn push_from_anyone_else_is_refused() {
+        let set = |from: &str| {
+            format!(
+                "<iq xmlns='jabber:client' {from} type='set' id='evil'>\
+                 <query xmlns='jabber:iq:roster'>\
+                 <item jid='iago@example.org' subscription='both'/></query></iq>"
+            )
+        };
+        for ok in ["", "from='juliet@example.com'", "from='Juliet@Example.COM'"] {
+            let mut r = loaded();
+            assert!(push(&mut r, &set(ok)).is_ok(), "{ok}");
+            assert_eq!(r.len(), 4);
+        }
+        for bad in [
+            "from='iago@example.org'",
+            "from='juliet@example.com/chamber'",
+            "from='example.com'",
+            "from='juliet@example.org'",
+        ] {
+            let mut r = loaded();
+            let refused = push(&mut r, &set(bad)).expect_err(bad);
+            assert!(
+                matches!(refused.error, RosterError::UntrustedSender { .. }),
+                "{bad}"
+            );
+            let reply = refused.reply.expect("an error reply");
+            assert_eq!(reply.attr("type"), Some("error"));
+            assert_eq!(reply.attr("id"), Some("evil"));
+            let error = reply
+                .child(xmpp_xml::CLIENT_NS, "error")
+                .expect("error child");
+            assert_eq!(
+                StanzaError::from_element(error).map(|e| e.condition),
+                Ok(StanzaErrorCondition::ServiceUnavailable)
+            );
+            assert_eq!(r.len(), 3, "{bad}");
+            assert_eq!(r.get(&jid("iago@example.org")), None);
+        }
+    }
+
+    // RFC 6121 §2.1.6 rule 1: exactly one item per push.
+    #[test]
+    fn push_needs_exactly_one_item() {
+        let mut r = loaded();
+        let none = push(
+            &mut r,
+            "<iq xmlns='jabber:client' type='set' id='n'><query xmlns='jabber:iq:roster'/></iq>",
+        )
+        .expect_err("no item");
+        assert_eq!(none.error, RosterError::ItemCount(0));
+        let two = push(
+            &mut r,
+            "<iq xmlns='jabber:client' type='set' id='t'><query xmlns='jabber:iq:roster'>\
+             <item jid='a@example.org'/><item jid='b@example.org'/></query></iq>",
+        )
+        .expect_err("two items");
+        assert_eq!(two.error, RosterError::ItemCount(2));
+        assert_eq!(
+            two.error.to_stanza_error().condition,
+            StanzaErrorCondition::BadRequest
+        );
+        assert_eq!(r.len(), 3);
+    }
+
+    #[test]
+    fn bad_pushes_are_refused() {
+        let mut r = loaded();
+        let bad_jid = push(
+            &mut r,
+            "<iq xmlns='jabber:client' type='set' id='j'><query xmlns='jabber:iq:roster'>\
+             <item jid='a@b@c'/></query></iq>",
+        )
+        .expect_err("bad jid");
+        assert_eq!(
+            bad_jid.error.to_stanza_error().condition,
+            StanzaErrorCondition::JidMalformed
+        );
+        let not_set = push(
+            &mut r,
+            "<iq xmlns='jabber:client' type='get' id='g'><query xmlns='jabber:iq:roster'/></iq>",
+        )
+        .expect_err("a get");
+        assert!(matches!(not_set.error, RosterError::NotRoster { .. }));
+        let result = push(
+            &mut r,
+            "<iq xmlns='jabber:client' type='result' id='r'><query xmlns='jabber:iq:roster'>\
+             <item jid='a@example.org'/></query></iq>",
+        )
+        .expect_err("a result");
+        assert_eq!(result.reply, None);
+        assert_eq!(r.len(), 3);
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn any_item() -> impl Strategy<Value = Item> {
+        (
+            prop::sample::select(vec![
+                "a@example.org",
+                "b@example.org",
+                "example.net",
+                "c@d/e",
+            ]),
+            prop::option::of("[a-z ]{0,6}"),
+            prop::sample::select(vec![
+                None,
+                Some(Subscription::None),
+                Some(Subscription::To),
+                Some(Subscription::From),
+                Some(Subscription::Both),
+                Some(Subscription::Remove),
+            ]),
+            prop::collection::vec("[a-z]{1,4}", 0..3),
+        )
+            .prop_map(|(j, name, subscription, groups)| Item {
+                name,
+                subscription,
+                groups,
+                ..Item::new(Jid::parse(j).expect("valid JID"))
+            })
+    }
+
+    fn push_of(item: &Item, from: Option<&str>) -> Element<'static> {
+        let mut iq = Element::new(xmpp_xml::CLIENT_NS, "iq")
+            .with_attr("type", "set")
+            .with_attr("id", "p");
+        if let Some(f) = from {
+            iq = iq.with_attr("from", f.to_owned());
+        }
+        iq.with_child(
+            Query {
+                items: vec![item.clone()],
+                ..Query::default()
+            }
+            .to_element(),
+        )
+    }
+
+    proptest! {
+        /// Any sequence of trusted pushes leaves the roster equal to a map where each
+        /// item replaces the one of its JID and `remove` deletes it; untrusted pushes in
+        /// between change nothing.
+        #[test]
+        fn pushes_match_a_map(steps in prop::collection::vec((any_item(), any::<bool>()), 0..12)) {
+            let mut r = Roster::new(BareJid::parse("u@example.com").expect("valid"));
+            let mut model: BTreeMap<Jid, Item> = BTreeMap::new();
+            for (item, trusted) in steps {
+                let from = if trusted { None } else { Some("x@example.com") };
+                let got = r.apply_push(push_of(&item, from).as_ref());
+                prop_assert_eq!(got.is_ok(), trusted);
+                if trusted {
+                    if item.subscription == Some(Subscription::Remove) {
+                        model.remove(&item.jid);
+                    } else {
+                        model.insert(item.jid.clone(), normalized(item));
+                    }
+                }
+                let now: Vec<&Item> = r.items().collect();
+                let want: Vec<&Item> = model.values().collect();
+                prop_assert_eq!(now, want);
+            }
+        }
+    }
+}
