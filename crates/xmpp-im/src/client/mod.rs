@@ -172,3 +172,114 @@ impl Client {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use xmpp_jid::Jid;
+
+    fn parse(xml: &str) -> Element<'static> {
+        crate::xml::parse_element(xml.as_bytes()).expect("well-formed test input")
+    }
+
+    fn handle(c: &mut Client, xml: &str) -> Incoming {
+        c.handle(parse(xml).as_ref())
+    }
+
+    // RFC 3921 §7.3, §7.4, §8.2: the stanzas of a session, each sent to its model.
+    #[test]
+    fn dispatches_each_stanza() {
+        let mut c = Client::new(BareJid::parse("juliet@example.com").expect("valid"));
+        c.roster_mut().request("r1");
+        assert_eq!(
+            handle(
+                &mut c,
+                "<iq xmlns='jabber:client' type='result' id='r1'><query xmlns='jabber:iq:roster'>\
+                 <item jid='romeo@example.net' subscription='both'/></query></iq>"
+            ),
+            Incoming::RosterLoaded(1)
+        );
+        // A result for another request is not the roster's.
+        assert_eq!(
+            handle(
+                &mut c,
+                "<iq xmlns='jabber:client' type='result' id='other'/>"
+            ),
+            Incoming::Other
+        );
+        let push = handle(
+            &mut c,
+            "<iq xmlns='jabber:client' type='set' id='push1'><query xmlns='jabber:iq:roster'>\
+             <item jid='nurse@example.com' subscription='none'/></query></iq>",
+        );
+        assert_eq!(
+            push.reply(),
+            Some(&parse(
+                "<iq xmlns='jabber:client' type='result' id='push1'/>"
+            ))
+        );
+        assert_eq!(c.roster().len(), 2);
+        let refused = handle(
+            &mut c,
+            "<iq xmlns='jabber:client' from='iago@example.org/x' type='set' id='p2'>\
+             <query xmlns='jabber:iq:roster'><item jid='iago@example.org'/></query></iq>",
+        );
+        assert!(matches!(refused, Incoming::RosterPushRefused(_)));
+        assert_eq!(
+            refused.reply().and_then(|r| r.attr("to")),
+            Some("iago@example.org/x")
+        );
+        assert_eq!(c.roster().len(), 2);
+
+        match handle(
+            &mut c,
+            "<presence xmlns='jabber:client' from='romeo@example.net/orchard' type='subscribe'/>",
+        ) {
+            Incoming::Subscription { from, kind, .. } => {
+                assert_eq!(from.as_str(), "romeo@example.net");
+                assert_eq!(kind, Kind::Subscribe);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            handle(
+                &mut c,
+                "<presence xmlns='jabber:client' from='romeo@example.net/orchard'/>"
+            ),
+            Incoming::Presence(PresenceUpdate::Available { .. })
+        ));
+        let romeo = BareJid::parse("romeo@example.net").expect("valid");
+        assert!(c.presence().is_available(&romeo));
+        assert!(matches!(
+            handle(
+                &mut c,
+                "<presence xmlns='jabber:client' from='romeo@example.net' type='unsubscribed'/>"
+            ),
+            Incoming::Subscription {
+                kind: Kind::Unsubscribed,
+                ..
+            }
+        ));
+        assert!(!c.presence().is_available(&romeo));
+
+        let bad = handle(
+            &mut c,
+            "<presence xmlns='jabber:client' from='romeo@example.net/x' id='b'>\
+             <priority>999</priority></presence>",
+        );
+        assert!(matches!(bad, Incoming::Invalid { .. }));
+        assert_eq!(bad.reply().and_then(|r| r.attr("type")), Some("error"));
+        assert_eq!(
+            handle(
+                &mut c,
+                "<message xmlns='jabber:client' from='romeo@example.net/x'><body>hi</body></message>"
+            ),
+            Incoming::Other
+        );
+        assert!(
+            c.roster()
+                .get(&Jid::parse("nurse@example.com").expect("valid"))
+                .is_some()
+        );
+    }
+}
