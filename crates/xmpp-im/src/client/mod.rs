@@ -113,7 +113,9 @@ impl Client {
     }
 
     /// Reads and applies a received stanza: roster results and pushes go to the
-    /// [`Roster`], presence to the [`PresenceView`]; see [`Incoming`] for the answers.
+    /// [`Roster`], presence to the [`PresenceView`]; see [`Incoming`] for the answers. A
+    /// push that removes an item also forgets the contact's presence, since the removal
+    /// cancels the subscriptions both ways (RFC 3921 §8.6).
     pub fn handle(&mut self, stanza: ElementRef<'_>) -> Incoming {
         match stanza.name() {
             "presence" => self.handle_presence(stanza),
@@ -154,7 +156,14 @@ impl Client {
         match stanza.attr("type") {
             Some("set") if stanza.child(NS, "query").is_some() => {
                 match self.roster.apply_push(stanza) {
-                    Ok(accepted) => Incoming::RosterPush(accepted),
+                    Ok(accepted) => {
+                        if let RosterChange::Removed(jid) = &accepted.change {
+                            // The removal cancelled the subscriptions both ways (RFC 3921
+                            // §8.6): the contact's presence no longer comes.
+                            self.presence.forget(&jid.to_bare());
+                        }
+                        Incoming::RosterPush(accepted)
+                    }
                     Err(refused) => Incoming::RosterPushRefused(refused),
                 }
             }
