@@ -64,7 +64,7 @@ pub enum RosterError {
         id: Option<String>,
     },
     /// The server answered the roster get with an error.
-    Refused(StanzaError),
+    Refused(Box<StanzaError>),
 }
 
 impl RosterError {
@@ -233,7 +233,7 @@ impl Roster {
                     .child(iq.namespace(), "error")
                     .and_then(|e| StanzaError::from_element(e).ok())
                     .unwrap_or_else(|| StanzaError::new(StanzaErrorCondition::UndefinedCondition));
-                return Err(RosterError::Refused(error));
+                return Err(RosterError::Refused(Box::new(error)));
             }
             _ => return Err(RosterError::NotRoster { expected: RESULT }),
         }
@@ -410,9 +410,9 @@ mod tests {
         );
         assert_eq!(
             err,
-            Err(RosterError::Refused(StanzaError::new(
+            Err(RosterError::Refused(Box::new(StanzaError::new(
                 StanzaErrorCondition::ResourceConstraint
-            )))
+            ))))
         );
         assert_eq!(r.len(), 3);
         r.request("empty");
