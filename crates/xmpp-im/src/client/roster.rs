@@ -7,7 +7,8 @@
 //! that correction is followed here. A push with any other `from` is not applied; it is
 //! answered with `service-unavailable`, the answer RFC 6121 §2.1.6 allows (a client may
 //! also stay silent). RFC 6121 §2.1.6 also makes explicit that a push carries exactly one
-//! item; a push with none or several is a `bad-request`.
+//! item; a push with none or several is a `bad-request`. The roster holds at most
+//! [`Roster::MAX_ITEMS`] items.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -65,6 +66,8 @@ pub enum RosterError {
     },
     /// The server answered the roster get with an error.
     Refused(Box<StanzaError>),
+    /// A push would add an item beyond [`Roster::MAX_ITEMS`].
+    Full,
 }
 
 impl RosterError {
@@ -77,6 +80,7 @@ impl RosterError {
                 StanzaError::new(StanzaErrorCondition::ServiceUnavailable)
             }
             RosterError::Payload(p) => p.to_stanza_error(),
+            RosterError::Full => StanzaError::new(StanzaErrorCondition::ResourceConstraint),
             other => {
                 StanzaError::new(StanzaErrorCondition::BadRequest).with_text(other.to_string())
             }
@@ -102,6 +106,7 @@ impl fmt::Display for RosterError {
                 )
             }
             RosterError::Refused(e) => write!(f, "the roster get was refused: {e}"),
+            RosterError::Full => write!(f, "the roster holds {} items already", Roster::MAX_ITEMS),
         }
     }
 }
@@ -141,6 +146,10 @@ const PUSH: &str = "an iq of type set with a jabber:iq:roster query";
 const RESULT: &str = "an iq of type result or error";
 
 impl Roster {
+    /// The most items the roster holds: a result is cut there, and a push that would add
+    /// one more is refused with `resource-constraint` ([`RosterError::Full`]).
+    pub const MAX_ITEMS: usize = 50_000;
+
     /// An empty roster for the account `user` (the bare JID of the session, from
     /// [`xmpp_core::Event::Bound`]).
     pub fn new(user: BareJid) -> Self {
@@ -245,6 +254,7 @@ impl Roster {
             .items
             .into_iter()
             .filter(|i| i.subscription != Some(Subscription::Remove))
+            .take(Self::MAX_ITEMS)
             .map(|i| (i.jid.clone(), normalized(i)))
             .collect();
         self.pending_get = None;
@@ -287,6 +297,9 @@ impl Roster {
             return Err(refuse(RosterError::ItemCount(0)));
         };
         let jid = item.jid.clone();
+        if self.items.len() >= Self::MAX_ITEMS && !self.items.contains_key(&jid) {
+            return Err(refuse(RosterError::Full));
+        }
         let change = if item.subscription == Some(Subscription::Remove) {
             self.items.remove(&jid);
             RosterChange::Removed(jid)
@@ -604,6 +617,43 @@ mod tests {
             StanzaErrorCondition::BadRequest
         );
         assert_eq!(r.len(), 3);
+    }
+
+    #[test]
+    fn a_full_roster_refuses_new_items() {
+        let mut r = juliet();
+        for i in 0..Roster::MAX_ITEMS {
+            r.items
+                .insert(jid(&format!("c{i}@example.org")), Item::new(jid("x@y")));
+        }
+        let refused = push(
+            &mut r,
+            "<iq xmlns='jabber:client' type='set' id='f'><query xmlns='jabber:iq:roster'>\
+             <item jid='new@example.org'/></query></iq>",
+        )
+        .expect_err("full");
+        assert_eq!(refused.error, RosterError::Full);
+        assert_eq!(
+            refused.error.to_stanza_error().condition,
+            StanzaErrorCondition::ResourceConstraint
+        );
+        // An item already there still updates, and a removal makes room.
+        assert!(
+            push(
+                &mut r,
+                "<iq xmlns='jabber:client' type='set' id='u'><query xmlns='jabber:iq:roster'>\
+                 <item jid='c1@example.org' subscription='remove'/></query></iq>",
+            )
+            .is_ok()
+        );
+        assert!(
+            push(
+                &mut r,
+                "<iq xmlns='jabber:client' type='set' id='n'><query xmlns='jabber:iq:roster'>\
+                 <item jid='new@example.org'/></query></iq>",
+            )
+            .is_ok()
+        );
     }
 
     #[test]
