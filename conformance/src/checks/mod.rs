@@ -7,6 +7,7 @@
 pub mod core;
 pub mod im;
 pub mod im_client;
+pub mod im_server;
 pub mod jid;
 pub mod sasl;
 pub mod xml;
@@ -32,6 +33,7 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         .chain(core::CHECKS)
         .chain(im::CHECKS)
         .chain(im_client::CHECKS)
+        .chain(im_server::CHECKS)
 }
 
 /// The check with this name, if there is one.

@@ -201,6 +201,7 @@ pub mod fuzzing;
 pub mod message;
 pub mod presence;
 pub mod roster;
+pub mod server;
 pub mod subscription;
 mod xml;
 
