@@ -7,7 +7,9 @@
 //! contact); a presence of type `error` (RFC 3921 §2.2.1: an error on a previously sent
 //! presence) and `unsubscribed` (the contact refused or revoked the subscription, §8.2.1,
 //! §8.5) make the whole contact unavailable. Other subscription types and `probe` are no
-//! availability and change nothing.
+//! availability and change nothing. The user's own other resources, whose presence the
+//! server also sends (RFC 3921 §5.1.2), are kept like a contact's, under the user's bare
+//! JID.
 //!
 //! Any entity may send directed presence, so what is held is bounded: at most
 //! [`PresenceView::MAX_CONTACTS`] contacts and [`PresenceView::MAX_RESOURCES`] resources
