@@ -6,6 +6,7 @@
 
 pub mod core;
 pub mod im;
+pub mod im_client;
 pub mod im_server;
 pub mod jid;
 pub mod sasl;
@@ -31,6 +32,7 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         .chain(sasl::CHECKS)
         .chain(core::CHECKS)
         .chain(im::CHECKS)
+        .chain(im_client::CHECKS)
         .chain(im_server::CHECKS)
 }
 

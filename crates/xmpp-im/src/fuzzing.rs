@@ -172,3 +172,44 @@ fn privacy_requests(q: &privacy::Query) {
         }
     }
 }
+
+/// Fuzz target `im_client`: the bytes, split at NUL bytes, are stanzas received by one
+/// [`crate::client::Client`] of `juliet@example.com` that has asked for its roster (id
+/// `r1`). Each that parses is handled; afterwards the roster holds no `remove` item and
+/// every item has a subscription, a refused push left the roster as it was, and every
+/// reply is an `<iq/>` or `<presence/>` of type `result` or `error`.
+pub fn client(data: &[u8]) {
+    use crate::client::{Client, Incoming};
+
+    let Ok(user) = xmpp_jid::BareJid::parse("juliet@example.com") else {
+        return;
+    };
+    let mut c = Client::new(user);
+    c.roster_mut().request("r1");
+    for piece in data.split(|&b| b == 0) {
+        let Some(stanza) = crate::xml::parse_element(piece) else {
+            continue;
+        };
+        let before: Vec<_> = c.roster().items().cloned().collect();
+        let incoming = c.handle(stanza.as_ref());
+        if let Incoming::RosterPushRefused(_) = incoming {
+            assert!(
+                c.roster().items().eq(before.iter()),
+                "refused push changed the roster"
+            );
+        }
+        if let Some(reply) = incoming.reply() {
+            assert!(matches!(reply.name(), "iq" | "presence"), "{reply:?}");
+            assert!(
+                matches!(reply.attr("type"), Some("result" | "error")),
+                "{reply:?}"
+            );
+        }
+        for item in c.roster().items() {
+            assert!(
+                matches!(item.subscription, Some(s) if s != crate::roster::Subscription::Remove),
+                "{item:?}"
+            );
+        }
+    }
+}
