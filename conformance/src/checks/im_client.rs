@@ -283,9 +283,33 @@ fn roster_items_read() -> Outcome {
         || "an item without jid was accepted".into(),
     )
 }
+/// 3921-12.2-2a, 3921-12.2-2b: an `im:` URI is read and resolved to the JID it names
+/// (RFC 3922 §3.3: percent-encoding undone, and `'` written `#27;` as a JID node needs).
+fn im_uri_resolved() -> Outcome {
+    use xmpp_cpim::address::{Scheme, Uri};
+    let uri = Uri::parse("im:d%27artagnan@example.com", Scheme::Im).map_err(|e| e.to_string())?;
+    let jid = uri.to_jid().map_err(|e| e.to_string())?;
+    ensure(jid.as_str() == "d#27;artagnan@example.com", || {
+        format!("resolved to {jid}")
+    })?;
+    let plain = Uri::parse("im:Juliet@Example.com", Scheme::Im)
+        .and_then(|u| u.to_jid())
+        .map_err(|e| e.to_string())?;
+    ensure(plain.as_str() == "juliet@example.com", || {
+        format!("resolved to {plain}")
+    })?;
+    ensure(
+        Uri::parse("xmpp:juliet@example.com", Scheme::Im).is_err(),
+        || "another scheme was taken for im:".into(),
+    )
+}
 
 /// The checks of this module.
 pub static CHECKS: &[Check] = &[
+    Check {
+        name: "im_client.im_uri_resolved",
+        run: im_uri_resolved,
+    },
     Check {
         name: "im_client.initial_presence_shape",
         run: initial_presence_shape,
