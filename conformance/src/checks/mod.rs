@@ -6,6 +6,7 @@
 
 pub mod core;
 pub mod im;
+pub mod im_stanzas;
 pub mod jid;
 pub mod sasl;
 pub mod xml;
@@ -30,6 +31,7 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         .chain(sasl::CHECKS)
         .chain(core::CHECKS)
         .chain(im::CHECKS)
+        .chain(im_stanzas::CHECKS)
 }
 
 /// The check with this name, if there is one.
