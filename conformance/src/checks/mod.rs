@@ -6,6 +6,8 @@
 
 pub mod core;
 pub mod im;
+pub mod im_client;
+pub mod im_server;
 pub mod im_stanzas;
 pub mod jid;
 pub mod sasl;
@@ -31,6 +33,8 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         .chain(sasl::CHECKS)
         .chain(core::CHECKS)
         .chain(im::CHECKS)
+        .chain(im_client::CHECKS)
+        .chain(im_server::CHECKS)
         .chain(im_stanzas::CHECKS)
 }
 

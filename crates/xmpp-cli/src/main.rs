@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod connect;
+mod cpim;
 mod demo;
 mod jid;
 mod lint;
@@ -28,6 +29,8 @@ enum Command {
     Connect(connect::Args),
     /// Run a client and a server engine in memory and print their exchange.
     Demo(demo::Args),
+    /// Map one stanza to a Message/CPIM object or back (RFC 3922).
+    Cpim(cpim::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,5 +39,6 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(&args),
         Command::Connect(args) => connect::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Cpim(args) => cpim::run(&args),
     }
 }

@@ -307,25 +307,34 @@ impl Stanza {
     /// copy is rebuilt from the tree with its `to` replaced.
     pub fn addressed_to(&self, to: &Jid) -> Result<Stanza, BuildError> {
         if self.to.is_none() {
-            let mut attribute = Vec::with_capacity(to.as_str().len() + 6);
-            attribute.extend_from_slice(b" to='");
-            push_escaped(&mut attribute, to.as_str());
-            attribute.push(b'\'');
-            let mut copy = self.clone();
-            copy.bytes.reserve(attribute.len());
-            let at = copy.name_end.min(copy.bytes.len());
-            copy.bytes.extend_from_slice(&attribute);
-            if let Some(tail) = copy.bytes.get_mut(at..) {
-                tail.rotate_right(attribute.len());
-            }
-            for t in [&mut copy.id, &mut copy.type_, &mut copy.lang]
-                .into_iter()
-                .flatten()
-            {
-                t.shift(attribute.len());
-            }
-            copy.to = Some(to.clone());
-            return Ok(copy);
+            // One buffer: the name, the new attribute, the rest.
+            let at = self.name_end.min(self.bytes.len());
+            let (head, tail) = self.bytes.split_at(at);
+            let mut bytes = Vec::with_capacity(self.bytes.len() + to.as_str().len() + 8);
+            bytes.extend_from_slice(head);
+            bytes.extend_from_slice(b" to='");
+            push_escaped(&mut bytes, to.as_str());
+            bytes.push(b'\'');
+            let added = bytes.len() - head.len();
+            bytes.extend_from_slice(tail);
+            let shifted = |t: &Option<Text>| {
+                t.clone().map(|mut t| {
+                    t.shift(added);
+                    t
+                })
+            };
+            return Ok(Stanza {
+                kind: self.kind,
+                to: Some(to.clone()),
+                from: self.from.clone(),
+                id: shifted(&self.id),
+                type_: shifted(&self.type_),
+                lang: shifted(&self.lang),
+                name_end: self.name_end,
+                own_default: self.own_default,
+                default_ns: self.default_ns,
+                bytes,
+            });
         }
         self.readdressed(Some(to), self.from.as_ref())
     }

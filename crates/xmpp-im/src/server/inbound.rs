@@ -31,84 +31,101 @@ impl Server {
         }
     }
 
+    /// §11.1 rule 1: the privacy list first (the session's list for a stanza to a full
+    /// JID, each receiving session's for one to the bare JID, the default list for what
+    /// the account handles), then the delivery rules.
     fn inbound_message(&mut self, user: &mut User, stanza: Stanza) {
-        if self.blocked_in(user, None, &stanza) {
-            // §10: a blocked message gets an error back.
-            if is_answerable(&stanza) {
-                self.reply_error(&stanza, StanzaErrorCondition::ServiceUnavailable);
-            }
-            return;
-        }
         // §11.1 rule 3.1: the resource named, if it is there.
         if let Some(to) = stanza.to()
             && to.resource().is_some()
             && let Some(id) = self.session_of(to)
         {
-            self.deliver(id, stanza);
+            let verdict = self.inbound_verdict(user, Some(id), &stanza);
+            if verdict.is_allowed() {
+                self.deliver(id, stanza);
+            } else {
+                self.refuse(verdict, &stanza);
+            }
             return;
         }
         // Rule 3.2 for a resource that is not there, and rule 4.1: the available
-        // resources of the highest non-negative priority (all of them when they tie).
+        // resources of the highest non-negative priority (all of them when they tie)
+        // whose lists let the message in.
         let best = user
             .sessions
             .iter()
-            .filter_map(|id| self.sessions.get(id))
-            .filter(|s| s.available && s.priority >= 0)
-            .map(|s| s.priority)
+            .filter(|id| self.takes_message(user, id, &stanza, None))
+            .filter_map(|id| self.sessions.get(id).map(|s| s.priority))
             .max();
         let Some(best) = best else {
-            // Rule 4.3: no storage here, so the sender learns the message did not go.
-            if is_answerable(&stanza) {
+            let verdict = self.inbound_verdict(user, None, &stanza);
+            if !verdict.is_allowed() {
+                self.refuse(verdict, &stanza);
+            } else if is_answerable(&stanza) {
+                // Rule 4.3: no storage here, so the sender learns the message did not go.
                 self.reply_error(&stanza, StanzaErrorCondition::ServiceUnavailable);
             }
             return;
         };
-        let is_target = |server: &Server, id: &SessionId| {
-            server
-                .sessions
-                .get(id)
-                .is_some_and(|s| s.available && s.priority == best)
-        };
         let mut left = user
             .sessions
             .iter()
-            .filter(|id| is_target(self, id))
+            .filter(|id| self.takes_message(user, id, &stanza, Some(best)))
             .count();
-        let mut stanza = Some(stanza);
+        let mut slot = Some(stanza);
         for id in &user.sessions {
-            if !is_target(self, id) {
+            let Some(current) = slot.as_ref() else {
+                break;
+            };
+            if !self.takes_message(user, id, current, Some(best)) {
                 continue;
             }
             left -= 1;
-            let copy = if left == 0 {
-                stanza.take()
-            } else {
-                stanza.clone()
-            };
+            let copy = if left == 0 { slot.take() } else { slot.clone() };
             if let Some(copy) = copy {
                 self.deliver(*id, copy);
             }
         }
     }
 
+    /// Whether the session `id` takes a message to the bare JID: available, with a
+    /// non-negative priority (`priority` when given), and its list lets the message in.
+    fn takes_message(
+        &self,
+        user: &User,
+        id: &SessionId,
+        stanza: &Stanza,
+        priority: Option<i8>,
+    ) -> bool {
+        self.sessions.get(id).is_some_and(|s| {
+            s.available && s.priority >= 0 && priority.is_none_or(|p| p == s.priority)
+        }) && self.inbound_verdict(user, Some(*id), stanza).is_allowed()
+    }
+
     fn inbound_iq(&mut self, user: &mut User, stanza: Stanza) {
-        if self.blocked_in(user, None, &stanza) {
-            if is_request(&stanza) {
-                self.reply_error(&stanza, StanzaErrorCondition::ServiceUnavailable);
-            }
-            return;
-        }
         if let Some(to) = stanza.to()
             && to.resource().is_some()
         {
             // §11.1 rule 3: the resource, or an error for a request.
             match self.session_of(to) {
-                Some(id) => self.deliver(id, stanza),
+                Some(id) => {
+                    let verdict = self.inbound_verdict(user, Some(id), &stanza);
+                    if verdict.is_allowed() {
+                        self.deliver(id, stanza);
+                    } else {
+                        self.refuse(verdict, &stanza);
+                    }
+                }
                 None if is_request(&stanza) => {
                     self.reply_error(&stanza, StanzaErrorCondition::ServiceUnavailable)
                 }
                 None => {}
             }
+            return;
+        }
+        let verdict = self.inbound_verdict(user, None, &stanza);
+        if !verdict.is_allowed() {
+            self.refuse(verdict, &stanza);
             return;
         }
         // Rule 4.4: an IQ to the bare JID is the server's to answer, on the user's behalf;
@@ -125,6 +142,14 @@ impl Server {
         else {
             return;
         };
+        if kind.subscription().is_some() || kind == PresenceType::Probe {
+            // Handled for the account: the default list.
+            let verdict = self.inbound_verdict(user, None, &stanza);
+            if !verdict.is_allowed() {
+                self.refuse(verdict, &stanza);
+                return;
+            }
+        }
         if let Some(sub) = kind.subscription() {
             self.inbound_subscription(user, sub, stanza);
             return;
@@ -133,10 +158,10 @@ impl Server {
             self.answer_probe(user, stanza);
             return;
         }
-        let Some(from) = stanza.from().cloned() else {
+        let Some(from) = stanza.from() else {
             return;
         };
-        let contact = bare_str(&from).to_owned();
+        let contact = bare_str(from).to_owned();
         if kind == PresenceType::Error {
             // §5.1.1: no more presence to a contact whose server answered with an error,
             // until it sends presence again.
@@ -146,35 +171,24 @@ impl Server {
         } else {
             user.errored.retain(|c| *c != contact);
         }
-        if self.blocked_in(user, None, &stanza) {
-            return;
-        }
         match stanza.to().filter(|to| to.resource().is_some()) {
             // §11.1 rule 3: to the resource, or nowhere.
             Some(to) => {
-                if let Some(id) = self.session_of(to) {
+                if let Some(id) = self.session_of(to)
+                    && self.inbound_verdict(user, Some(id), &stanza).is_allowed()
+                {
                     self.deliver(id, stanza);
                 }
             }
-            // Rule 4.2: to every available resource.
+            // Rule 4.2: to every available resource whose list lets it in.
             None => {
-                let targets = self.available_sessions(user);
-                for id in targets {
-                    self.deliver(id, stanza.clone());
+                for id in self.available_sessions(user) {
+                    if self.inbound_verdict(user, Some(id), &stanza).is_allowed() {
+                        self.deliver(id, stanza.clone());
+                    }
                 }
             }
         }
-    }
-
-    /// Whether the user's privacy rules keep `stanza` out (§10).
-    pub(super) fn blocked_in(
-        &self,
-        user: &User,
-        id: Option<super::SessionId>,
-        stanza: &Stanza,
-    ) -> bool {
-        let _ = (user, id, stanza);
-        false
     }
 }
 

@@ -26,6 +26,45 @@
 //! the RFC asks for nothing else; presence broadcast makes one copy per recipient with its
 //! own `to`.
 //!
+//! # Example
+//!
+//! A driver feeds the component what its stream engines report and sends what comes out;
+//! here a store in memory answers at once ([`Server::poll_delivery`]):
+//!
+//! ```
+//! use xmpp_core::{Stanza, ns::CLIENT_NS};
+//! use xmpp_im::server::{MemoryStore, Route, Server, SessionId};
+//! use xmpp_xml::Element;
+//!
+//! let mut store = MemoryStore::new();
+//! store.add_user(&"juliet@example.com".parse()?);
+//! store.add_user(&"romeo@example.com".parse()?);
+//! let mut im = Server::new(["example.com"]);
+//!
+//! // Two sessions bound (xmpp_core::Event::Online on the server's connections).
+//! let (juliet, romeo) = (SessionId(1), SessionId(2));
+//! im.session_started(juliet, "juliet@example.com/balcony".parse()?);
+//! im.session_started(romeo, "romeo@example.com/orchard".parse()?);
+//!
+//! // Juliet's initial presence (xmpp_core::Event::Stanza, `from` stamped by the engine).
+//! let presence = Element::new(CLIENT_NS, "presence")
+//!     .with_attr("from", "juliet@example.com/balcony");
+//! im.handle_stanza(juliet, Stanza::from_element(&presence, CLIENT_NS)?);
+//! while im.poll_delivery(&mut store).is_some() {}
+//!
+//! // Romeo writes to her bare JID: it reaches her available resource.
+//! let message = Element::new(CLIENT_NS, "message")
+//!     .with_attr("from", "romeo@example.com/orchard")
+//!     .with_attr("to", "juliet@example.com")
+//!     .with_child(Element::new(CLIENT_NS, "body").with_text("Good night, good night!"));
+//! im.handle_stanza(romeo, Stanza::from_element(&message, CLIENT_NS)?);
+//! let (route, stanza) = im.poll_delivery(&mut store).expect("one delivery");
+//! assert_eq!(route, Route::Session(juliet));
+//! // The driver hands it to that session's connection: `connection.send_stanza(&stanza)`.
+//! assert_eq!(stanza.from().map(|j| j.as_str()), Some("romeo@example.com/orchard"));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Readings
 //!
 //! - Roster pushes go to every session that requested the roster, whether or not it has
@@ -41,12 +80,20 @@
 //!   whatever the sender's subscription (§11.1): a server cannot tell a broadcast from a
 //!   directed presence.
 //! - A roster remove sends both `unsubscribe` and `unsubscribed` to the contact (§9.4).
+//! - The automatic `unsubscribed` that answers an `unsubscribe` (§8.4, §9.3 Table 4) reaches
+//!   a user already in "None" or "From", where Table 4 neither delivers nor applies an
+//!   inbound `unsubscribed`; the text of §8.4 asks for its delivery. The table is followed:
+//!   the user gets the contact's unavailable presence, not the `unsubscribed` (RFC 6121
+//!   §3.3.3 no longer sends that reply at all).
+//! - An inbound subscription stanza is delivered before the roster push it causes (the order
+//!   of RFC 6121 §3.3.3; RFC 3921 gives none).
 //! - IQs to the server itself that are not roster queries get `service-unavailable`: a
 //!   server that answers others (disco, ping, version) takes them before this component.
 
 mod inbound;
 mod outbound;
 mod presence;
+mod privacy_rules;
 mod roster_iq;
 mod store;
 mod subscriptions;
@@ -71,7 +118,7 @@ pub enum Route {
     /// To a local session (the stanza is in `jabber:client`).
     Session(SessionId),
     /// To another server, by its domain (the stanza is in `jabber:server`).
-    Remote(String),
+    Remote(Arc<str>),
 }
 
 /// What the component asks of its driver.
@@ -106,6 +153,8 @@ struct Session {
     directed: Vec<Jid>,
     /// Whether the unacknowledged notices went to this session since it became available.
     notices_sent: bool,
+    /// The privacy list the session made active (§10.4).
+    active_list: Option<String>,
 }
 
 /// A loaded user.
@@ -116,6 +165,7 @@ struct User {
     exists: bool,
     roster: std::collections::BTreeMap<String, Contact>,
     notices: Vec<Notice>,
+    privacy: crate::privacy::Lists,
     sessions: Vec<SessionId>,
     /// The last unavailable presence of the user's last available resource (§5.1.3).
     last_unavailable: Option<Stanza>,
@@ -137,6 +187,7 @@ impl User {
                 .map(|c| (c.key().to_owned(), c))
                 .collect(),
             notices: data.notices,
+            privacy: data.privacy,
             sessions: Vec::new(),
             last_unavailable: None,
             errored: Vec::new(),
@@ -173,6 +224,8 @@ pub struct Server {
     work: VecDeque<(Arc<str>, Work)>,
     out: VecDeque<Output>,
     next_id: u64,
+    /// The remote domains routed to so far, shared by the routes that name them.
+    remote_domains: std::collections::HashSet<Arc<str>>,
 }
 
 impl Server {
@@ -186,6 +239,7 @@ impl Server {
             work: VecDeque::new(),
             out: VecDeque::new(),
             next_id: 0,
+            remote_domains: std::collections::HashSet::new(),
         }
     }
 
@@ -212,6 +266,7 @@ impl Server {
                 presence: None,
                 directed: Vec::new(),
                 notices_sent: false,
+                active_list: None,
             },
         );
         self.work.push_back((user, Work::Started(id)));
@@ -371,7 +426,14 @@ impl Server {
             };
             self.work.push_back((key, Work::Inbound(stanza)));
         } else {
-            let domain = to.domain().to_owned();
+            let domain = match self.remote_domains.get(to.domain()) {
+                Some(d) => d.clone(),
+                None => {
+                    let d: Arc<str> = to.domain().into();
+                    self.remote_domains.insert(d.clone());
+                    d
+                }
+            };
             if let Ok(stanza) = stanza.into_namespace(SERVER_NS) {
                 self.out.push_back(Output::Deliver {
                     route: Route::Remote(domain),

@@ -9,6 +9,17 @@ use crate::presence::PresenceType;
 
 impl Server {
     pub(super) fn outbound(&mut self, user: &mut User, id: SessionId, stanza: Stanza) {
+        // §10: the sender's list may keep a stanza from leaving (presence notifications
+        // are checked where they are sent, each copy to its recipient).
+        let notification = stanza.kind() == StanzaKind::Presence
+            && matches!(stanza.stanza_type(), None | Some("unavailable"));
+        if !notification {
+            let verdict = self.outbound_verdict(user, id, &stanza);
+            if !verdict.is_allowed() {
+                self.refuse(verdict, &stanza);
+                return;
+            }
+        }
         match stanza.kind() {
             StanzaKind::Message => {
                 // A message without `to` is for the sender's own account (RFC 6120
@@ -33,7 +44,9 @@ impl Server {
                                 && self.is_local(to.domain()))
                     }
                 };
-                if for_server {
+                // RFC 3921 §7.2: a roster query is about the sender's own roster,
+                // whatever its `to` says.
+                if for_server || is_roster_request(&stanza) {
                     self.own_iq(user, id, stanza);
                 } else {
                     self.route(stanza);
@@ -98,10 +111,17 @@ impl Server {
             self.route(stanza);
         }
     }
+}
 
-    /// Whether the user's privacy rules keep outbound presence from `to`.
-    pub(super) fn blocked_out(&self, user: &User, id: Option<SessionId>, to: Option<&Jid>) -> bool {
-        let _ = (user, id, to);
-        false
-    }
+/// Whether `stanza` is an IQ get or set whose payload is a roster query: looked for in
+/// the bytes first, so that other IQs build no tree.
+fn is_roster_request(stanza: &Stanza) -> bool {
+    const NS: &[u8] = crate::roster::NS.as_bytes();
+    matches!(stanza.stanza_type(), Some("get" | "set"))
+        && stanza.bytes().windows(NS.len()).any(|w| w == NS)
+        && stanza.element().is_ok_and(|tree| {
+            tree.elements()
+                .next()
+                .is_some_and(|p| p.is(crate::roster::NS, "query"))
+        })
 }

@@ -54,7 +54,7 @@ impl Server {
                 }
             }
         }
-        self.broadcast(user, id, &stanza, &[]);
+        self.broadcast(user, id, &stanza);
         // The user's other available resources see this one (§5.1.1), and a new resource
         // sees them.
         for other in self.available_sessions(user) {
@@ -107,9 +107,8 @@ impl Server {
                 }
             }
         };
-        let mut sent: Vec<String> = Vec::new();
         if was_available {
-            sent = self.broadcast(user, id, &stanza, &directed);
+            self.broadcast(user, id, &stanza);
             for other in self.available_sessions(user) {
                 if let Some(o) = self.sessions.get(&other)
                     && let Ok(copy) = stanza.addressed_to(&o.jid.clone())
@@ -119,7 +118,13 @@ impl Server {
             }
         }
         for to in directed {
-            if sent.iter().any(|s| s == to.as_str()) {
+            // A subscriber had its copy from the broadcast.
+            let broadcast = was_available
+                && user
+                    .roster
+                    .get(bare_str(&to))
+                    .is_some_and(|c| to.is_bare() && Self::in_broadcast(user, c));
+            if broadcast {
                 continue;
             }
             if let Ok(copy) = stanza.addressed_to(&to) {
@@ -132,34 +137,22 @@ impl Server {
     }
 
     /// Sends `stanza` to each contact subscribed to the user's presence that the user's
-    /// privacy rules allow and whose server has not answered with an error; `skip` are
-    /// JIDs that get their copy elsewhere. Returns the JIDs it went to.
-    fn broadcast(
-        &mut self,
-        user: &User,
-        id: SessionId,
-        stanza: &Stanza,
-        skip: &[Jid],
-    ) -> Vec<String> {
-        let targets: Vec<Jid> = user
-            .roster
-            .values()
-            .filter(|c| c.state.contact_subscribed_to_user())
-            .filter(|c| !user.errored.iter().any(|e| e == c.key()))
-            .map(|c| c.item.jid.clone())
-            .filter(|j| !skip.contains(j))
-            .collect();
-        let mut sent = Vec::with_capacity(targets.len());
-        for to in targets {
-            if self.blocked_out(user, Some(id), Some(&to)) {
+    /// privacy rules allow and whose server has not answered with an error (§5.1.2).
+    fn broadcast(&mut self, user: &User, id: SessionId, stanza: &Stanza) {
+        for c in user.roster.values() {
+            if !Self::in_broadcast(user, c) || self.blocked_out(user, Some(id), Some(&c.item.jid)) {
                 continue;
             }
-            if let Ok(copy) = stanza.addressed_to(&to) {
-                sent.push(to.as_str().to_owned());
+            if let Ok(copy) = stanza.addressed_to(&c.item.jid) {
                 self.route(copy);
             }
         }
-        sent
+    }
+
+    /// Whether `contact` gets the user's broadcast presence.
+    fn in_broadcast(user: &User, contact: &super::Contact) -> bool {
+        contact.state.contact_subscribed_to_user()
+            && !user.errored.iter().any(|e| e == contact.key())
     }
 
     /// A probe for the user (§5.1.3): the current presence of each available resource to
@@ -228,17 +221,5 @@ impl Server {
                 self.route(stanza);
             }
         }
-    }
-
-    /// Whether the user's privacy rules keep presence from `from` out (no probe is sent to
-    /// such a contact, §5.1.1).
-    pub(super) fn blocked_in_presence(
-        &self,
-        user: &User,
-        id: Option<SessionId>,
-        from: &Jid,
-    ) -> bool {
-        let _ = (user, id, from);
-        false
     }
 }

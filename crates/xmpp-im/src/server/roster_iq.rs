@@ -31,6 +31,14 @@ impl Server {
                 },
                 Err(e) => self.reply_error(&stanza, e.condition()),
             },
+            Some(p) if p.is(crate::privacy::NS, "query") => {
+                match crate::privacy::Query::from_element(p) {
+                    Ok(query) => {
+                        self.privacy_iq(user, id, &stanza, matches!(request, Request::Set), query)
+                    }
+                    Err(e) => self.reply_error(&stanza, e.condition()),
+                }
+            }
             // RFC 3921 §2.4: a namespace not understood.
             _ => self.reply_error(&stanza, StanzaErrorCondition::ServiceUnavailable),
         }
@@ -132,7 +140,7 @@ impl Server {
     }
 
     /// The IQ result to `request`, with `payload` if any.
-    fn answer(&mut self, request: &Stanza, payload: Option<Element<'static>>) {
+    pub(super) fn answer(&mut self, request: &Stanza, payload: Option<Element<'static>>) {
         let mut e = Element::new(CLIENT_NS, "iq").with_attr("type", "result");
         if let Some(id) = request.id() {
             e = e.with_attr("id", id.to_owned());

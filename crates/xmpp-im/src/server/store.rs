@@ -84,6 +84,8 @@ pub struct UserData {
     pub roster: Vec<Contact>,
     /// Subscription stanzas not yet acknowledged (§9.4).
     pub notices: Vec<Notice>,
+    /// The privacy lists and the default list (§10).
+    pub privacy: crate::privacy::Lists,
 }
 
 /// A change the component asks storage to make: the component applies it to its own copy
@@ -103,6 +105,13 @@ pub enum StoreWrite {
         user: BareJid,
         /// The contact's bare JID.
         jid: BareJid,
+    },
+    /// Replaces the privacy lists of `user`.
+    Privacy {
+        /// The account.
+        user: BareJid,
+        /// All of them, with the default, as they are now.
+        lists: crate::privacy::Lists,
     },
     /// Replaces the unacknowledged notices of `user`.
     Notices {
@@ -163,6 +172,11 @@ impl Storage for MemoryStore {
             StoreWrite::RemoveContact { user, jid } => {
                 if let Some(data) = self.users.get_mut(user.as_str()) {
                     data.roster.retain(|c| c.key() != jid.as_str());
+                }
+            }
+            StoreWrite::Privacy { user, lists } => {
+                if let Some(data) = self.users.get_mut(user.as_str()) {
+                    data.privacy = lists;
                 }
             }
             StoreWrite::Notices { user, notices } => {

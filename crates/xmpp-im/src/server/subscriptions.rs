@@ -93,6 +93,28 @@ impl Server {
         let before = user.state_of(contact.as_str());
         let outcome = handle(Direction::Inbound, before, kind);
         let after = outcome.state_after(before);
+        if outcome.forward {
+            // The stanza reaches the user with the contact's bare JID and the user's bare
+            // JID (§8.2 rule 7), before the roster push that follows from it (the order
+            // RFC 6121 §3.3.3 gives, so that clients see the cause first).
+            let from: Jid = contact.clone().into();
+            let to: Jid = user.jid.clone().into();
+            if let Ok(stanza) = stanza.readdressed(Some(&to), Some(&from)) {
+                user.notices.retain(|n| n.from != contact);
+                user.notices.push(Notice {
+                    from: contact.clone(),
+                    kind,
+                    stanza: stanza.clone(),
+                });
+                self.store(StoreWrite::Notices {
+                    user: user.jid.clone(),
+                    notices: user.notices.clone(),
+                });
+                for id in self.notice_sessions(user) {
+                    self.deliver(id, stanza.clone());
+                }
+            }
+        }
         if after != before {
             let entry = user
                 .roster
@@ -107,28 +129,6 @@ impl Server {
             // §9.1: an item only "None + Pending In" is not pushed.
             if outcome.roster_push && entry.in_roster {
                 self.push_item(user, &entry);
-            }
-        }
-        if outcome.forward {
-            // The stanza reaches the user with the contact's bare JID and the user's bare
-            // JID (§8.2 rule 7).
-            let from: Jid = contact.clone().into();
-            let to: Jid = user.jid.clone().into();
-            let Ok(stanza) = stanza.readdressed(Some(&to), Some(&from)) else {
-                return;
-            };
-            user.notices.retain(|n| n.from != contact);
-            user.notices.push(Notice {
-                from: contact.clone(),
-                kind,
-                stanza: stanza.clone(),
-            });
-            self.store(StoreWrite::Notices {
-                user: user.jid.clone(),
-                notices: user.notices.clone(),
-            });
-            for id in self.notice_sessions(user) {
-                self.deliver(id, stanza.clone());
             }
         }
         if let Some(reply) = outcome.auto_reply {
