@@ -13,9 +13,9 @@ use xmpp_core::{
     StanzaErrorCondition, StreamError, StreamErrorCondition, TlsPolicy,
 };
 use xmpp_im::PayloadError;
+use xmpp_im::client::{Client, Incoming};
 use xmpp_im::message::{Message, MessageType};
 use xmpp_im::presence::{Presence, PresenceType, Show};
-use xmpp_im::roster::Query;
 use xmpp_im::server::{MemoryStore, Route, Server, SessionId};
 use xmpp_jid::{BareJid, FullJid, Jid};
 use xmpp_sasl::scram::{ScramHash, StoredCredentials};
@@ -1280,8 +1280,9 @@ fn session_replaces_old_resource() -> Outcome {
     expect(!new.conn.is_closed(), || "new stream closed".into())
 }
 
-/// 3921-3-12: once online, a client sends initial presence and asks for its roster; the
-/// IM server answers the roster request and takes the resource as available.
+/// 3921-3-12: once online, a client sends initial presence and the roster get of its
+/// client model; the IM server answers, the model loads the roster, and the server takes
+/// the resource as available.
 fn initial_presence_and_roster() -> Outcome {
     let jid = Jid::parse("juliet@example.com/balcony").map_err(|e| e.to_string())?;
     let mut cc = ClientConfig::new(jid, "pencil");
@@ -1354,10 +1355,8 @@ fn initial_presence_and_roster() -> Outcome {
         client_events.iter().any(|e| matches!(e, Event::Online)) && bound.is_some(),
         || format!("not online: {client_events:?}"),
     )?;
-    let roster_get = Element::new(CLIENT_NS, "iq")
-        .with_attr("type", "get")
-        .with_attr("id", "roster_1")
-        .with_child(Query::default().to_element());
+    let mut model = Client::new(BareJid::parse("juliet@example.com").map_err(|e| e.to_string())?);
+    let roster_get = model.roster_mut().request("roster_1");
     client
         .send(&Presence::new().to_element())
         .map_err(|e| e.to_string())?;
@@ -1369,17 +1368,17 @@ fn initial_presence_and_roster() -> Outcome {
         &mut client_events,
         &mut bound,
     )?;
-    let roster = client_events.iter().find_map(|e| match e {
-        Event::Stanza(s) if s.id() == Some("roster_1") => s.element().ok(),
-        _ => None,
-    });
-    let roster = roster.ok_or_else(|| format!("no roster answer: {client_events:?}"))?;
+    let answer = client_events
+        .iter()
+        .find_map(|e| match e {
+            Event::Stanza(s) if s.id() == Some("roster_1") => Some(s),
+            _ => None,
+        })
+        .ok_or_else(|| format!("no roster answer: {client_events:?}"))?;
+    let applied = model.handle_stanza(answer).map_err(|e| e.to_string())?;
     expect(
-        roster.attr("type") == Some("result")
-            && roster
-                .child("jabber:iq:roster", "query")
-                .is_some_and(|q| Query::from_element(q).is_ok()),
-        || format!("roster answer: {:?}", wire(&roster)),
+        applied == Incoming::RosterLoaded(0) && model.roster().is_loaded(),
+        || format!("roster answer: {applied:?}"),
     )?;
     // Available: a message to the bare JID reaches the resource.
     let got = im.send(
