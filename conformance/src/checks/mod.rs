@@ -8,6 +8,7 @@ pub mod core;
 pub mod im;
 pub mod im_client;
 pub mod im_server;
+pub mod im_stanzas;
 pub mod jid;
 pub mod sasl;
 pub mod xml;
@@ -34,6 +35,7 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         .chain(im::CHECKS)
         .chain(im_client::CHECKS)
         .chain(im_server::CHECKS)
+        .chain(im_stanzas::CHECKS)
 }
 
 /// The check with this name, if there is one.
