@@ -210,7 +210,7 @@ fn rfc3922_5_1_1_and_5_1_2() {
     let doc = Pidf::parse(&obj.content.body, 1 << 20).expect("PIDF");
     assert_eq!(doc.entity, "pres:juliet@example.com");
     assert_eq!(doc.tuples[0].id, "balcony");
-    assert_valid(&[obj.content.body.clone()]);
+    assert_valid(std::slice::from_ref(&obj.content.body));
 }
 
 const AVAILABLE_5_1_4: &str = "<?xml version='1.0' encoding='UTF-8'?>
