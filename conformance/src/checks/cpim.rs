@@ -1161,6 +1161,23 @@ fn decode_tuples_split() -> Outcome {
     )
 }
 
+/// 3922-6.3.1-2b: several resources of one user in one document, a tuple each.
+fn presence_resources_one_document() -> Outcome {
+    let a = pres(
+        "from='juliet@example.com/balcony' to='romeo@example.net'",
+        "",
+    )?;
+    let b = pres(
+        "from='juliet@example.com/chamber' to='romeo@example.net' type='unavailable'",
+        "",
+    )?;
+    let doc =
+        presence::to_pidf_all(&[a, b], &EncodeOptions::default()).map_err(|e| e.to_string())?;
+    let ids: Vec<&str> = doc.tuples.iter().map(|t| t.id.as_str()).collect();
+    eq(ids, vec!["balcony", "chamber"])?;
+    eq(doc.entity.as_str(), "pres:juliet@example.com")
+}
+
 /// 3922-6.3.2-1: no tuple: a presence from the bare address.
 fn decode_zero_tuples() -> Outcome {
     let p = one(decode_pres(
@@ -1296,6 +1313,7 @@ checks! {
     "cpim.cpp_incoming_trans_id" => cpp_incoming_trans_id,
     "cpim.decode_tuples_split" => decode_tuples_split,
     "cpim.decode_zero_tuples" => decode_zero_tuples,
+    "cpim.presence_resources_one_document" => presence_resources_one_document,
     "cpim.presence_never_zero_tuples" => presence_never_zero_tuples,
     "cpim.cpp_unsubscribe" => cpp_unsubscribe,
     "cpim.cpp_unsubscribed" => cpp_unsubscribed,
