@@ -7,6 +7,9 @@
 pub mod core;
 pub mod cpim;
 pub mod im;
+pub mod im_client;
+pub mod im_server;
+pub mod im_stanzas;
 pub mod jid;
 pub mod sasl;
 pub mod xml;
@@ -31,6 +34,9 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         .chain(sasl::CHECKS)
         .chain(core::CHECKS)
         .chain(im::CHECKS)
+        .chain(im_client::CHECKS)
+        .chain(im_server::CHECKS)
+        .chain(im_stanzas::CHECKS)
         .chain(cpim::CHECKS)
 }
 
