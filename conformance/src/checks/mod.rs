@@ -5,6 +5,7 @@
 //! `Err(detail)` when the behaviour the row requires is not there.
 
 pub mod core;
+pub mod cpim;
 pub mod im;
 pub mod im_client;
 pub mod im_server;
@@ -36,6 +37,7 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         .chain(im_client::CHECKS)
         .chain(im_server::CHECKS)
         .chain(im_stanzas::CHECKS)
+        .chain(cpim::CHECKS)
 }
 
 /// The check with this name, if there is one.

@@ -388,6 +388,15 @@ fn escape_into(text: &str, in_string: bool, out: &mut String) {
     }
 }
 
+/// The value of four hex digits at the start of `s`.
+fn hex4(s: &str) -> Option<u32> {
+    let h = s.get(..4)?;
+    if !h.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    u32::from_str_radix(h, 16).ok()
+}
+
 /// Resolves the escapes of §2.3: the special sequences, `\uxxxx`, an unknown escape as
 /// the character after the backslash, a lone final backslash ignored (§2.3.1).
 pub fn unescape(raw: &str) -> String {
@@ -404,23 +413,29 @@ pub fn unescape(raw: &str) -> String {
             Some('t') => out.push('\t'),
             Some('n') => out.push('\n'),
             Some('r') => out.push('\r'),
-            Some('u') => {
-                let hex: String = chars.clone().take(4).collect();
-                match (hex.len() == 4)
-                    .then(|| u32::from_str_radix(&hex, 16).ok())
-                    .flatten()
-                    .filter(|_| hex.chars().all(|h| h.is_ascii_hexdigit()))
-                    .and_then(char::from_u32)
-                {
+            Some('u') => match hex4(chars.as_str()) {
+                // A UTF-16 surrogate pair written as two escapes is one character.
+                Some(hi @ 0xD800..=0xDBFF) => {
+                    let rest = chars.as_str().get(4..).unwrap_or_default();
+                    let lo = rest.strip_prefix("\\u").and_then(hex4);
+                    match lo {
+                        Some(lo @ 0xDC00..=0xDFFF) => {
+                            let c = 0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00);
+                            out.push(char::from_u32(c).unwrap_or('\u{FFFD}'));
+                            chars = rest.get(6..).unwrap_or_default().chars();
+                        }
+                        _ => out.push('u'),
+                    }
+                }
+                Some(code) => match char::from_u32(code) {
                     Some(ch) => {
                         out.push(ch);
-                        for _ in 0..4 {
-                            chars.next();
-                        }
+                        chars = chars.as_str().get(4..).unwrap_or_default().chars();
                     }
                     None => out.push('u'),
-                }
-            }
+                },
+                None => out.push('u'),
+            },
             Some(other) => out.push(other),
         }
     }
@@ -519,6 +534,10 @@ mod tests {
         assert_eq!(h.text_value(), "a\\b\tc\nd\re\u{8}f\u{1}g\u{7f}\"'");
         assert_eq!(unescape("\\u00E9\\q\\"), "\u{e9}q");
         assert_eq!(unescape("\\u12"), "u12");
+        assert_eq!(unescape("\\uD83D\\uDE00!"), "\u{1F600}!");
+        assert_eq!(unescape("\\uD83Dx"), "uD83Dx");
+        assert_eq!(unescape("\\uDE00"), "uDE00");
+        assert_eq!(unescape("\\u00e9\u{e9}"), "\u{e9}\u{e9}");
         assert_eq!(unescape("\\'\\\""), "'\"");
         let a = Header::address("From", Some("Dr. \"Who\""), "im:a@b").expect("header");
         assert_eq!(a.raw_value(), "\"Dr. \\\"Who\\\"\" <im:a@b>");

@@ -128,6 +128,35 @@ pub fn to_cpim(presence: &Presence, options: &EncodeOptions) -> Result<CpimMessa
     Ok(CpimMessage::new(headers, content))
 }
 
+/// One PIDF document for several resources of one user (RFC 3922 §6.3.1: one document
+/// with a tuple per connected resource rather than one document each): the tuples of
+/// each presence's document, in order. The presences must come from one bare JID, each
+/// resource once.
+pub fn to_pidf_all(presences: &[Presence], options: &EncodeOptions) -> Result<Pidf, MapError> {
+    let mut doc: Option<Pidf> = None;
+    for p in presences {
+        let one = to_pidf(p, options)?;
+        match &mut doc {
+            None => doc = Some(one),
+            Some(d) if d.entity != one.entity => {
+                return Err(MapError::EntityMismatch {
+                    from: d.entity.clone(),
+                    entity: one.entity,
+                });
+            }
+            Some(d) => {
+                for t in one.tuples {
+                    if d.tuples.iter().any(|u| u.id == t.id) {
+                        return Err(MapError::Repeated("resource"));
+                    }
+                    d.tuples.push(t);
+                }
+            }
+        }
+    }
+    doc.ok_or(MapError::Missing("presence"))
+}
+
 /// The `<show/>` for an `<im:im>` value.
 fn show_for(value: &str) -> Option<Show> {
     match value.trim() {

@@ -876,3 +876,27 @@ fn gateway_dispatch() {
     };
     assert_eq!(m.body.get(""), Some(&"x".to_owned()));
 }
+
+/// RFC 3922 §6.3.1: one document for all of a user's resources, valid for the schema.
+#[test]
+fn rfc3922_6_3_1_one_document_for_resources() {
+    let a = presence(
+        "<presence xmlns='jabber:client' from='juliet@example.com/balcony'><show>away</show></presence>",
+    );
+    let b = presence(
+        "<presence xmlns='jabber:client' from='juliet@example.com/2nd phone' type='unavailable'/>",
+    );
+    let doc = xmpp_cpim::presence::to_pidf_all(&[a.clone(), b], &EncodeOptions::default())
+        .expect("one document");
+    assert_eq!(doc.tuples.len(), 2);
+    assert_valid(&[doc.to_bytes().expect("writes")]);
+    let other = presence("<presence xmlns='jabber:client' from='romeo@example.net/orchard'/>");
+    assert!(matches!(
+        xmpp_cpim::presence::to_pidf_all(&[a.clone(), other], &EncodeOptions::default()),
+        Err(MapError::EntityMismatch { .. })
+    ));
+    assert_eq!(
+        xmpp_cpim::presence::to_pidf_all(&[a.clone(), a], &EncodeOptions::default()),
+        Err(MapError::Repeated("resource"))
+    );
+}
