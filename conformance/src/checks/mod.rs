@@ -7,6 +7,7 @@
 pub mod core;
 pub mod im;
 pub mod im_client;
+pub mod im_privacy;
 pub mod im_server;
 pub mod jid;
 pub mod sasl;
@@ -33,6 +34,7 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         .chain(core::CHECKS)
         .chain(im::CHECKS)
         .chain(im_client::CHECKS)
+        .chain(im_privacy::CHECKS)
         .chain(im_server::CHECKS)
 }
 
