@@ -108,6 +108,9 @@ fn error_out(got: &[Got]) -> bool {
     any(got, |g| g.remote() && g.attr("type") == Some("error"))
 }
 
+/// The names result of a privacy get: the active list, the default list, every list.
+type Names = (Option<String>, Option<String>, Vec<String>);
+
 struct World {
     server: Server,
     store: MemoryStore,
@@ -257,11 +260,7 @@ impl World {
     }
 
     /// The names result: (active, default, list names).
-    fn names(
-        &mut self,
-        id: SessionId,
-        jid: &str,
-    ) -> Result<(Option<String>, Option<String>, Vec<String>), String> {
+    fn names(&mut self, id: SessionId, jid: &str) -> Result<Names, String> {
         let (iq_id, got) = self.privacy(id, jid, "get", "")?;
         let r = reply(&got, id, &iq_id).ok_or_else(|| format!("no names: {}", describe(&got)))?;
         let q = r
