@@ -8,6 +8,7 @@ pub mod core;
 pub mod cpim;
 pub mod im;
 pub mod im_client;
+pub mod im_privacy;
 pub mod im_server;
 pub mod im_stanzas;
 pub mod jid;
@@ -35,6 +36,7 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         .chain(core::CHECKS)
         .chain(im::CHECKS)
         .chain(im_client::CHECKS)
+        .chain(im_privacy::CHECKS)
         .chain(im_server::CHECKS)
         .chain(im_stanzas::CHECKS)
         .chain(cpim::CHECKS)
