@@ -1,0 +1,19 @@
+//! End-to-end signing and encryption of XMPP stanzas (RFC 3923): S/MIME over CPIM, on
+//! pure-Rust cryptography (RustCrypto `cms`, `x509-cert`, `rsa`, `aes`, `sha1`, `sha2`).
+#![forbid(unsafe_code)]
+
+pub mod algorithms;
+pub mod cert;
+pub mod enveloped;
+pub mod error;
+pub mod mime;
+pub mod oid;
+pub mod random;
+pub mod signed;
+pub mod smime;
+pub mod time;
+
+pub use algorithms::{ContentCipher, DigestAlgorithm};
+pub use cert::{CertError, Certificate, Identity, PrivateKey, TrustAnchors};
+pub use error::{Condition, DecryptError, E2eError, SignatureError, TimestampProblem};
+pub use time::Timestamp;
