@@ -8,12 +8,18 @@ pub mod enveloped;
 pub mod error;
 pub mod mime;
 pub mod oid;
+pub mod payload;
 pub mod random;
 pub mod signed;
 pub mod smime;
+pub mod stanza;
 pub mod time;
 
 pub use algorithms::{ContentCipher, DigestAlgorithm};
 pub use cert::{CertError, Certificate, Identity, PrivateKey, TrustAnchors};
-pub use error::{Condition, DecryptError, E2eError, SignatureError, TimestampProblem};
+pub use error::{Condition, DecryptError, E2E_NS, E2eError, SignatureError, TimestampProblem};
+pub use stanza::{
+    Opened, Protection, Reception, ReplayGuard, SendConfig, SignatureForm, open, parse_stanza,
+    secure, to_xml_with_cdata,
+};
 pub use time::Timestamp;
