@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 
 mod connect;
 mod demo;
+mod e2e;
 mod jid;
 mod lint;
 
@@ -28,6 +29,8 @@ enum Command {
     Connect(connect::Args),
     /// Run a client and a server engine in memory and print their exchange.
     Demo(demo::Args),
+    /// Sign, encrypt, verify or decrypt one stanza (RFC 3923), stdin to stdout.
+    E2e(e2e::Args),
 }
 
 fn main() -> ExitCode {
@@ -36,5 +39,6 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(&args),
         Command::Connect(args) => connect::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::E2e(args) => e2e::run(&args),
     }
 }
