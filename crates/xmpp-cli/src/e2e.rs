@@ -167,6 +167,7 @@ fn config(args: &SignerArgs, cipher: Option<Cipher>) -> SendConfig {
         } else {
             SignatureForm::Detached
         },
+        omit_certificate: false,
     }
 }
 

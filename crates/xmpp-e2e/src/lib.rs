@@ -90,6 +90,7 @@ pub mod enveloped;
 pub mod error;
 #[cfg(feature = "fuzzing")]
 pub mod fuzzing;
+pub mod gateway;
 pub mod mime;
 pub mod oid;
 pub mod payload;
@@ -103,7 +104,7 @@ pub use algorithms::{ContentCipher, DigestAlgorithm};
 pub use cert::{CertError, Certificate, Identity, PrivateKey, TrustAnchors};
 pub use error::{Condition, DecryptError, E2E_NS, E2eError, SignatureError, TimestampProblem};
 pub use stanza::{
-    Opened, Protection, Reception, ReplayGuard, SendConfig, SignatureForm, open, parse_stanza,
-    secure, to_xml_with_cdata,
+    CertificateSchedule, MonotonicStamps, Opened, Protection, Reception, ReplayGuard, SendConfig,
+    SignatureForm, open, parse_stanza, secure, to_xml_with_cdata,
 };
 pub use time::Timestamp;

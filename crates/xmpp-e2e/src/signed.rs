@@ -54,13 +54,17 @@ fn attribute(oid: const_oid::ObjectIdentifier, value: Any) -> Result<Attribute, 
 
 /// Signs `content` as a CMS SignedData ContentInfo (DER). With `detached` the content is
 /// left out of the structure (for `multipart/signed`, RFC 5751 §3.4.3); otherwise it is
-/// encapsulated (`application/pkcs7-mime; smime-type=signed-data`, §3.4.2).
+/// encapsulated (`application/pkcs7-mime; smime-type=signed-data`, §3.4.2). With
+/// `include_certificates` the signer's certificate and chain travel along (RFC 3923
+/// §6.6; see [`crate::stanza::CertificateSchedule`]); without, the receiver must hold
+/// them.
 pub fn sign(
     content: &[u8],
     signer: &Identity,
     digest: DigestAlgorithm,
     signing_time: Timestamp,
     detached: bool,
+    include_certificates: bool,
     random: &mut dyn Random,
 ) -> Result<Vec<u8>, SignatureError> {
     signer
@@ -127,7 +131,15 @@ pub fn sign(
         unsigned_attrs: None,
     };
     let mut certs = SetOfVec::new();
-    for c in core::iter::once(&signer.certificate).chain(&signer.chain) {
+    let carried = if include_certificates {
+        1 + signer.chain.len()
+    } else {
+        0
+    };
+    for c in core::iter::once(&signer.certificate)
+        .chain(&signer.chain)
+        .take(carried)
+    {
         certs
             .insert(CertificateChoices::Certificate(c.inner.clone()))
             .map_err(der_err)?;
@@ -148,7 +160,11 @@ pub fn sign(
             econtent_type: oid::DATA,
             econtent,
         },
-        certificates: Some(CertificateSet(certs)),
+        certificates: if include_certificates {
+            Some(CertificateSet(certs))
+        } else {
+            None
+        },
         crls: None,
         signer_infos: SignerInfos(infos),
     };

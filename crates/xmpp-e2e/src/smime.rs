@@ -34,16 +34,25 @@ fn mime_err(e: MimeError) -> E2eError {
 }
 
 /// Signs `entity` (a MIME entity: header fields, empty line, body) into a
-/// `multipart/signed` object.
+/// `multipart/signed` object; `include_certificates` as in [`signed::sign`].
 pub fn sign_detached(
     entity: &[u8],
     signer: &Identity,
     digest: DigestAlgorithm,
     time: Timestamp,
+    include_certificates: bool,
     random: &mut dyn Random,
 ) -> Result<Vec<u8>, E2eError> {
     let canonical = signed::canonical_crlf(entity);
-    let der = signed::sign(&canonical, signer, digest, time, true, random)?;
+    let der = signed::sign(
+        &canonical,
+        signer,
+        digest,
+        time,
+        true,
+        include_certificates,
+        random,
+    )?;
     let mut b = [0u8; 16];
     random.fill(&mut b);
     let boundary: String = b.iter().map(|x| format!("{x:02X}")).collect();
@@ -83,9 +92,18 @@ pub fn sign_opaque(
     signer: &Identity,
     digest: DigestAlgorithm,
     time: Timestamp,
+    include_certificates: bool,
     random: &mut dyn Random,
 ) -> Result<Vec<u8>, E2eError> {
-    let der = signed::sign(entity, signer, digest, time, false, random)?;
+    let der = signed::sign(
+        entity,
+        signer,
+        digest,
+        time,
+        false,
+        include_certificates,
+        random,
+    )?;
     Ok(pkcs7_mime(&der, "signed-data"))
 }
 

@@ -53,6 +53,10 @@ pub struct SendConfig {
     pub cipher: ContentCipher,
     /// Detached or opaque signatures.
     pub signature_form: SignatureForm,
+    /// Leave the signer's certificate out of the signature (RFC 3923 §6.6: within an
+    /// active session, not more than once every five minutes; [`CertificateSchedule`]
+    /// decides). The receiver then needs it among its known certificates.
+    pub omit_certificate: bool,
 }
 
 /// What to secure a stanza with.
@@ -159,12 +163,22 @@ pub fn secure(
     let cfg = &protection.config;
     let mut object = match protection.signer {
         Some(signer) => match cfg.signature_form {
-            SignatureForm::Detached => {
-                smime::sign_detached(&object, signer, cfg.digest, protection.now, random)?
-            }
-            SignatureForm::Opaque => {
-                smime::sign_opaque(&object, signer, cfg.digest, protection.now, random)?
-            }
+            SignatureForm::Detached => smime::sign_detached(
+                &object,
+                signer,
+                cfg.digest,
+                protection.now,
+                !cfg.omit_certificate,
+                random,
+            )?,
+            SignatureForm::Opaque => smime::sign_opaque(
+                &object,
+                signer,
+                cfg.digest,
+                protection.now,
+                !cfg.omit_certificate,
+                random,
+            )?,
         },
         None => object,
     };
@@ -404,6 +418,64 @@ impl ReplayGuard {
     }
 }
 
+/// When to send the signer's certificate along (RFC 3923 §6.6): with the first secured
+/// stanza to a correspondent, and again once five minutes have passed since it was last
+/// sent, never more often. Outside an active session (nothing sent for five minutes)
+/// every stanza carries it; within one, one stanza in every five minutes does.
+#[derive(Debug, Clone, Default)]
+pub struct CertificateSchedule {
+    last: HashMap<String, Timestamp>,
+}
+
+impl CertificateSchedule {
+    /// An empty schedule: the next stanza to anyone carries the certificate.
+    pub fn new() -> Self {
+        CertificateSchedule::default()
+    }
+
+    /// Whether the stanza about to be sent to `peer` (a bare JID) at `now` carries the
+    /// certificate; remembers the answer. Use it as `omit_certificate = !include(..)`.
+    pub fn include(&mut self, peer: &str, now: Timestamp) -> bool {
+        self.last
+            .retain(|_, sent| now.millis_since(*sent) < TIMESTAMP_WINDOW_SECS * 1000);
+        if self.last.contains_key(peer) {
+            return false;
+        }
+        self.last.insert(peer.to_owned(), now);
+        true
+    }
+}
+
+/// Timestamps that increase (RFC 3923 §6.9): the clock's reading, or one millisecond
+/// after the last stamp when the clock repeats or goes back.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MonotonicStamps {
+    last: Option<Timestamp>,
+}
+
+impl MonotonicStamps {
+    /// A source that has stamped nothing yet.
+    pub fn new() -> Self {
+        MonotonicStamps::default()
+    }
+
+    /// The stamp for a stanza sent when the clock reads `clock`.
+    pub fn stamp(&mut self, clock: Timestamp) -> Timestamp {
+        let t = match self.last {
+            Some(last) if clock.millis_since(last) < 1 => {
+                let nanos = u64::from(last.subsec_nanos() / 1_000_000 * 1_000_000) + 1_000_000;
+                Timestamp::from_unix_nanos(
+                    last.unix_seconds(),
+                    u32::try_from(nanos).unwrap_or(u32::MAX),
+                )
+            }
+            _ => clock,
+        };
+        self.last = Some(t);
+        t
+    }
+}
+
 /// Writes a stanza with the content of its `<e2e/>` child as a CDATA section, as RFC 3923
 /// §3.1 step 3 and §9 describe (a `]]>` in the content is split over two sections).
 /// Other text is escaped as usual. `default_ns` is the namespace the stanza may leave
@@ -441,8 +513,11 @@ pub fn to_xml_with_cdata(stanza: &Element<'_>, default_ns: &str) -> Result<Strin
         }
         n += 1;
     };
+    // A line end opens the section, as in RFC 3923 Example 3, unless the content already
+    // starts with one (so that writing what was read changes nothing, §8).
+    let lead = if content.starts_with('\n') { "" } else { "\n" };
     let cdata = format!(
-        "<![CDATA[\n{}]]>",
+        "<![CDATA[{lead}{}]]>",
         content.replace("]]>", "]]]]><![CDATA[>")
     );
     Ok(written.replacen(&token, &cdata, 1))

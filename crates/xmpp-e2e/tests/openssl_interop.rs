@@ -128,7 +128,8 @@ fn we_sign_openssl_verifies() {
     let d = p.scratch("we-sign");
     let juliet = p.identity("juliet");
     for digest in DigestAlgorithm::ALL {
-        let detached = smime::sign_detached(CPIM, &juliet, digest, p.now(), &mut OsRandom).unwrap();
+        let detached =
+            smime::sign_detached(CPIM, &juliet, digest, p.now(), true, &mut OsRandom).unwrap();
         std::fs::write(d.join("det.smime"), &detached).unwrap();
         let out = openssl_ok(
             // multipart/signed content is in canonical form (RFC 5751 §3.1.1): openssl
@@ -148,7 +149,8 @@ fn we_sign_openssl_verifies() {
             &d,
         );
         assert_eq!(out, CPIM, "{digest:?} detached");
-        let opaque = smime::sign_opaque(CPIM, &juliet, digest, p.now(), &mut OsRandom).unwrap();
+        let opaque =
+            smime::sign_opaque(CPIM, &juliet, digest, p.now(), true, &mut OsRandom).unwrap();
         std::fs::write(d.join("opaque.smime"), &opaque).unwrap();
         let out = openssl_ok(
             &[
@@ -179,7 +181,7 @@ fn we_encrypt_openssl_decrypts() {
     for cipher in ContentCipher::ALL {
         for digest in DigestAlgorithm::ALL {
             let signed =
-                smime::sign_detached(CPIM, &juliet, digest, p.now(), &mut OsRandom).unwrap();
+                smime::sign_detached(CPIM, &juliet, digest, p.now(), true, &mut OsRandom).unwrap();
             let enc = smime::encrypt(&signed, std::slice::from_ref(&romeo), cipher, &mut OsRandom)
                 .unwrap();
             std::fs::write(d.join("enc.smime"), &enc).unwrap();
@@ -268,8 +270,15 @@ fn untrusted_ca_expired_and_tampered() {
     let p = pki();
     let anchors = p.anchors();
     let evil = p.identity("evil");
-    let signed =
-        smime::sign_detached(CPIM, &evil, DigestAlgorithm::Sha256, p.now(), &mut OsRandom).unwrap();
+    let signed = smime::sign_detached(
+        CPIM,
+        &evil,
+        DigestAlgorithm::Sha256,
+        p.now(),
+        true,
+        &mut OsRandom,
+    )
+    .unwrap();
     let err = smime::open(&signed, &opts(None, &anchors)).unwrap_err();
     assert!(
         matches!(
@@ -281,8 +290,15 @@ fn untrusted_ca_expired_and_tampered() {
     assert_eq!(err.condition(), xmpp_e2e::Condition::UnverifiedSignature);
 
     let juliet = p.identity("juliet");
-    let signed =
-        smime::sign_detached(CPIM, &juliet, DigestAlgorithm::Sha1, p.now(), &mut OsRandom).unwrap();
+    let signed = smime::sign_detached(
+        CPIM,
+        &juliet,
+        DigestAlgorithm::Sha1,
+        p.now(),
+        true,
+        &mut OsRandom,
+    )
+    .unwrap();
     let mut later = opts(None, &anchors);
     later.now = p.cert("juliet").not_after().plus_seconds(1);
     let err = smime::open(&signed, &later).unwrap_err();

@@ -88,6 +88,7 @@ fn message_every_algorithm_and_form_round_trips() {
                     digest,
                     cipher,
                     signature_form: form,
+                    ..SendConfig::default()
                 };
                 for recipients in [&[][..], &romeo_cert[..]] {
                     let wire = send(MESSAGE, Some(&k.juliet), recipients, config, now);
@@ -449,4 +450,90 @@ fn rfc3923_example_layout() {
     assert!(xml.contains("<e2e xmlns='urn:ietf:params:xml:ns:xmpp-e2e'><![CDATA[\nMIME-Version: 1.0\nContent-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg=\"sha-1\""), "{xml}");
     assert!(xml.contains("Content-type: Message/CPIM\n\nFrom: <im:juliet@example.com>\nTo: <im:romeo@example.net>\nDateTime: "), "{xml}");
     assert!(xml.contains("Subject: Imploring\n\nContent-type: text/plain; charset=utf-8\n\nWherefore art thou, Romeo?\n--"), "{xml}");
+}
+
+#[test]
+fn certificate_schedule_and_known_certificates() {
+    // RFC 3923 §6.6: the certificate goes with the first stanza and then once every five
+    // minutes; a signature without it verifies against the receiver's known certificates.
+    let k = keys();
+    let now = pki().now();
+    let mut schedule = xmpp_e2e::CertificateSchedule::new();
+    assert!(schedule.include("romeo@example.net", now));
+    assert!(!schedule.include("romeo@example.net", now.plus_seconds(60)));
+    assert!(schedule.include("mercutio@example.net", now.plus_seconds(60)));
+    assert!(!schedule.include("romeo@example.net", now.plus_seconds(299)));
+    assert!(schedule.include("romeo@example.net", now.plus_seconds(300)));
+
+    let config = SendConfig {
+        omit_certificate: true,
+        ..SendConfig::default()
+    };
+    let wire = send(MESSAGE, Some(&k.juliet), &[], config, now);
+    let err = receive(&wire, None, now).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            E2eError::Signature(xmpp_e2e::SignatureError::NoSignerCertificate)
+        ),
+        "{err}"
+    );
+    let anchors = pki().anchors();
+    let opened = open(
+        wire.as_ref(),
+        &Reception {
+            recipient: None,
+            anchors: Some(&anchors),
+            known: std::slice::from_ref(&k.juliet.certificate),
+            now,
+            require_signature: true,
+        },
+    )
+    .unwrap();
+    assert_eq!(body(&opened.stanza), "Wherefore art thou, Romeo?");
+}
+
+#[test]
+fn stamps_increase_when_the_clock_does_not() {
+    // RFC 3923 §6.9: the fraction is bumped when the clock repeats a value.
+    let mut stamps = xmpp_e2e::MonotonicStamps::new();
+    let t = Timestamp::parse_rfc3339("2030-01-01T00:00:00.500Z").unwrap();
+    let a = stamps.stamp(t);
+    let b = stamps.stamp(t);
+    let c = stamps.stamp(t.plus_seconds(-10));
+    assert_eq!(a, t);
+    assert!(b > a && c > b, "{a} {b} {c}");
+    assert_eq!(b.to_rfc3339(), "2030-01-01T00:00:00.501Z");
+    assert_eq!(stamps.stamp(t.plus_seconds(1)), t.plus_seconds(1));
+}
+
+#[test]
+fn gateway_unwraps_and_wraps_without_change() {
+    // RFC 3923 §8: the object leaves and enters XMPP unchanged, and still opens.
+    let k = keys();
+    let now = pki().now();
+    let wire = send(
+        MESSAGE,
+        Some(&k.juliet),
+        std::slice::from_ref(&k.romeo.certificate),
+        SendConfig::default(),
+        now,
+    );
+    let object = xmpp_e2e::gateway::unwrap(wire.as_ref()).unwrap();
+    assert!(object.contains("application/pkcs7-mime"));
+    let again = xmpp_e2e::gateway::wrap(
+        "message",
+        "jabber:client",
+        "juliet@example.com/gw",
+        "romeo@example.net",
+        &object,
+    )
+    .unwrap();
+    let reparsed = parse_stanza(to_xml_with_cdata(&again, "").unwrap().as_bytes()).unwrap();
+    assert_eq!(
+        xmpp_e2e::gateway::unwrap(reparsed.as_ref()).unwrap(),
+        object
+    );
+    let opened = receive(&reparsed, Some(&k.romeo), now).unwrap();
+    assert_eq!(body(&opened.stanza), "Wherefore art thou, Romeo?");
 }
