@@ -5,6 +5,7 @@
 //! `Err(detail)` when the behaviour the row requires is not there.
 
 pub mod core;
+pub mod e2e;
 pub mod im;
 pub mod jid;
 pub mod sasl;
@@ -30,6 +31,7 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         .chain(sasl::CHECKS)
         .chain(core::CHECKS)
         .chain(im::CHECKS)
+        .chain(e2e::CHECKS)
 }
 
 /// The check with this name, if there is one.
