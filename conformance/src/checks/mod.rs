@@ -7,6 +7,8 @@
 pub mod core;
 pub mod e2e;
 pub mod im;
+pub mod im_client;
+pub mod im_server;
 pub mod jid;
 pub mod sasl;
 pub mod xml;
@@ -31,6 +33,8 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         .chain(sasl::CHECKS)
         .chain(core::CHECKS)
         .chain(im::CHECKS)
+        .chain(im_client::CHECKS)
+        .chain(im_server::CHECKS)
         .chain(e2e::CHECKS)
 }
 

@@ -98,7 +98,7 @@ pub use connection::{Connection, Traced};
 pub use event::{CloseReason, Error, Event, StreamInfo};
 pub use features::Features;
 pub use s2s::{S2sConfig, dialback_key};
-pub use stanza::{Stanza, StanzaKind};
+pub use stanza::{BuildError, Stanza, StanzaKind};
 pub use stanza_error::{ErrorType, StanzaError, StanzaErrorCondition};
 pub use stream_error::{StreamError, StreamErrorCondition};
 pub use tls::server_end_point;

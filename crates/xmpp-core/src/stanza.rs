@@ -258,6 +258,102 @@ impl Stanza {
         self.from = Some(jid.clone());
     }
 
+    /// A stanza made from an element tree, for the stream namespace `stream_ns`
+    /// (`jabber:client` or `jabber:server`): what a server sends that it did not receive
+    /// (errors, roster pushes, presence it generates). The element must be a `message`,
+    /// `presence` or `iq` of that namespace with a valid envelope.
+    pub fn from_element(
+        element: &Element<'_>,
+        stream_ns: &'static str,
+    ) -> Result<Stanza, BuildError> {
+        if element.namespace() != stream_ns || StanzaKind::from_name(element.name()).is_none() {
+            return Err(BuildError::NotAStanza);
+        }
+        let mut doc = Vec::with_capacity(128);
+        element.write_to(&mut doc).map_err(BuildError::Write)?;
+        let mut p = xmpp_xml::Parser::document(xmpp_xml::Limits::default());
+        p.feed(&doc);
+        let mut stanza = match p.next_event().map_err(BuildError::Xml)? {
+            Some(xmpp_xml::Event::Stanza(s)) => match Stanza::read(&s, stream_ns, Vec::new()) {
+                Some(read) => read.map_err(BuildError::Envelope)?,
+                None => return Err(BuildError::NotAStanza),
+            },
+            _ => return Err(BuildError::NotAStanza),
+        };
+        // Written again without the namespace declaration, like a received stanza.
+        stanza.make_standalone(element).map_err(BuildError::Write)?;
+        Ok(stanza)
+    }
+
+    /// The same stanza for a stream of namespace `stream_ns` (what a server does routing
+    /// between `jabber:client` and `jabber:server` streams, RFC 3920 §11.2.2). Free when the
+    /// stanza does not declare its namespace itself: the bytes stay as they are.
+    pub fn into_namespace(mut self, stream_ns: &'static str) -> Result<Stanza, BuildError> {
+        if self.default_ns == stream_ns {
+            return Ok(self);
+        }
+        if !self.own_default {
+            self.default_ns = stream_ns;
+            return Ok(self);
+        }
+        let mut tree = self.element().map_err(BuildError::Tree)?;
+        tree.set_name(stream_ns.to_owned(), self.kind.as_str());
+        tree.rename_namespace(self.default_ns, stream_ns);
+        Stanza::from_element(&tree, stream_ns)
+    }
+
+    /// A copy addressed to `to` (a server's broadcast: one copy per recipient). When the
+    /// stanza has no `to`, the attribute is inserted into a copy of the bytes; otherwise the
+    /// copy is rebuilt from the tree with its `to` replaced.
+    pub fn addressed_to(&self, to: &Jid) -> Result<Stanza, BuildError> {
+        if self.to.is_none() {
+            // One buffer: the name, the new attribute, the rest.
+            let at = self.name_end.min(self.bytes.len());
+            let (head, tail) = self.bytes.split_at(at);
+            let mut bytes = Vec::with_capacity(self.bytes.len() + to.as_str().len() + 8);
+            bytes.extend_from_slice(head);
+            bytes.extend_from_slice(b" to='");
+            push_escaped(&mut bytes, to.as_str());
+            bytes.push(b'\'');
+            let added = bytes.len() - head.len();
+            bytes.extend_from_slice(tail);
+            let shifted = |t: &Option<Text>| {
+                t.clone().map(|mut t| {
+                    t.shift(added);
+                    t
+                })
+            };
+            return Ok(Stanza {
+                kind: self.kind,
+                to: Some(to.clone()),
+                from: self.from.clone(),
+                id: shifted(&self.id),
+                type_: shifted(&self.type_),
+                lang: shifted(&self.lang),
+                name_end: self.name_end,
+                own_default: self.own_default,
+                default_ns: self.default_ns,
+                bytes,
+            });
+        }
+        self.readdressed(Some(to), self.from.as_ref())
+    }
+
+    /// A copy with `to` and `from` replaced (`None` removes the attribute), rebuilt from the
+    /// tree: a server stamping a user's bare JID on a subscription request (RFC 3921 §8.2).
+    pub fn readdressed(&self, to: Option<&Jid>, from: Option<&Jid>) -> Result<Stanza, BuildError> {
+        let mut tree = self.element().map_err(BuildError::Tree)?;
+        for (name, value) in [("to", to), ("from", from)] {
+            match value {
+                Some(jid) => tree.set_attr(name, jid.as_str().to_owned()),
+                None => {
+                    tree.remove_attr(name);
+                }
+            }
+        }
+        Stanza::from_element(&tree, self.default_ns)
+    }
+
     /// The element tree of the stanza, built on request (routing does not need it). The
     /// stream's default namespace is declared on the copy that is parsed.
     pub fn element(&self) -> Result<Element<'static>, TreeError> {
@@ -349,6 +445,37 @@ impl fmt::Display for TreeError {
 }
 
 impl std::error::Error for TreeError {}
+
+/// Why a stanza could not be built ([`Stanza::from_element`], [`Stanza::readdressed`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BuildError {
+    /// The element is not a `message`, `presence` or `iq` of the stream's namespace.
+    NotAStanza,
+    /// The envelope is not valid (an address that is no JID, an iq without `id`...).
+    Envelope(EnvelopeError),
+    /// The element cannot be written as XML.
+    Write(xmpp_xml::WriteError),
+    /// The written element did not read back.
+    Xml(xmpp_xml::Error),
+    /// The stanza's tree could not be built.
+    Tree(TreeError),
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotAStanza => {
+                f.write_str("not a message, presence or iq of the stream namespace")
+            }
+            Self::Envelope(e) => write!(f, "invalid envelope: {e}"),
+            Self::Write(e) => write!(f, "cannot be written: {e}"),
+            Self::Xml(e) => write!(f, "does not read back: {e}"),
+            Self::Tree(e) => write!(f, "no element tree: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for BuildError {}
 
 /// The ` from='…'` attribute a server stamps for `jid`, escaped.
 pub(crate) fn from_attribute(jid: &Jid) -> Vec<u8> {

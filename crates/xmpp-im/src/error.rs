@@ -47,6 +47,16 @@ pub enum PayloadError {
         /// The repeated child.
         child: &'static str,
     },
+    /// Two sibling elements carry the same value in an attribute whose values must be
+    /// unique among them (RFC 3921 §10.1: the `order` of the items of a privacy list).
+    DuplicateValue {
+        /// The repeated element.
+        element: &'static str,
+        /// The attribute.
+        attribute: &'static str,
+        /// The value (at most 64 bytes of it).
+        value: String,
+    },
     /// The `<error/>` child of a stanza of type `error` is missing or malformed.
     InvalidError(Option<StanzaErrorParseError>),
 }
@@ -97,6 +107,11 @@ impl fmt::Display for PayloadError {
             PayloadError::Duplicate { element, child } => {
                 write!(f, "<{element}/> with more than one <{child}/>")
             }
+            PayloadError::DuplicateValue {
+                element,
+                attribute,
+                value,
+            } => write!(f, "more than one <{element}/> with {attribute} '{value}'"),
             PayloadError::InvalidError(Some(e)) => write!(f, "malformed error: {e}"),
             PayloadError::InvalidError(None) => f.write_str("type 'error' without <error/>"),
         }

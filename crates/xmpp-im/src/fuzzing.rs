@@ -11,6 +11,7 @@ use xmpp_xml::{Element, ElementRef};
 use crate::error::PayloadError;
 use crate::message::Message;
 use crate::presence::Presence;
+use crate::privacy;
 use crate::roster::{Item, Query};
 use crate::subscription::{Direction, Kind, State, handle};
 
@@ -20,8 +21,10 @@ const MAX_LEVEL: usize = 3;
 /// Fuzz target `im_payloads`: parses the bytes as one XML document and offers its root
 /// and the elements below it (three levels) to every payload reader. A reader must either
 /// refuse with an error that maps to a stanza error, or accept; what it accepts must be
-/// written and read back as the same value, also through the serialized bytes. The first
-/// byte also drives the subscription tables, whose new state must be consistent.
+/// written and read back as the same value, also through the serialized bytes. A privacy
+/// query that reads is also handled as a get and a set over lists of its own
+/// ([`privacy_requests`]). The first byte also drives the subscription tables, whose new
+/// state must be consistent.
 pub fn payloads(data: &[u8]) {
     if let Some(&b) = data.first() {
         subscription_step(b);
@@ -35,6 +38,12 @@ pub fn payloads(data: &[u8]) {
         check(e, Message::from_element, Message::to_element);
         check(e, Query::from_element, Query::to_element);
         check(e, Item::from_element, Item::to_element);
+        check(e, privacy::Item::from_element, privacy::Item::to_element);
+        check(e, privacy::List::from_element, privacy::List::to_element);
+        check(e, privacy::Query::from_element, privacy::Query::to_element);
+        if let Ok(q) = privacy::Query::from_element(e) {
+            privacy_requests(&q);
+        }
         if level < MAX_LEVEL {
             stack.extend(e.elements().map(|c| (c, level + 1)));
         }
@@ -94,4 +103,113 @@ fn subscription_step(b: u8) {
     let o = handle(dir, state, kind);
     assert_ne!(o.new_state, Some(state));
     assert!(!o.roster_push || o.new_state.is_some());
+}
+
+/// Handles a privacy query as a get and as a set, by a session with and without other
+/// sessions, over the lists the query itself carries. A refusal leaves the lists as they
+/// were; a success stores and pushes only what the rules allow; every list then decides
+/// every stanza kind for an unknown contact without panicking.
+fn privacy_requests(q: &privacy::Query) {
+    use privacy::{ActiveChange, Contact, Context, Direction, Lists, Request, StanzaKind, Verdict};
+    let mut lists = Lists::default();
+    for l in &q.lists {
+        if !l.items.is_empty() && lists.get(&l.name).is_none() {
+            lists.lists.push(l.clone());
+        }
+    }
+    lists.default = lists.lists.first().map(|l| l.name.clone());
+    let first = lists.lists.first().map(|l| l.name.as_str());
+    let others_sets: [&[Option<&str>]; 3] = [&[], &[None], &[first]];
+    for others in others_sets {
+        for active in [None, first] {
+            let ctx = Context {
+                active,
+                others,
+                roster_group: None,
+            };
+            for request in [Request::Get(q), Request::Set(q)] {
+                let mut after = lists.clone();
+                match after.handle(request, &ctx) {
+                    Err(e) => {
+                        assert_eq!(after, lists, "a refused request changed the lists");
+                        assert!(!e.to_string().is_empty());
+                        let _ = e.to_stanza_error();
+                    }
+                    Ok(o) => {
+                        if !o.stored {
+                            assert_eq!(after, lists, "a change without `stored`");
+                        }
+                        if matches!(request, Request::Get(_)) {
+                            assert!(o.result.is_some() && !o.stored && o.push.is_none());
+                            assert_eq!(o.active, ActiveChange::Unchanged);
+                        } else {
+                            assert!(o.result.is_none());
+                        }
+                        if o.push.is_some() {
+                            assert!(o.stored);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let Ok(jid) = xmpp_jid::Jid::parse("tybalt@example.com/pda") else {
+        return;
+    };
+    let contact = Contact::unknown(&jid);
+    for l in &lists.lists {
+        for dir in [Direction::Inbound, Direction::Outbound] {
+            for kind in StanzaKind::ALL {
+                let v = privacy::decide(l, dir, kind, &contact);
+                let m = l.first_match(dir, kind, &contact);
+                match m {
+                    Some(i) if i.action == privacy::Action::Deny => {
+                        assert_eq!(v, Verdict::blocked(dir, kind))
+                    }
+                    _ => assert_eq!(v, Verdict::Allow),
+                }
+            }
+        }
+    }
+}
+
+/// Fuzz target `im_client`: the bytes, split at NUL bytes, are stanzas received by one
+/// [`crate::client::Client`] of `juliet@example.com` that has asked for its roster (id
+/// `r1`). Each that parses is handled; afterwards the roster holds no `remove` item and
+/// every item has a subscription, a refused push left the roster as it was, and every
+/// reply is an `<iq/>` or `<presence/>` of type `result` or `error`.
+pub fn client(data: &[u8]) {
+    use crate::client::{Client, Incoming};
+
+    let Ok(user) = xmpp_jid::BareJid::parse("juliet@example.com") else {
+        return;
+    };
+    let mut c = Client::new(user);
+    c.roster_mut().request("r1");
+    for piece in data.split(|&b| b == 0) {
+        let Some(stanza) = crate::xml::parse_element(piece) else {
+            continue;
+        };
+        let before: Vec<_> = c.roster().items().cloned().collect();
+        let incoming = c.handle(stanza.as_ref());
+        if let Incoming::RosterPushRefused(_) = incoming {
+            assert!(
+                c.roster().items().eq(before.iter()),
+                "refused push changed the roster"
+            );
+        }
+        if let Some(reply) = incoming.reply() {
+            assert!(matches!(reply.name(), "iq" | "presence"), "{reply:?}");
+            assert!(
+                matches!(reply.attr("type"), Some("result" | "error")),
+                "{reply:?}"
+            );
+        }
+        for item in c.roster().items() {
+            assert!(
+                matches!(item.subscription, Some(s) if s != crate::roster::Subscription::Remove),
+                "{item:?}"
+            );
+        }
+    }
 }

@@ -510,6 +510,73 @@ impl<'a> Element<'a> {
         }
     }
 
+    /// Sets the root's attribute `name` (without namespace) to `value`: replaces the value
+    /// of an attribute of that name, or adds one after the others.
+    pub fn set_attr(&mut self, name: &str, value: impl Into<Cow<'a, str>>) {
+        let value = value.into();
+        if let Some(Slot::Element {
+            attrs, attr_len, ..
+        }) = self.nodes.first()
+        {
+            let range = *attrs as usize..(*attrs + *attr_len) as usize;
+            if let Some(a) = self.attrs.get_mut(range).and_then(|own| {
+                own.iter_mut()
+                    .find(|a| a.namespace.is_empty() && a.name == name)
+            }) {
+                a.value = value;
+                return;
+            }
+        }
+        self.push_attr(Attribute {
+            namespace: Cow::Borrowed(""),
+            name: Cow::Owned(name.to_owned()),
+            value,
+        });
+    }
+
+    /// Removes the root's attribute `name` (without namespace), if it has one; returns
+    /// whether it had.
+    pub fn remove_attr(&mut self, name: &str) -> bool {
+        let Some(Slot::Element {
+            attrs, attr_len, ..
+        }) = self.nodes.first_mut()
+        else {
+            return false;
+        };
+        let start = *attrs as usize;
+        let Some(offset) = self
+            .attrs
+            .get(start..start + *attr_len as usize)
+            .and_then(|own| {
+                own.iter()
+                    .position(|a| a.namespace.is_empty() && a.name == name)
+            })
+        else {
+            return false;
+        };
+        *attr_len -= 1;
+        self.attrs.remove(start + offset);
+        // The attributes of the descendants come after the root's.
+        for s in self.nodes.iter_mut().skip(1) {
+            if let Slot::Element { attrs, .. } = s {
+                *attrs -= 1;
+            }
+        }
+        true
+    }
+
+    /// Moves every element of the tree in namespace `from` into namespace `to` (the
+    /// children of a stanza follow it from `jabber:client` into `jabber:server`).
+    pub fn rename_namespace(&mut self, from: &str, to: &'a str) {
+        for slot in &mut self.nodes {
+            if let Slot::Element { namespace, .. } = slot
+                && namespace == from
+            {
+                *namespace = Cow::Borrowed(to);
+            }
+        }
+    }
+
     /// Adds an attribute to the root element, after its others.
     pub fn push_attr(&mut self, attr: Attribute<'a>) {
         if let Some(Slot::Element {
@@ -1499,6 +1566,31 @@ mod escape_tests {
         assert_eq!(
             String::from_utf8(out).unwrap(),
             "<body a='&lt;&gt;&amp;&apos;&quot;'>&lt;&gt;&amp;&apos;&quot;</body>"
+        );
+    }
+}
+
+#[cfg(test)]
+mod attribute_edit_tests {
+    use super::Element;
+
+    /// Setting replaces a root attribute in place or adds it; removing leaves the
+    /// descendants' attributes where they were.
+    #[test]
+    fn set_and_remove_root_attributes() {
+        let mut el = Element::new("jabber:client", "presence")
+            .with_attr("to", "a@b")
+            .with_attr("from", "c@d/e")
+            .with_child(Element::new("jabber:client", "status").with_attr("x", "1"));
+        el.set_attr("from", "c@d");
+        el.set_attr("id", "7");
+        assert_eq!(el.attr("from"), Some("c@d"));
+        assert!(el.remove_attr("to"));
+        assert!(!el.remove_attr("to"));
+        assert_eq!(el.attr("to"), None);
+        assert_eq!(
+            el.to_xml().unwrap(),
+            "<presence xmlns='jabber:client' from='c@d' id='7'><status x='1'/></presence>"
         );
     }
 }
