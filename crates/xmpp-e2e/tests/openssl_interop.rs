@@ -322,3 +322,113 @@ fn untrusted_ca_expired_and_tampered() {
     let opened = smime::open(lf.as_bytes(), &opts(None, &anchors)).unwrap();
     assert_eq!(opened.content, CPIM);
 }
+
+#[test]
+fn openssl_detached_der_keyid_and_text_mode() {
+    let p = pki();
+    let d = p.scratch("openssl-variants");
+    std::fs::write(d.join("msg.cpim"), CPIM).unwrap();
+    let anchors = p.anchors();
+    // Detached DER signature: the content comes separately.
+    openssl_ok(
+        &[
+            "cms",
+            "-sign",
+            "-binary",
+            "-md",
+            "sha1",
+            "-in",
+            "msg.cpim",
+            "-signer",
+            &p.path("juliet.crt"),
+            "-inkey",
+            &p.path("juliet.key"),
+            "-outform",
+            "DER",
+            "-out",
+            "det.der",
+        ],
+        &d,
+    );
+    let der = std::fs::read(d.join("det.der")).unwrap();
+    let v = xmpp_e2e::signed::verify(&der, Some(CPIM), &[]).unwrap();
+    assert_eq!(v.content, CPIM);
+    anchors.verify(&v.signer, &v.certificates, p.now()).unwrap();
+    assert!(xmpp_e2e::signed::verify(&der, Some(b"other content"), &[]).is_err());
+
+    // Signer and recipient named by subject key identifier (-keyid).
+    openssl_ok(
+        &[
+            "cms",
+            "-sign",
+            "-binary",
+            "-nodetach",
+            "-keyid",
+            "-in",
+            "msg.cpim",
+            "-signer",
+            &p.path("juliet.crt"),
+            "-inkey",
+            &p.path("juliet.key"),
+            "-outform",
+            "DER",
+            "-out",
+            "kid.der",
+        ],
+        &d,
+    );
+    openssl_ok(
+        &[
+            "cms",
+            "-encrypt",
+            "-binary",
+            "-keyid",
+            "-aes256",
+            "-in",
+            "kid.der",
+            "-outform",
+            "SMIME",
+            "-out",
+            "kid.smime",
+            &p.path("romeo.crt"),
+        ],
+        &d,
+    );
+    let romeo = p.identity("romeo");
+    let opened = smime::open(
+        &std::fs::read(d.join("kid.smime")).unwrap(),
+        &opts(Some(&romeo), &anchors),
+    )
+    .unwrap();
+    assert_eq!(opened.content, CPIM);
+    assert_eq!(opened.signers.len(), 1);
+
+    // Text mode (no -binary): OpenSSL signs the canonical CRLF form of an LF file.
+    let lf = String::from_utf8(CPIM.to_vec())
+        .unwrap()
+        .replace("\r\n", "\n");
+    std::fs::write(d.join("lf.cpim"), &lf).unwrap();
+    openssl_ok(
+        &[
+            "cms",
+            "-sign",
+            "-in",
+            "lf.cpim",
+            "-signer",
+            &p.path("juliet.crt"),
+            "-inkey",
+            &p.path("juliet.key"),
+            "-outform",
+            "SMIME",
+            "-out",
+            "text.smime",
+        ],
+        &d,
+    );
+    let opened = smime::open(
+        &std::fs::read(d.join("text.smime")).unwrap(),
+        &opts(None, &anchors),
+    )
+    .unwrap();
+    assert_eq!(opened.content, CPIM);
+}
