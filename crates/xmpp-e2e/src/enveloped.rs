@@ -155,10 +155,17 @@ pub fn decrypt(der: &[u8], recipient: &Identity) -> Result<Vec<u8>, DecryptError
     let ciphertext = eci.encrypted_content.as_ref().ok_or_else(|| {
         DecryptError::Malformed("no encrypted content (detached content is not supported)".into())
     })?;
+    // Blinded with the operating system's generator: the ciphertext is the sender's
+    // choice, and blinding keeps the private-key timing independent of it. The blinding
+    // factor changes no output, so tests stay deterministic.
     let key = recipient
         .key
         .inner
-        .decrypt(Pkcs1v15Encrypt, ktri.enc_key.as_bytes())
+        .decrypt_blinded(
+            &mut RngAdapter(&mut crate::random::OsRandom),
+            Pkcs1v15Encrypt,
+            ktri.enc_key.as_bytes(),
+        )
         .map_err(|_| DecryptError::Failed)?;
     if key.len() != cipher.key_len() {
         return Err(DecryptError::Failed);

@@ -4,7 +4,7 @@
 //!
 //! What of a stanza goes into the object:
 //!
-//! - A message whose children are at most one `<subject/>` and one `<body/>` (no
+//! - A message whose children are one `<body/>` and at most one `<subject/>` (no
 //!   `xml:lang`, a subject on one line) becomes CPIM headers `From`, `To`, `DateTime`,
 //!   `Subject` and a `text/plain; charset=utf-8` body, as in RFC 3923 §3.2. Any other
 //!   message is carried whole as `application/xmpp+xml` inside the CPIM object (§5, §10:
@@ -82,7 +82,7 @@ fn is_simple_message(stanza: ElementRef<'_>) -> bool {
             Node::Text(_) => return false,
         }
     }
-    bodies <= 1 && subjects <= 1
+    bodies == 1 && subjects <= 1
 }
 
 /// The Message/CPIM object (a MIME entity) for a message stanza.
