@@ -6,6 +6,7 @@
 
 pub mod core;
 pub mod cpim;
+pub mod e2e;
 pub mod im;
 pub mod im_client;
 pub mod im_privacy;
@@ -40,6 +41,7 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         .chain(im_server::CHECKS)
         .chain(im_stanzas::CHECKS)
         .chain(cpim::CHECKS)
+        .chain(e2e::CHECKS)
 }
 
 /// The check with this name, if there is one.
