@@ -903,3 +903,42 @@ fn bare_jid_message_blocked_by_active_list_is_silent() {
         Some("service-unavailable")
     );
 }
+
+/// §10.11 with §5.1.4 and §5.1.5: directed presence the list keeps from a contact is not
+/// tracked, so the unavailable presence of the session's end does not reach it either.
+#[test]
+fn blocked_directed_presence_leaves_no_unavailable() {
+    let mut w = World::new();
+    w.juliet_online();
+    for set in [
+        "<list name='o'><item type='jid' value='romeo@example.org' action='deny' order='1'>\
+         <presence-out/></item></list>",
+        "<active name='o'/>",
+    ] {
+        let got = w.send(
+            JULIET,
+            &format!(
+                "<iq from='juliet@example.com/balcony' type='set' id='s'>\
+                 <query xmlns='jabber:iq:privacy'>{set}</query></iq>"
+            ),
+        );
+        assert!(
+            to_session(&got, JULIET)
+                .iter()
+                .any(|g| g.attr("id") == Some("s") && g.attr("type") == Some("result")),
+            "{got:?}"
+        );
+    }
+    for to in ["romeo@example.org", "benvolio@example.org"] {
+        let got = w.send(
+            JULIET,
+            &format!("<presence from='juliet@example.com/balcony' to='{to}'/>"),
+        );
+        let routed = got.iter().any(|g| g.attr("to") == Some(to));
+        assert_eq!(routed, to.starts_with("benvolio"), "{to}: {got:?}");
+    }
+    w.server.session_ended(JULIET);
+    let got = w.drain();
+    let to: Vec<_> = got.iter().filter_map(|g| g.attr("to")).collect();
+    assert_eq!(to, ["benvolio@example.org"], "{got:?}");
+}

@@ -124,7 +124,8 @@ impl Server {
                     .roster
                     .get(bare_str(&to))
                     .is_some_and(|c| to.is_bare() && Self::in_broadcast(user, c));
-            if broadcast {
+            // §10.11: nor does one the list now keeps presence from.
+            if broadcast || self.blocked_out(user, Some(id), Some(&to)) {
                 continue;
             }
             if let Ok(copy) = stanza.addressed_to(&to) {
