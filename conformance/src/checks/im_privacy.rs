@@ -647,6 +647,30 @@ fn stanza_kinds() -> Outcome {
             "<presence-out/> item kept a message out: {}",
             describe(&got)
         )
+    })?;
+    // Directed presence to Romeo outside the roster too, and the unavailable presence
+    // when the session ends.
+    let mut w = World::juliet_with(
+        &[
+            "<list name='o'><item type='jid' value='romeo@example.org' action='deny' order='1'>\
+           <presence-out/></item></list>",
+        ],
+        None,
+    )?;
+    w.ok(JULIET, J, "set", "<active name='o'/>")?;
+    let got = w.send(JULIET, &format!("<presence from='{J}' to='{RR}'/>"))?;
+    ensure(!any(&got, |g| g.remote()), || {
+        format!(
+            "<presence-out/> item let directed presence out: {}",
+            describe(&got)
+        )
+    })?;
+    let got = w.end(JULIET)?;
+    ensure(!any(&got, |g| g.remote()), || {
+        format!(
+            "<presence-out/> item let unavailable presence out: {}",
+            describe(&got)
+        )
     })
 }
 
