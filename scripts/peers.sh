@@ -6,6 +6,8 @@
 #   - Prosody and ejabberd (Debian packages) for the client interop tests, and slixmpp (PyPI)
 #     for the server interop test; the tests start the servers themselves on loopback.
 #   - xmllint (Debian libxml2-utils) to validate PIDF documents against RFC 3863's schema.
+#   - the OpenSSL command line (Debian openssl): S/MIME interop of xmpp-e2e (RFC 3923), the
+#     certificates of its tests, and `openssl speed` beside the e2e bench.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 peers=${XMPP_PEERS_DIR:-$root/.peers}

@@ -6,8 +6,10 @@
 
 pub mod core;
 pub mod cpim;
+pub mod e2e;
 pub mod im;
 pub mod im_client;
+pub mod im_privacy;
 pub mod im_server;
 pub mod im_stanzas;
 pub mod jid;
@@ -35,9 +37,11 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         .chain(core::CHECKS)
         .chain(im::CHECKS)
         .chain(im_client::CHECKS)
+        .chain(im_privacy::CHECKS)
         .chain(im_server::CHECKS)
         .chain(im_stanzas::CHECKS)
         .chain(cpim::CHECKS)
+        .chain(e2e::CHECKS)
 }
 
 /// The check with this name, if there is one.

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 mod connect;
 mod cpim;
 mod demo;
+mod e2e;
 mod jid;
 mod lint;
 
@@ -31,6 +32,8 @@ enum Command {
     Demo(demo::Args),
     /// Map one stanza to a Message/CPIM object or back (RFC 3922).
     Cpim(cpim::Args),
+    /// Sign, encrypt, verify or decrypt one stanza (RFC 3923), stdin to stdout.
+    E2e(e2e::Args),
 }
 
 fn main() -> ExitCode {
@@ -40,5 +43,6 @@ fn main() -> ExitCode {
         Command::Connect(args) => connect::run(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Cpim(args) => cpim::run(&args),
+        Command::E2e(args) => e2e::run(&args),
     }
 }
