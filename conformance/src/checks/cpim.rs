@@ -5,7 +5,7 @@ use super::{Check, Outcome};
 use xmpp_core::StanzaErrorCondition;
 use xmpp_cpim::address::{Scheme, Uri};
 use xmpp_cpim::cpim::{CpimMessage, Limits};
-use xmpp_cpim::cpp::{Outcome as CppOutcome, Subscribe, answer};
+use xmpp_cpim::cpp::{Outcome as CppOutcome, Subscribe, answer, outcome_of};
 use xmpp_cpim::pidf::{Basic, PIDF_IM_NS, PIDF_NS, Pidf};
 use xmpp_cpim::service::{Resources, Subscriptions};
 use xmpp_cpim::{DateTime, DecodeOptions, EncodeOptions, MapError, message, presence};
@@ -1145,6 +1145,39 @@ fn cpp_incoming_trans_id() -> Outcome {
     eq(incoming()?.envelope.id.as_deref(), Some("t42"))
 }
 
+/// 3922-6.2-13: the XMPP entity's failure replies become the outcome reported to the
+/// non-XMPP watcher.
+fn cpp_failure_reported() -> Outcome {
+    let reply = |cond: &str| {
+        pres(
+            "from='juliet@example.com' to='romeo@example.net' type='error'",
+            &format!(
+                "<error type='cancel'><{cond} xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>"
+            ),
+        )
+    };
+    eq(
+        outcome_of(&reply("item-not-found")?),
+        Some(CppOutcome::UnknownTarget),
+    )?;
+    eq(
+        outcome_of(&reply("forbidden")?),
+        Some(CppOutcome::Forbidden),
+    )?;
+    eq(outcome_of(&reply("conflict")?), Some(CppOutcome::Conflict))?;
+    eq(
+        outcome_of(&reply("internal-server-error")?),
+        Some(CppOutcome::Failed),
+    )?;
+    eq(
+        outcome_of(&pres(
+            "from='juliet@example.com' to='romeo@example.net' type='subscribed'",
+            "",
+        )?),
+        Some(CppOutcome::Approved),
+    )
+}
+
 /// 3922-6.3.1-2a: several tuples, one presence each.
 fn decode_tuples_split() -> Outcome {
     let t = format!("{TUPLE}<tuple id='home'><status><basic>closed</basic></status></tuple>");
@@ -1410,6 +1443,7 @@ checks! {
     "cpim.cpp_incoming_subscribe" => cpp_incoming_subscribe,
     "cpim.cpp_incoming_addresses" => cpp_incoming_addresses,
     "cpim.cpp_incoming_trans_id" => cpp_incoming_trans_id,
+    "cpim.cpp_failure_reported" => cpp_failure_reported,
     "cpim.decode_tuples_split" => decode_tuples_split,
     "cpim.decode_zero_tuples" => decode_zero_tuples,
     "cpim.presence_resources_one_document" => presence_resources_one_document,
