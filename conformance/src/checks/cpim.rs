@@ -5,8 +5,9 @@ use super::{Check, Outcome};
 use xmpp_core::StanzaErrorCondition;
 use xmpp_cpim::address::{Scheme, Uri};
 use xmpp_cpim::cpim::{CpimMessage, Limits};
-use xmpp_cpim::cpp::{Outcome as CppOutcome, Subscribe, answer};
+use xmpp_cpim::cpp::{Outcome as CppOutcome, Subscribe, answer, outcome_of};
 use xmpp_cpim::pidf::{Basic, PIDF_IM_NS, PIDF_NS, Pidf};
+use xmpp_cpim::service::{Resources, Subscriptions};
 use xmpp_cpim::{DateTime, DecodeOptions, EncodeOptions, MapError, message, presence};
 use xmpp_im::message::{Message, MessageType};
 use xmpp_im::presence::{Presence, PresenceType, Show};
@@ -1144,6 +1145,39 @@ fn cpp_incoming_trans_id() -> Outcome {
     eq(incoming()?.envelope.id.as_deref(), Some("t42"))
 }
 
+/// 3922-6.2-13: the XMPP entity's failure replies become the outcome reported to the
+/// non-XMPP watcher.
+fn cpp_failure_reported() -> Outcome {
+    let reply = |cond: &str| {
+        pres(
+            "from='juliet@example.com' to='romeo@example.net' type='error'",
+            &format!(
+                "<error type='cancel'><{cond} xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>"
+            ),
+        )
+    };
+    eq(
+        outcome_of(&reply("item-not-found")?),
+        Some(CppOutcome::UnknownTarget),
+    )?;
+    eq(
+        outcome_of(&reply("forbidden")?),
+        Some(CppOutcome::Forbidden),
+    )?;
+    eq(outcome_of(&reply("conflict")?), Some(CppOutcome::Conflict))?;
+    eq(
+        outcome_of(&reply("internal-server-error")?),
+        Some(CppOutcome::Failed),
+    )?;
+    eq(
+        outcome_of(&pres(
+            "from='juliet@example.com' to='romeo@example.net' type='subscribed'",
+            "",
+        )?),
+        Some(CppOutcome::Approved),
+    )
+}
+
 /// 3922-6.3.1-2a: several tuples, one presence each.
 fn decode_tuples_split() -> Outcome {
     let t = format!("{TUPLE}<tuple id='home'><status><basic>closed</basic></status></tuple>");
@@ -1213,6 +1247,104 @@ fn cpp_unsubscribe() -> Outcome {
 fn cpp_unsubscribed() -> Outcome {
     watcher_target("unsubscribed")?;
     eq(op("unsubscribed")?.duration, Some(0))
+}
+
+// ------------------------------------------------------------------ §6 service state
+
+fn bare(s: &str) -> Result<xmpp_jid::BareJid, String> {
+    xmpp_jid::BareJid::parse(s).map_err(|e| e.to_string())
+}
+
+fn romeo_update(kind: &str) -> Result<Presence, String> {
+    pres(
+        &format!("from='romeo@example.net/orchard' to='gateway.example.com' {kind}"),
+        "",
+    )
+}
+
+fn notified(s: &Subscriptions, kind: &str) -> Result<Vec<String>, String> {
+    Ok(s.notifications(&romeo_update(kind)?)
+        .iter()
+        .filter_map(|p| p.envelope.to.as_ref().map(|j| j.to_string()))
+        .collect())
+}
+
+/// 3922-6.1-7, 6.2-8: on approval, subscribed to the requester and the target's current
+/// presence to the watcher.
+fn service_approved_notifies() -> Outcome {
+    let (w, t) = (bare("juliet@example.com")?, bare("romeo@example.net")?);
+    let mut s = Subscriptions::new();
+    s.request(&w, &t).map_err(|o| format!("{o:?}"))?;
+    ensure(s.answer(&w, &t, true), || {
+        "not active after approval".into()
+    })?;
+    eq(
+        answer(&requester()?, CppOutcome::Approved).kind,
+        PresenceType::Subscribed,
+    )?;
+    eq(notified(&s, "")?, vec!["juliet@example.com".into()])
+}
+
+/// 3922-6.1-8, 6.2-9, 6.4-9, 6.5-7: every change is notified until the subscription
+/// ends, none after.
+fn service_notifies_until_cancelled() -> Outcome {
+    let (w, t) = (bare("juliet@example.com")?, bare("romeo@example.net")?);
+    let mut s = Subscriptions::new();
+    s.request(&w, &t).map_err(|o| format!("{o:?}"))?;
+    s.answer(&w, &t, true);
+    eq(notified(&s, "")?.len(), 1)?;
+    eq(notified(&s, "type='unavailable'")?.len(), 1)?;
+    ensure(s.cancel(&w, &t), || "nothing to cancel".into())?;
+    eq(notified(&s, "")?.len(), 0)
+}
+
+/// 3922-6.1-9b, 6.2-11: after a refusal, no notification.
+fn service_refused_no_notify() -> Outcome {
+    let (w, t) = (bare("juliet@example.com")?, bare("romeo@example.net")?);
+    let mut s = Subscriptions::new();
+    s.request(&w, &t).map_err(|o| format!("{o:?}"))?;
+    eq(notified(&s, "")?.len(), 0)?;
+    ensure(!s.answer(&w, &t, false), || "active after refusal".into())?;
+    eq(notified(&s, "")?.len(), 0)
+}
+
+/// 3922-6.3.1-3: a presence is emitted only when a tuple's availability changes.
+fn service_only_changes() -> Outcome {
+    let mut r = Resources::new();
+    let open = romeo_update("")?;
+    ensure(r.update(&open), || "first presence not a change".into())?;
+    ensure(!r.update(&open), || {
+        "same availability taken as a change".into()
+    })?;
+    ensure(r.update(&romeo_update("type='unavailable'")?), || {
+        "closed not a change".into()
+    })
+}
+
+/// 3922-6.3.1-4: the document sent covers every resource, also when one changed.
+fn service_document_all_resources() -> Outcome {
+    let mut r = Resources::new();
+    r.update(&pres("from='juliet@example.com/balcony'", "")?);
+    r.update(&pres("from='juliet@example.com/chamber'", "")?);
+    r.update(&pres(
+        "from='juliet@example.com/balcony' type='unavailable'",
+        "",
+    )?);
+    let doc = r
+        .document(&bare("juliet@example.com")?, &EncodeOptions::default())
+        .map_err(|e| e.to_string())?;
+    let tuples: Vec<(&str, Option<Basic>)> = doc
+        .tuples
+        .iter()
+        .map(|t| (t.id.as_str(), t.status.basic))
+        .collect();
+    eq(
+        tuples,
+        vec![
+            ("balcony", Some(Basic::Closed)),
+            ("chamber", Some(Basic::Open)),
+        ],
+    )
 }
 
 macro_rules! checks {
@@ -1311,12 +1443,18 @@ checks! {
     "cpim.cpp_incoming_subscribe" => cpp_incoming_subscribe,
     "cpim.cpp_incoming_addresses" => cpp_incoming_addresses,
     "cpim.cpp_incoming_trans_id" => cpp_incoming_trans_id,
+    "cpim.cpp_failure_reported" => cpp_failure_reported,
     "cpim.decode_tuples_split" => decode_tuples_split,
     "cpim.decode_zero_tuples" => decode_zero_tuples,
     "cpim.presence_resources_one_document" => presence_resources_one_document,
     "cpim.presence_never_zero_tuples" => presence_never_zero_tuples,
     "cpim.cpp_unsubscribe" => cpp_unsubscribe,
     "cpim.cpp_unsubscribed" => cpp_unsubscribed,
+    "cpim.service_approved_notifies" => service_approved_notifies,
+    "cpim.service_notifies_until_cancelled" => service_notifies_until_cancelled,
+    "cpim.service_refused_no_notify" => service_refused_no_notify,
+    "cpim.service_only_changes" => service_only_changes,
+    "cpim.service_document_all_resources" => service_document_all_resources,
 }
 
 #[cfg(test)]

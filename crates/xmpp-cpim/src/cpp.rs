@@ -14,8 +14,10 @@
 //!
 //! [`answer`] builds what the gateway returns to the XMPP subscriber for the CPP outcome
 //! (§6.1, §6.4): `subscribed`, `unsubscribed`, or a stanza error (`item-not-found`,
-//! `forbidden`, `conflict`). Keeping subscriptions, notifying each change and honouring
-//! durations is the gateway's state, which this crate does not hold.
+//! `forbidden`, `conflict`); [`outcome_of`] reads the XMPP entity's reply to a request
+//! from a non-XMPP watcher as the outcome to report to it (§6.2). The subscriptions
+//! themselves and the notifications are in [`crate::service`]; CPP durations other than
+//! zero are not tracked.
 
 use xmpp_core::{StanzaError, StanzaErrorCondition};
 use xmpp_im::presence::{Presence, PresenceType};
@@ -105,6 +107,31 @@ pub enum Outcome {
     Forbidden,
     /// A subscription exists or is in progress (§6.1: `conflict`).
     Conflict,
+    /// Any other failure (answered with `service-unavailable`).
+    Failed,
+}
+
+/// The outcome, for the non-XMPP watcher, of the XMPP entity's reply to a subscribe
+/// request the gateway sent it (RFC 3922 §6.2): `subscribed` approves, `unsubscribed`
+/// refuses, and a stanza error is a failure the gateway must report to the watcher:
+/// `item-not-found`, `recipient-unavailable` and `remote-server-not-found` as an unknown
+/// target, `forbidden`, `not-allowed` and `not-authorized` as refused by access rules,
+/// `conflict` as a clash, any other as a failure. Other presence types are no reply.
+pub fn outcome_of(reply: &Presence) -> Option<Outcome> {
+    use StanzaErrorCondition as C;
+    Some(match reply.kind {
+        PresenceType::Subscribed => Outcome::Approved,
+        PresenceType::Unsubscribed => Outcome::Denied,
+        PresenceType::Error => match reply.error.as_ref().map(|e| &e.condition) {
+            Some(C::ItemNotFound | C::RecipientUnavailable | C::RemoteServerNotFound) => {
+                Outcome::UnknownTarget
+            }
+            Some(C::Forbidden | C::NotAllowed | C::NotAuthorized) => Outcome::Forbidden,
+            Some(C::Conflict) => Outcome::Conflict,
+            _ => Outcome::Failed,
+        },
+        _ => return None,
+    })
 }
 
 /// The presence the gateway returns to the sender of `request` for `outcome` (RFC 3922
@@ -128,6 +155,7 @@ pub fn answer(request: &Presence, outcome: Outcome) -> Presence {
         Outcome::UnknownTarget => StanzaErrorCondition::ItemNotFound,
         Outcome::Forbidden => StanzaErrorCondition::Forbidden,
         Outcome::Conflict => StanzaErrorCondition::Conflict,
+        Outcome::Failed => StanzaErrorCondition::ServiceUnavailable,
     };
     p.kind = PresenceType::Error;
     p.error = Some(StanzaError::new(condition));

@@ -1,7 +1,8 @@
 //! The mapping between XMPP and CPIM of RFC 3922, sans-io: `im:` and `pres:` addresses
 //! ([`address`], §3), instant messages as Message/CPIM objects ([`message`], §4, RFC
 //! 3862), presence as PIDF documents inside Message/CPIM objects ([`presence`], §5, RFC
-//! 3863), and presence subscriptions as CPP operations ([`cpp`], §6).
+//! 3863), and presence subscriptions as CPP operations ([`cpp`], §6) with the state a
+//! gateway acting as presence service keeps ([`service`]).
 //!
 //! Underneath: a Message/CPIM reader and writer ([`cpim`], [`header`], [`mime`]) and a
 //! PIDF reader and writer on `xmpp-xml` ([`pidf`]). Readers return typed errors with a
@@ -69,6 +70,7 @@ pub mod options;
 pub mod pidf;
 pub mod presence;
 pub mod priority;
+pub mod service;
 pub mod tuple_id;
 
 pub use content::E2E_NS;
