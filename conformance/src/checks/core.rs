@@ -965,6 +965,55 @@ fn bind_conflict_refused_stream_open() -> Outcome {
     expect(!s.conn.is_closed(), || "closed".into())
 }
 
+/// 3921-3-6, 3921-3-7: a server that cannot make a session, or may not give one to this
+/// user or resource, answers the session request with the error (the application decides
+/// through `Event::SessionRequest`); the stream stays open, and an accepted request gets
+/// its result.
+fn session_refused() -> Outcome {
+    const SESSION: &str =
+        "<iq type='set' id='s1'><session xmlns='urn:ietf:params:xml:ns:xmpp-session'/></iq>";
+    for refusal in [
+        Some(StanzaErrorCondition::InternalServerError),
+        Some(StanzaErrorCondition::Forbidden),
+        None,
+    ] {
+        let mut c = ServerConfig::new("example.com", None, secret());
+        c.tls = TlsPolicy::Disabled;
+        c.sasl.allow_plain_without_tls = true;
+        c.session_decision = true;
+        c.random = Box::new(SeededRandom::new(5));
+        let mut s = serve_on(Connection::server(c, Instant::now()), &LOGIN, None, false);
+        let (mut out, mut events) = (Vec::new(), Vec::new());
+        feed(&mut s.conn, SESSION.as_bytes(), None, &mut out, &mut events);
+        expect(
+            events.iter().any(|e| matches!(e, Event::SessionRequest)),
+            || format!("no session request reported: {events:?}"),
+        )?;
+        expect(out.is_empty(), || {
+            "answered before the application decided".into()
+        })?;
+        match &refusal {
+            Some(cond) => s.conn.refuse_session(cond.clone()),
+            None => s.conn.accept_session(),
+        }
+        .map_err(|e| e.to_string())?;
+        while let Some(b) = s.conn.poll_transmit() {
+            out.extend_from_slice(&b);
+        }
+        let text = String::from_utf8_lossy(&out).into_owned();
+        match &refusal {
+            Some(cond) => {
+                has(&text, "type='error'")?;
+                has(&text, "id='s1'")?;
+                has(&text, &format!("<{}", cond.as_str()))?;
+            }
+            None => has(&text, "<iq type='result' id='s1'/>")?,
+        }
+        expect(!s.conn.is_closed(), || "the stream closed".into())?;
+    }
+    Ok(())
+}
+
 /// RFC 3921 §3: the session feature after SASL, the client's session request, the result.
 fn session_established() -> Outcome {
     let p = online(false)?;
@@ -1794,6 +1843,10 @@ pub static CHECKS: &[Check] = &[
     Check {
         name: "core.bind_conflict_refused_stream_open",
         run: bind_conflict_refused_stream_open,
+    },
+    Check {
+        name: "core.session_refused",
+        run: session_refused,
     },
     Check {
         name: "core.session_established",

@@ -5,10 +5,13 @@
 //! `Err(detail)` when the behaviour the row requires is not there.
 
 pub mod core;
+pub mod cpim;
 pub mod e2e;
 pub mod im;
 pub mod im_client;
+pub mod im_privacy;
 pub mod im_server;
+pub mod im_stanzas;
 pub mod jid;
 pub mod sasl;
 pub mod xml;
@@ -34,7 +37,10 @@ pub fn all() -> impl Iterator<Item = &'static Check> {
         .chain(core::CHECKS)
         .chain(im::CHECKS)
         .chain(im_client::CHECKS)
+        .chain(im_privacy::CHECKS)
         .chain(im_server::CHECKS)
+        .chain(im_stanzas::CHECKS)
+        .chain(cpim::CHECKS)
         .chain(e2e::CHECKS)
 }
 

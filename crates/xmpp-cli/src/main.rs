@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod connect;
+mod cpim;
 mod demo;
 mod e2e;
 mod jid;
@@ -29,6 +30,8 @@ enum Command {
     Connect(connect::Args),
     /// Run a client and a server engine in memory and print their exchange.
     Demo(demo::Args),
+    /// Map one stanza to a Message/CPIM object or back (RFC 3922).
+    Cpim(cpim::Args),
     /// Sign, encrypt, verify or decrypt one stanza (RFC 3923), stdin to stdout.
     E2e(e2e::Args),
 }
@@ -39,6 +42,7 @@ fn main() -> ExitCode {
         Command::Lint(args) => lint::run(&args),
         Command::Connect(args) => connect::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Cpim(args) => cpim::run(&args),
         Command::E2e(args) => e2e::run(&args),
     }
 }

@@ -131,6 +131,10 @@ pub struct ServerConfig {
     pub sasl_retries: u32,
     /// Offers session establishment (RFC 3921 §3).
     pub session: bool,
+    /// Asks the application about each session request ([`crate::Event::SessionRequest`],
+    /// answered by [`crate::Connection::accept_session`] or
+    /// [`crate::Connection::refuse_session`]) instead of accepting every one (the default).
+    pub session_decision: bool,
     /// The language announced when the client's header names none (RFC 3920 §4.4: a
     /// configurable default); `en` by default.
     pub default_lang: String,
@@ -160,6 +164,7 @@ impl ServerConfig {
             tls_identity,
             sasl_retries: 2,
             session: true,
+            session_decision: false,
             default_lang: "en".into(),
             limits: EngineLimits::default(),
             random: Box::new(OsRandom),

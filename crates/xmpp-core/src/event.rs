@@ -59,6 +59,10 @@ pub enum Event {
         /// when the client leaves it to the server.
         requested: Option<String>,
     },
+    /// Server role, with [`crate::ServerConfig::session_decision`]: the client asks for a
+    /// session (RFC 3921 §3); answer with [`crate::Connection::accept_session`] or
+    /// [`crate::Connection::refuse_session`]. Input is held until then.
+    SessionRequest,
     /// The resource is bound: the full JID of the session (RFC 3920 §7).
     Bound(FullJid),
     /// Negotiation is over: stanzas may flow (after binding, and the session when one was

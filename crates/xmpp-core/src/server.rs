@@ -43,6 +43,11 @@ pub(crate) enum ServerState {
     },
     /// Stanzas flow for this full JID.
     Established { jid: FullJid },
+    /// The application decides on a session request (RFC 3921 §3) of the session `jid`.
+    AwaitSessionDecision {
+        jid: FullJid,
+        request: Element<'static>,
+    },
 }
 
 impl fmt::Debug for ServerState {
@@ -58,6 +63,7 @@ impl fmt::Debug for ServerState {
             }
             Self::AwaitBindDecision { .. } => f.write_str("AwaitBindDecision"),
             Self::Established { jid } => write!(f, "Established({jid})"),
+            Self::AwaitSessionDecision { jid, .. } => write!(f, "AwaitSessionDecision({jid})"),
         }
     }
 }
@@ -180,10 +186,54 @@ impl Connection {
         }
     }
 
+    /// Accepts the pending [`Event::SessionRequest`]: the IQ result (RFC 3921 §3).
+    pub fn accept_session(&mut self) -> Result<(), Error> {
+        self.decide_session(None)
+    }
+
+    /// Refuses the pending [`Event::SessionRequest`] with `condition` (RFC 3921 §3:
+    /// `internal-server-error` when the server cannot make the session, `forbidden` when
+    /// the user or resource may not have one, `conflict` for a resource clash). The
+    /// stream stays open.
+    pub fn refuse_session(&mut self, condition: StanzaErrorCondition) -> Result<(), Error> {
+        self.decide_session(Some(condition))
+    }
+
+    fn decide_session(&mut self, refusal: Option<StanzaErrorCondition>) -> Result<(), Error> {
+        match std::mem::replace(&mut self.state, State::Closed) {
+            State::Server(ServerState::AwaitSessionDecision { jid, request }) => {
+                self.state = State::Server(ServerState::Established { jid });
+                match refusal {
+                    None => {
+                        let mut result = Element::new(CLIENT_NS, "iq").with_attr("type", "result");
+                        if let Some(id) = request.attr("id") {
+                            result = result.with_attr("id", id.to_owned());
+                        }
+                        self.write_element(&result);
+                    }
+                    Some(condition) => {
+                        if let Some(reply) = StanzaError::new(condition).reply_to(request.as_ref())
+                        {
+                            self.write_element(&reply);
+                        }
+                    }
+                }
+                self.resume();
+                Ok(())
+            }
+            other => {
+                self.state = other;
+                Err(self.ended().unwrap_or(Error::NotAsked))
+            }
+        }
+    }
+
     /// The full JID of an established session (server role).
     pub fn bound_jid(&self) -> Option<&FullJid> {
         match &self.state {
-            State::Server(ServerState::Established { jid }) => Some(jid),
+            State::Server(
+                ServerState::Established { jid } | ServerState::AwaitSessionDecision { jid, .. },
+            ) => Some(jid),
             _ => None,
         }
     }
@@ -593,6 +643,15 @@ impl Connection {
             return false;
         };
         if tree.child(SESSION_NS, "session").is_some() {
+            if self.server_config().is_some_and(|c| c.session_decision)
+                && let State::Server(ServerState::Established { jid }) = &self.state
+            {
+                let jid = jid.clone();
+                self.paused = true;
+                self.set_server(ServerState::AwaitSessionDecision { jid, request: tree });
+                self.emit(Event::SessionRequest);
+                return true;
+            }
             let mut result = Element::new(CLIENT_NS, "iq").with_attr("type", "result");
             if let Some(id) = stanza.id() {
                 result = result.with_attr("id", id.to_owned());

@@ -545,3 +545,70 @@ fn closed_connection_ignores_input() {
     assert!(server.poll_transmit().is_none());
     assert!(server.poll_event().is_none() || server.is_closed());
 }
+
+/// RFC 3921 §3: with `session_decision`, the session request waits for the application,
+/// which may refuse it (`forbidden` here); input behind it is held until the answer, the
+/// stream stays open, and a second request can be accepted.
+#[test]
+fn session_request_refused_then_accepted() {
+    let mut c = server_config(None);
+    c.tls = TlsPolicy::Disabled;
+    c.sasl.allow_plain_without_tls = true;
+    c.session_decision = true;
+    let mut server = Connection::server(c, Instant::now());
+    let message = "<message to='romeo@example.net'><body>x</body></message>";
+    let (out, events) = run(
+        &mut server,
+        &[
+            HEADER.as_bytes(),
+            AUTH.as_bytes(),
+            RESTART.as_bytes(),
+            BIND.as_bytes(),
+            format!("{SESSION}{message}").as_bytes(),
+        ],
+    );
+    assert!(events.iter().any(|e| matches!(e, Event::SessionRequest)));
+    assert!(
+        !out.contains("id='s1'"),
+        "answered without the application: {out}"
+    );
+    assert!(
+        !events.iter().any(|e| matches!(e, Event::Stanza(_))),
+        "input behind the request was not held"
+    );
+    server
+        .refuse_session(xmpp_core::StanzaErrorCondition::Forbidden)
+        .unwrap();
+    let mut wrote = Vec::new();
+    while let Some(b) = server.poll_transmit() {
+        wrote.extend_from_slice(&b);
+    }
+    let wrote = String::from_utf8(wrote).unwrap();
+    assert!(
+        wrote.contains("type='error'") && wrote.contains("id='s1'") && wrote.contains("<forbidden"),
+        "{wrote}"
+    );
+    // The held message comes through now.
+    let mut stanzas = 0;
+    while let Some(e) = server.poll_event() {
+        stanzas += usize::from(matches!(e, Event::Stanza(_)));
+    }
+    assert_eq!(stanzas, 1);
+    assert!(!server.is_closed());
+    assert_eq!(server.accept_session(), Err(xmpp_core::Error::NotAsked));
+    let (out, _) = run(&mut server, &[SESSION.as_bytes()]);
+    assert!(
+        !out.contains("<iq type='result' id='s1'/>"),
+        "accepted without the application"
+    );
+    server.accept_session().unwrap();
+    let mut wrote = Vec::new();
+    while let Some(b) = server.poll_transmit() {
+        wrote.extend_from_slice(&b);
+    }
+    assert!(
+        String::from_utf8(wrote)
+            .unwrap()
+            .contains("<iq type='result' id='s1'/>")
+    );
+}

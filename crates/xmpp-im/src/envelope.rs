@@ -116,19 +116,54 @@ fn lang_attr(lang: &str) -> Attribute<'static> {
 pub type Texts = BTreeMap<String, String>;
 
 /// Adds the text of `c` to `texts` under its own `xml:lang`; a second one with the same
-/// language is [`PayloadError::Duplicate`] (RFC 3921 §2.1.2.1, §2.1.2.2, §2.2.2.2).
+/// language is [`PayloadError::Duplicate`] (RFC 3921 §2.1.2.1, §2.1.2.2, §2.2.2.2). The
+/// child holds character data only and no attribute but `xml:lang`
+/// ([`character_data`]).
 pub(crate) fn add_text(
     texts: &mut Texts,
     c: ElementRef<'_>,
     element: &'static str,
     child: &'static str,
 ) -> Result<(), PayloadError> {
+    let text = character_data(c, element, child, true)?;
     let lang = c.attr_ns(XML_NS, "lang").unwrap_or("");
     if texts.contains_key(lang) {
         return Err(PayloadError::Duplicate { element, child });
     }
-    texts.insert(lang.to_owned(), c.text().into_owned());
+    texts.insert(lang.to_owned(), text.into_owned());
     Ok(())
+}
+
+/// The text of `c`, a child of `element` defined to hold XML character data: no child
+/// element (no mixed content, RFC 3921 §2.1.2.1 to §2.1.2.3) and no attribute, except
+/// `xml:lang` when `lang` allows it (§2.1.2.1, §2.1.2.2, §2.2.2.2; none at all on
+/// `<thread/>`, `<show/>` and `<priority/>`, §2.1.2.3, §2.2.2.1, §2.2.2.3).
+pub(crate) fn character_data<'e>(
+    c: ElementRef<'e>,
+    element: &'static str,
+    child: &'static str,
+    lang: bool,
+) -> Result<std::borrow::Cow<'e, str>, PayloadError> {
+    if let Some(a) = c
+        .attributes()
+        .iter()
+        .find(|a| !(lang && a.namespace == XML_NS && a.name == "lang"))
+    {
+        let attribute = if a.namespace.is_empty() {
+            clip(&a.name)
+        } else {
+            clip(&format!("{{{}}}{}", a.namespace, a.name))
+        };
+        return Err(PayloadError::ForbiddenAttribute {
+            element,
+            child,
+            attribute,
+        });
+    }
+    if c.elements().next().is_some() {
+        return Err(PayloadError::MixedContent { element, child });
+    }
+    Ok(c.text())
 }
 
 /// Appends one `name` child per text to `e`, with its `xml:lang` unless the key is `""`.

@@ -59,6 +59,24 @@ pub enum PayloadError {
     },
     /// The `<error/>` child of a stanza of type `error` is missing or malformed.
     InvalidError(Option<StanzaErrorParseError>),
+    /// A child holding character data carries an attribute it may not have (RFC 3921
+    /// §2.1.2.1 to §2.2.2.3: `xml:lang` only, or none at all).
+    ForbiddenAttribute {
+        /// The element.
+        element: &'static str,
+        /// The child carrying the attribute.
+        child: &'static str,
+        /// The attribute, `{namespace}name` when it has a namespace (at most 64 bytes).
+        attribute: String,
+    },
+    /// A child holding character data also holds an element (mixed content, RFC 3921
+    /// §2.1.2.1 to §2.1.2.3).
+    MixedContent {
+        /// The element.
+        element: &'static str,
+        /// The child holding an element.
+        child: &'static str,
+    },
 }
 
 /// A value cut to [`MAX_VALUE`] bytes.
@@ -114,6 +132,20 @@ impl fmt::Display for PayloadError {
             } => write!(f, "more than one <{element}/> with {attribute} '{value}'"),
             PayloadError::InvalidError(Some(e)) => write!(f, "malformed error: {e}"),
             PayloadError::InvalidError(None) => f.write_str("type 'error' without <error/>"),
+            PayloadError::ForbiddenAttribute {
+                element,
+                child,
+                attribute,
+            } => write!(
+                f,
+                "<{element}/>: <{child}/> may not carry the attribute '{attribute}'"
+            ),
+            PayloadError::MixedContent { element, child } => {
+                write!(
+                    f,
+                    "<{element}/>: <{child}/> holds an element, not only text"
+                )
+            }
         }
     }
 }

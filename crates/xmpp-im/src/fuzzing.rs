@@ -213,3 +213,95 @@ pub fn client(data: &[u8]) {
         }
     }
 }
+
+/// Fuzz target `im_server`: the bytes, split at NUL bytes, are a script for one
+/// [`crate::server::Server`] of `example.com` with an in-memory store holding juliet,
+/// romeo and nurse. The first byte of each piece picks the step: a session starts
+/// (four fixed full JIDs), a session ends, a session sends the rest of the piece as a
+/// stanza (its `from` set as the stream engine stamps it), or another server sends it.
+/// After each step every delivery goes to a live session in `jabber:client` or to a
+/// foreign domain in `jabber:server`, and a step delivers a bounded number of stanzas
+/// (no routing loop).
+pub fn server(data: &[u8]) {
+    use crate::server::{MemoryStore, Route, Server, SessionId};
+    use xmpp_core::Stanza;
+    use xmpp_core::ns::{CLIENT_NS, SERVER_NS};
+
+    const JIDS: [&str; 4] = [
+        "juliet@example.com/balcony",
+        "juliet@example.com/chamber",
+        "romeo@example.com/orchard",
+        "nurse@example.com/kitchen",
+    ];
+    let mut store = MemoryStore::new();
+    for user in [
+        "juliet@example.com",
+        "romeo@example.com",
+        "nurse@example.com",
+    ] {
+        if let Ok(u) = user.parse() {
+            store.add_user(&u);
+        }
+    }
+    let mut im = Server::new(["example.com"]);
+    let mut live = [false; 4];
+    for piece in data.split(|&b| b == 0) {
+        let Some((&op, rest)) = piece.split_first() else {
+            continue;
+        };
+        let slot = usize::from(op >> 2) % JIDS.len();
+        let id = SessionId(slot as u64);
+        match op & 3 {
+            0 => {
+                if let Ok(jid) = JIDS[slot].parse() {
+                    im.session_started(id, jid);
+                    live[slot] = true;
+                }
+            }
+            1 => {
+                im.session_ended(id);
+                live[slot] = false;
+            }
+            2 | 3 => {
+                let Some(mut tree) = crate::xml::parse_element(rest) else {
+                    continue;
+                };
+                let ns = if op & 3 == 2 { CLIENT_NS } else { SERVER_NS };
+                if tree.namespace().is_empty() {
+                    tree.rename_namespace("", ns);
+                }
+                if op & 3 == 2 {
+                    tree.set_attr("from", JIDS[slot]);
+                }
+                let Ok(stanza) = Stanza::from_element(&tree, ns) else {
+                    continue;
+                };
+                if op & 3 == 2 {
+                    im.handle_stanza(id, stanza);
+                } else {
+                    im.handle_remote(stanza);
+                }
+            }
+            _ => {}
+        }
+        let mut delivered = 0;
+        while let Some((route, stanza)) = im.poll_delivery(&mut store) {
+            delivered += 1;
+            assert!(delivered < 10_000, "a step delivered without end");
+            match route {
+                Route::Session(SessionId(s)) => {
+                    let s = usize::try_from(s).unwrap_or(usize::MAX);
+                    assert!(
+                        live.get(s).copied().unwrap_or(false),
+                        "delivery to a dead session"
+                    );
+                    assert_eq!(stanza.stream_namespace(), CLIENT_NS);
+                }
+                Route::Remote(domain) => {
+                    assert!(!im.is_local(&domain), "local domain routed out: {domain}");
+                    assert_eq!(stanza.stream_namespace(), SERVER_NS);
+                }
+            }
+        }
+    }
+}

@@ -185,9 +185,13 @@
 //!
 //! In the payloads: a message `type` that is not understood makes the message `normal`
 //! (RFC 3921 §2.1.1) and the value is kept; an unknown presence `type`, `<show/>` value
-//! or `ask` value, a `<priority/>` outside -128..127, and repeated children that the RFC
-//! allows once (per `xml:lang` for `<subject/>`, `<body/>`, `<status/>`) are
-//! `bad-request`.
+//! or `ask` value, a `<priority/>` outside -128..127, repeated children that the RFC
+//! allows once (per `xml:lang` for `<subject/>`, `<body/>`, `<status/>`), attributes the
+//! RFC forbids on those children (all but `xml:lang`; all on `<thread/>`, `<show/>`,
+//! `<priority/>`) and elements inside them (mixed content) are `bad-request`. RFC 3921
+//! §2.1.2.3 allows no attribute on `<thread/>`, so RFC 6121's `parent` is refused too;
+//! RFC 3921 is silent on mixed content in `<show/>`, `<status/>` and `<priority/>`,
+//! where RFC 6121 §4.7.2 forbids it, as it is refused here.
 //!
 //! The cargo feature `fuzzing` adds the module `fuzzing`, the entry point of the fuzz
 //! target `im_payloads` (not part of the stable API).

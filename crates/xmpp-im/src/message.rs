@@ -3,12 +3,13 @@
 //! Reading keeps what it does not know: attributes other than the defined ones and child
 //! elements other than `<subject/>`, `<body/>`, `<thread/>` and (in an error) `<error/>`
 //! stay in `extra_attrs` and `extensions` and are written back after the known children.
-//! Attributes of the known children other than `xml:lang` are not kept.
+//! The known children hold character data only: an attribute other than `xml:lang` (none
+//! at all on `<thread/>`) or a child element in one of them is refused.
 
 use xmpp_core::StanzaError;
 use xmpp_xml::{Attribute, Element, ElementRef};
 
-use crate::envelope::{Envelope, Texts, add_text, write_texts};
+use crate::envelope::{Envelope, Texts, add_text, character_data, write_texts};
 use crate::error::PayloadError;
 
 /// The `type` of a message stanza (RFC 3921 §2.1.1).
@@ -90,7 +91,10 @@ impl Message {
     ///
     /// Errors (all `bad-request` but the JIDs, `jid-malformed`): a `to` or `from` that is
     /// not a JID; two `<subject/>` or two `<body/>` with the same `xml:lang`
-    /// (§2.1.2.1, §2.1.2.2); two `<thread/>` (§2.1.2.3); a type `error` without a valid
+    /// (§2.1.2.1, §2.1.2.2); two `<thread/>` (§2.1.2.3); a `<subject/>` or `<body/>`
+    /// with an attribute other than `xml:lang`, a `<thread/>` with any attribute (RFC
+    /// 6121's `parent` included), or one of the three holding an element (§2.1.2.1 to
+    /// §2.1.2.3); a type `error` without a valid
     /// `<error/>`. A caller answering one of these must not answer a message of type
     /// `error` (RFC 3920 §9.3.1).
     pub fn from_element(e: ElementRef<'_>) -> Result<Self, PayloadError> {
@@ -130,7 +134,7 @@ impl Message {
                             child: "thread",
                         });
                     }
-                    m.thread = Some(c.text().into_owned());
+                    m.thread = Some(character_data(c, "message", "thread", false)?.into_owned());
                 }
                 "error" if kind == MessageType::Error && m.error.is_none() => {
                     m.error = Some(
@@ -231,6 +235,78 @@ mod tests {
             assert!(matches!(err, PayloadError::Duplicate { .. }), "{xml}");
             assert_eq!(err.condition(), StanzaErrorCondition::BadRequest);
         }
+    }
+
+    /// RFC 3921 §2.1.2.1 to §2.1.2.3: `<subject/>` and `<body/>` carry no attribute but
+    /// `xml:lang`, `<thread/>` none at all, and none of them holds an element.
+    #[test]
+    fn known_children_hold_character_data_only() {
+        for (xml, want) in [
+            (
+                "<message xmlns='jabber:client'><subject type='x'>a</subject></message>",
+                PayloadError::ForbiddenAttribute {
+                    element: "message",
+                    child: "subject",
+                    attribute: "type".into(),
+                },
+            ),
+            (
+                "<message xmlns='jabber:client' xmlns:p='urn:p'><body p:a='1'>a</body></message>",
+                PayloadError::ForbiddenAttribute {
+                    element: "message",
+                    child: "body",
+                    attribute: "{urn:p}a".into(),
+                },
+            ),
+            (
+                "<message xmlns='jabber:client'><thread xml:lang='en'>t</thread></message>",
+                PayloadError::ForbiddenAttribute {
+                    element: "message",
+                    child: "thread",
+                    attribute: "{http://www.w3.org/XML/1998/namespace}lang".into(),
+                },
+            ),
+            (
+                "<message xmlns='jabber:client'><thread parent='p'>t</thread></message>",
+                PayloadError::ForbiddenAttribute {
+                    element: "message",
+                    child: "thread",
+                    attribute: "parent".into(),
+                },
+            ),
+            (
+                "<message xmlns='jabber:client'><subject>a<b/></subject></message>",
+                PayloadError::MixedContent {
+                    element: "message",
+                    child: "subject",
+                },
+            ),
+            (
+                "<message xmlns='jabber:client'><body>a<em xmlns='urn:x'>b</em></body></message>",
+                PayloadError::MixedContent {
+                    element: "message",
+                    child: "body",
+                },
+            ),
+            (
+                "<message xmlns='jabber:client'><thread><t/></thread></message>",
+                PayloadError::MixedContent {
+                    element: "message",
+                    child: "thread",
+                },
+            ),
+        ] {
+            let err = read(xml).unwrap_err();
+            assert_eq!(err, want, "{xml}");
+            assert_eq!(err.condition(), StanzaErrorCondition::BadRequest);
+            assert!(!err.to_string().is_empty());
+        }
+        let m = read(
+            "<message xmlns='jabber:client'><body xml:lang='de'>a</body>\
+             <subject xml:lang='de'>s</subject></message>",
+        )
+        .expect("xml:lang is allowed");
+        assert_eq!(m.body["de"], "a");
     }
 
     /// RFC 3920 §9.3: an error message carries its error.

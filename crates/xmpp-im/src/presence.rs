@@ -3,12 +3,13 @@
 //! Reading keeps what it does not know: attributes other than the defined ones and child
 //! elements other than `<show/>`, `<status/>`, `<priority/>` and (in an error) `<error/>`
 //! stay in `extra_attrs` and `extensions` and are written back after the known children.
-//! Attributes of the known children other than `xml:lang` are not kept.
+//! The known children hold character data only: an attribute other than `xml:lang` (none
+//! at all on `<show/>` and `<priority/>`) or a child element in one of them is refused.
 
 use xmpp_core::StanzaError;
 use xmpp_xml::{Element, ElementRef};
 
-use crate::envelope::{Envelope, Texts, add_text, write_texts};
+use crate::envelope::{Envelope, Texts, add_text, character_data, write_texts};
 use crate::error::{PayloadError, clip};
 use crate::subscription::Kind;
 
@@ -161,7 +162,10 @@ impl Presence {
     /// Errors (all `bad-request` but the JIDs, `jid-malformed`): an unknown `type`; a
     /// `to` or `from` that is not a JID; a `<show/>` other than the four values, or two;
     /// a `<priority/>` that is not an integer from -128 to 127, or two; two `<status/>`
-    /// with the same `xml:lang`; a type `error` without a valid `<error/>`. A caller
+    /// with the same `xml:lang`; an attribute on `<show/>` or `<priority/>`, or one other
+    /// than `xml:lang` on `<status/>` (§2.2.2.1 to §2.2.2.3); an element inside one of
+    /// the three (RFC 3921 is silent on mixed content here; RFC 6121 §4.7.2 forbids it);
+    /// a type `error` without a valid `<error/>`. A caller
     /// answering one of these must not answer a presence of type `error`
     /// (RFC 3920 §9.3.1).
     pub fn from_element(e: ElementRef<'_>) -> Result<Self, PayloadError> {
@@ -190,7 +194,7 @@ impl Presence {
                     if p.show.is_some() {
                         return Err(dup("show"));
                     }
-                    let t = c.text();
+                    let t = character_data(c, "presence", "show", false)?;
                     p.show =
                         Some(
                             Show::from_name(&t).ok_or_else(|| PayloadError::InvalidValue {
@@ -205,7 +209,9 @@ impl Presence {
                     if p.priority.is_some() {
                         return Err(dup("priority"));
                     }
-                    p.priority = Some(parse_priority(&c.text())?);
+                    p.priority = Some(parse_priority(&character_data(
+                        c, "presence", "priority", false,
+                    )?)?);
                 }
                 "error" if kind == PresenceType::Error && p.error.is_none() => {
                     p.error = Some(
@@ -361,6 +367,39 @@ mod tests {
         .unwrap_err();
         assert_eq!(err, dup("status"));
         assert_eq!(err.condition(), StanzaErrorCondition::BadRequest);
+    }
+
+    /// RFC 3921 §2.2.2.1 to §2.2.2.3: `<show/>` and `<priority/>` carry no attribute,
+    /// `<status/>` only `xml:lang`; none of them holds an element (RFC 6121 §4.7.2).
+    #[test]
+    fn known_children_hold_character_data_only() {
+        for (xml, child, attribute) in [
+            ("<show id='1'>away</show>", "show", Some("id")),
+            ("<priority n='1'>1</priority>", "priority", Some("n")),
+            ("<status type='x'>a</status>", "status", Some("type")),
+            ("<show>a<b/>way</show>", "show", None),
+            ("<priority>1<b/></priority>", "priority", None),
+            ("<status>a<b/></status>", "status", None),
+        ] {
+            let err =
+                read(&format!("<presence xmlns='jabber:client'>{xml}</presence>")).unwrap_err();
+            let want = match attribute {
+                Some(a) => PayloadError::ForbiddenAttribute {
+                    element: "presence",
+                    child,
+                    attribute: a.into(),
+                },
+                None => PayloadError::MixedContent {
+                    element: "presence",
+                    child,
+                },
+            };
+            assert_eq!(err, want, "{xml}");
+            assert_eq!(err.condition(), StanzaErrorCondition::BadRequest);
+        }
+        let p = read("<presence xmlns='jabber:client'><status xml:lang='en'>a</status></presence>")
+            .expect("xml:lang is allowed");
+        assert_eq!(p.status["en"], "a");
     }
 
     #[test]

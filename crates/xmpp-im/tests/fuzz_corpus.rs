@@ -47,6 +47,59 @@ fn im_client_seeds() {
     assert!(n > 0, "no seeds in {}", dir.display());
 }
 
+#[test]
+fn im_server_seeds() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus/im_server");
+    let mut n = 0;
+    for entry in std::fs::read_dir(&dir).expect("corpus directory") {
+        let data = std::fs::read(entry.expect("entry").path()).expect("seed readable");
+        xmpp_im::fuzzing::server(&data);
+        n += 1;
+    }
+    assert!(n > 0, "no seeds in {}", dir.display());
+}
+
+mod server_scripts {
+    use proptest::prelude::*;
+
+    /// Pieces of stanzas the scripts are made of.
+    const PIECES: &[&str] = &[
+        "<presence/>",
+        "<presence type='unavailable'/>",
+        "<presence><priority>-1</priority></presence>",
+        "<presence to='romeo@example.com' type='subscribe'/>",
+        "<presence to='juliet@example.com' type='subscribed'/>",
+        "<presence to='juliet@example.com' type='subscribe'/>",
+        "<presence to='romeo@example.com' type='unsubscribed'/>",
+        "<presence to='nurse@example.com/kitchen'/>",
+        "<iq type='get' id='r'><query xmlns='jabber:iq:roster'/></iq>",
+        "<iq type='set' id='s'><query xmlns='jabber:iq:roster'><item jid='romeo@example.com' subscription='remove'/></query></iq>",
+        "<iq type='set' id='p'><query xmlns='jabber:iq:privacy'><list name='l'><item action='deny' order='1'><message/></item></list></query></iq>",
+        "<iq type='set' id='d'><query xmlns='jabber:iq:privacy'><default name='l'/></query></iq>",
+        "<message to='juliet@example.com'><body>x</body></message>",
+        "<message to='romeo@example.com/orchard' type='error'/>",
+        "<iq to='juliet@example.com' type='get' id='v'><query xmlns='jabber:iq:version'/></iq>",
+        "<presence from='tybalt@example.org' to='juliet@example.com' type='subscribe'/>",
+        "<presence from='tybalt@example.org/x' to='romeo@example.com' type='probe'/>",
+    ];
+
+    proptest! {
+        /// Any script of these steps keeps the component's deliveries sound.
+        #[test]
+        fn scripts_never_break_the_component(steps in prop::collection::vec((0u8..16, 0..PIECES.len()), 0..40)) {
+            let mut data = Vec::new();
+            for (op, piece) in steps {
+                data.push(op);
+                if op & 3 >= 2 {
+                    data.extend_from_slice(PIECES[piece].as_bytes());
+                }
+                data.push(0);
+            }
+            xmpp_im::fuzzing::server(&data);
+        }
+    }
+}
+
 mod random_input {
     use proptest::prelude::*;
 

@@ -804,3 +804,56 @@ fn remote_subscription_leaves_with_bare_jid() {
     );
     let _ = Jid::parse("x@y").unwrap();
 }
+
+/// §5.1.3 with §10.11: a probe from a contact the default list blocks outbound presence
+/// to gets nothing, not even the last unavailable presence of a user gone offline.
+#[test]
+fn probe_answer_respects_presence_out_block() {
+    use xmpp_im::server::{Contact, Storage, StoreWrite};
+    let mut w = World::new();
+    for contact in ["romeo@example.org", "benvolio@example.org"] {
+        let mut c = Contact::new(bare(contact));
+        c.state = State::Both;
+        c.in_roster = true;
+        w.store.apply(StoreWrite::Contact {
+            user: bare("juliet@example.com"),
+            contact: c,
+        });
+    }
+    w.juliet_online();
+    for set in [
+        "<list name='p'><item type='jid' value='romeo@example.org' action='deny' order='1'>\
+         <presence-out/></item></list>",
+        "<default name='p'/>",
+    ] {
+        let got = w.send(
+            JULIET,
+            &format!(
+                "<iq from='juliet@example.com/balcony' type='set' id='s'>\
+                 <query xmlns='jabber:iq:privacy'>{set}</query></iq>"
+            ),
+        );
+        assert!(
+            to_session(&got, JULIET)
+                .iter()
+                .any(|g| g.attr("id") == Some("s") && g.attr("type") == Some("result")),
+            "{got:?}"
+        );
+    }
+    let probe = |who: &str| {
+        format!(
+            "<presence xmlns='jabber:server' from='{who}@example.org/x' \
+             to='juliet@example.com' type='probe'/>"
+        )
+    };
+    assert!(w.remote(&probe("romeo")).is_empty());
+    // Offline, with another connected resource keeping the account loaded.
+    w.start(BALCONY2, "juliet@example.com/chamber");
+    w.server.session_ended(JULIET);
+    w.drain();
+    let got = w.remote(&probe("benvolio"));
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(got[0].attr("type"), Some("unavailable"));
+    let got = w.remote(&probe("romeo"));
+    assert!(got.is_empty(), "the blocked contact got {got:?}");
+}

@@ -1,7 +1,6 @@
-//! Namespace declarations are bounded (per element and in scope), and finding the
-//! namespace of a prefix costs the same however many bindings are in scope.
-
-use std::time::{Duration, Instant};
+//! Namespace declarations are bounded (per element and in scope), and a stanza with as
+//! many bindings in scope as the limits allow still parses (its cost is measured by the
+//! `deep-ns` input of the XML benchmark).
 
 use xmpp_xml::{Event, Limits, Parser, StreamErrorCondition as C};
 
@@ -119,23 +118,12 @@ fn plain(size: usize) -> String {
     s
 }
 
-fn best_of(n: usize, limits: Limits, stanza: &str, tree: bool) -> Duration {
-    (0..n)
-        .map(|_| {
-            let t = Instant::now();
-            assert_eq!(run_tree(limits, stanza, tree), Ok(1));
-            t.elapsed()
-        })
-        .min()
-        .unwrap_or_default()
-}
-
 /// With nearly every binding the other limits allow in scope (126 elements of 64
-/// declarations),
-/// parsing, and building the tree, cost a small factor of a stanza of the same size
-/// without declarations (it was over a hundred).
+/// declarations), the stanza parses, with and without its tree, like a stanza of the same
+/// size without declarations. What it costs is measured by the `worst-case` group of the
+/// XML benchmark (benches/benches/xml.rs), not here.
 #[test]
-fn lookup_cost_does_not_grow_with_bindings_in_scope() {
+fn bindings_in_scope_up_to_the_limits_parse() {
     let size = 255 * 1024;
     let limits = Limits::default()
         .max_stanza_bytes(size + 1024)
@@ -144,12 +132,7 @@ fn lookup_cost_does_not_grow_with_bindings_in_scope() {
     let worst = deep_declarations(126, 64, size);
     let base = plain(worst.len());
     for tree in [false, true] {
-        let w = best_of(5, limits, &worst, tree);
-        let b = best_of(5, limits, &base, tree);
-        let ratio = w.as_secs_f64() / b.as_secs_f64().max(1e-9);
-        assert!(
-            ratio < 8.0,
-            "tree {tree}: {ratio:.1}x slower ({w:?} against {b:?})"
-        );
+        assert_eq!(run_tree(limits, &worst, tree), Ok(1));
+        assert_eq!(run_tree(limits, &base, tree), Ok(1));
     }
 }

@@ -175,6 +175,10 @@ impl Server {
         }
         let available = self.available_sessions(user);
         if available.is_empty() {
+            // No resource is available: the default list decides (§10.11, §5.1.3).
+            if self.blocked_out(user, None, Some(&prober)) {
+                return;
+            }
             if let Some(Ok(copy)) = user
                 .last_unavailable
                 .as_ref()
