@@ -5,10 +5,12 @@
 //! What of a stanza goes into the object:
 //!
 //! - A message whose children are one `<body/>` and at most one `<subject/>` (no
-//!   `xml:lang`, a subject on one line) becomes CPIM headers `From`, `To`, `DateTime`,
-//!   `Subject` and a `text/plain; charset=utf-8` body, as in RFC 3923 §3.2. Any other
-//!   message is carried whole as `application/xmpp+xml` inside the CPIM object (§5, §10:
-//!   one `<message/>` inside `<xmpp xmlns='jabber:client'/>`), so that every child is
+//!   `xml:lang`, a subject on one line) becomes the Message/CPIM object of RFC 3922 §4.1,
+//!   written by `xmpp-cpim` (headers `From`, `To`, `DateTime`, `Subject`, a
+//!   `text/plain; charset=utf-8` body), as in RFC 3923 §3.2, and is read back by
+//!   `xmpp-cpim` (RFC 3922 §4.2). Any other message, and one `xmpp-cpim` cannot map, is
+//!   carried whole as `application/xmpp+xml` inside the CPIM object (§5, §10: one
+//!   `<message/>` inside `<xmpp xmlns='jabber:client'/>`), so that every child is
 //!   secured and restored.
 //! - A presence becomes a PIDF document: `entity='pres:FROM'`, one tuple with `<basic>`
 //!   `open` (`closed` for `type='unavailable'`), `<im:im>` from `<show/>`, `<note>` from
@@ -92,38 +94,66 @@ pub fn message_object(
     to: &str,
     now: Timestamp,
 ) -> Result<Vec<u8>, E2eError> {
+    if is_simple_message(stanza) {
+        if let Some(bytes) = cpim_text_object(stanza, from, to, now) {
+            return Ok(bytes);
+        }
+    }
+    xmpp_xml_object(stanza, from, to, now)
+}
+
+/// The RFC 3922 §4.1 object of a plain message, by `xmpp-cpim`; `None` when it cannot map
+/// the message (then it travels as `application/xmpp+xml`).
+fn cpim_text_object(
+    stanza: ElementRef<'_>,
+    from: &str,
+    to: &str,
+    now: Timestamp,
+) -> Option<Vec<u8>> {
+    let owned;
+    let stanza = if stanza.namespace() == JABBER_CLIENT {
+        stanza
+    } else {
+        owned = renamespace(stanza, stanza.namespace(), JABBER_CLIENT);
+        owned.as_ref()
+    };
+    let mut m = xmpp_im::message::Message::from_element(stanza).ok()?;
+    m.envelope.from = Some(xmpp_jid::Jid::parse(from).ok()?);
+    m.envelope.to = Some(xmpp_jid::Jid::parse(to).ok()?);
+    let options = xmpp_cpim::EncodeOptions {
+        now: Some(xmpp_cpim::DateTime::parse(&now.to_rfc3339()).ok()?),
+        ..Default::default()
+    };
+    xmpp_cpim::message::to_cpim(&m, &options)
+        .ok()
+        .map(|o| o.to_bytes())
+}
+
+fn xmpp_xml_object(
+    stanza: ElementRef<'_>,
+    from: &str,
+    to: &str,
+    now: Timestamp,
+) -> Result<Vec<u8>, E2eError> {
     let mut out = format!(
         "Content-type: Message/CPIM\r\n\r\nFrom: <im:{from}>\r\nTo: <im:{to}>\r\nDateTime: {}\r\n",
         now.to_rfc3339()
     );
-    if is_simple_message(stanza) {
-        let ns = stanza.namespace();
-        if let Some(s) = stanza.child(ns, "subject") {
-            out.push_str(&format!("Subject: {}\r\n", s.text()));
-        }
-        let body = stanza
-            .child(ns, "body")
-            .map(|b| b.text().into_owned())
-            .unwrap_or_default();
-        out.push_str("\r\nContent-type: text/plain; charset=utf-8\r\n\r\n");
-        out.push_str(&body);
-    } else {
-        let mut inner = Element::new(JABBER_CLIENT, "message");
-        for a in stanza.attributes() {
-            inner.push_attr(a.clone().into_owned());
-        }
-        for node in stanza.children() {
-            match node {
-                Node::Element(e) => inner.push_child(with_ns(e, stanza.namespace())),
-                Node::Text(t) => inner.push_text(t.to_owned()),
-            }
-        }
-        let xmpp = Element::new(JABBER_CLIENT, "xmpp").with_child(inner);
-        let xml = xmpp.to_xml().map_err(|e| stanza_err(e.to_string()))?;
-        out.push_str("\r\nContent-type: application/xmpp+xml; charset=utf-8\r\n\r\n");
-        out.push_str("<?xml version='1.0' encoding='UTF-8'?>\r\n");
-        out.push_str(&xml);
+    let mut inner = Element::new(JABBER_CLIENT, "message");
+    for a in stanza.attributes() {
+        inner.push_attr(a.clone().into_owned());
     }
+    for node in stanza.children() {
+        match node {
+            Node::Element(e) => inner.push_child(with_ns(e, stanza.namespace())),
+            Node::Text(t) => inner.push_text(t.to_owned()),
+        }
+    }
+    let xmpp = Element::new(JABBER_CLIENT, "xmpp").with_child(inner);
+    let xml = xmpp.to_xml().map_err(|e| stanza_err(e.to_string()))?;
+    out.push_str("\r\nContent-type: application/xmpp+xml; charset=utf-8\r\n\r\n");
+    out.push_str("<?xml version='1.0' encoding='UTF-8'?>\r\n");
+    out.push_str(&xml);
     Ok(out.into_bytes())
 }
 
@@ -238,7 +268,7 @@ pub fn read(object: &[u8]) -> Result<Payload, E2eError> {
     let outer = Entity::parse(object).map_err(|e| stanza_err(e.to_string()))?;
     let ct = outer.content_type();
     match ct.mime.as_str() {
-        "message/cpim" => read_cpim(outer.body),
+        "message/cpim" => read_cpim(object),
         "application/pidf+xml" => read_pidf(outer.body),
         other => Err(stanza_err(format!(
             "secured content of type '{other}' is neither Message/CPIM nor application/pidf+xml"
@@ -246,90 +276,70 @@ pub fn read(object: &[u8]) -> Result<Payload, E2eError> {
     }
 }
 
-fn read_cpim(body: &[u8]) -> Result<Payload, E2eError> {
-    // RFC 3862 §3: message headers, an empty line, then a MIME entity.
-    let headers = Entity::parse(body).map_err(|e| stanza_err(format!("CPIM headers: {e}")))?;
-    let content =
-        Entity::parse(headers.body).map_err(|e| stanza_err(format!("CPIM content: {e}")))?;
+fn read_cpim(object: &[u8]) -> Result<Payload, E2eError> {
+    let obj = xmpp_cpim::CpimMessage::parse(object, &xmpp_cpim::Limits::default())
+        .map_err(|e| stanza_err(format!("Message/CPIM: {e}")))?;
+    let one = |name: &'static str| -> Result<Option<String>, E2eError> {
+        match obj.core(name).as_slice() {
+            [] => Ok(None),
+            [h] => Ok(Some(h.text_value())),
+            // Several To headers are allowed (RFC 3862 §5.2); one stanza has one
+            // recipient, so a second one is refused.
+            _ => Err(stanza_err(format!("CPIM header {name} more than once"))),
+        }
+    };
+    let address = |name: &'static str| -> Result<Option<String>, E2eError> {
+        one(name)?
+            .map(|v| {
+                uri_address(&v)
+                    .ok_or_else(|| stanza_err(format!("CPIM {name} '{v}' is not an im: URI")))
+            })
+            .transpose()
+    };
     let mut p = Payload {
         kind: PayloadKind::Cpim,
-        from: None,
-        to: None,
-        timestamp: None,
+        from: address("From")?,
+        to: address("To")?,
+        timestamp: one("DateTime")?,
         children: Vec::new(),
     };
-    let mut subject = None;
-    for (name, value) in &headers.headers {
-        let once = |slot: &Option<String>| -> Result<(), E2eError> {
-            if slot.is_some() {
-                return Err(stanza_err(format!("CPIM header {name} twice")));
-            }
-            Ok(())
-        };
-        match name.to_ascii_lowercase().as_str() {
-            "from" => {
-                once(&p.from)?;
-                p.from =
-                    Some(uri_address(value).ok_or_else(|| {
-                        stanza_err(format!("CPIM From '{value}' is not an im: URI"))
-                    })?);
-            }
-            "to" => {
-                // Several To headers are allowed (RFC 3862 §5.2); one stanza has one
-                // recipient, so a second one is refused.
-                once(&p.to)?;
-                p.to =
-                    Some(uri_address(value).ok_or_else(|| {
-                        stanza_err(format!("CPIM To '{value}' is not an im: URI"))
-                    })?);
-            }
-            "datetime" => {
-                once(&p.timestamp)?;
-                p.timestamp = Some(value.clone());
-            }
-            "subject" => subject = Some(value.clone()),
-            _ => {}
-        }
-    }
-    let ct = content.content_type();
-    match ct.mime.as_str() {
+    let ct = obj
+        .content
+        .content_type()
+        .map(|c| c.mime_type)
+        .unwrap_or_default();
+    match ct.as_str() {
         "text/plain" => {
-            let text = String::from_utf8(
-                content
-                    .decoded_body()
-                    .map_err(|e| stanza_err(e.to_string()))?,
-            )
-            .map_err(|_| stanza_err("text/plain content is not UTF-8"))?;
-            if let Some(s) = subject {
-                p.children
-                    .push(Element::new(JABBER_CLIENT, "subject").with_text(s));
-            }
-            p.children
-                .push(Element::new(JABBER_CLIENT, "body").with_text(text));
+            let m = xmpp_cpim::message::from_cpim(&obj, &xmpp_cpim::DecodeOptions::default())
+                .map_err(|e| stanza_err(format!("Message/CPIM: {e}")))?;
+            let el = m.to_element();
+            p.children.extend(
+                el.elements()
+                    .filter(|e| matches!(e.name(), "subject" | "body"))
+                    .map(|e| e.to_owned_element()),
+            );
         }
-        "application/xmpp+xml" => {
-            let root = parse_xml(content.body)?;
-            // RFC 3923 §10: the root is <xmpp/> with one and only one stanza child.
-            if !root.is(JABBER_CLIENT, "xmpp") {
-                return Err(stanza_err(
-                    "application/xmpp+xml root is not <xmpp xmlns='jabber:client'/>",
-                ));
-            }
-            let mut stanzas = root.elements();
-            let (Some(stanza), None) = (stanzas.next(), stanzas.next()) else {
-                return Err(stanza_err(
-                    "<xmpp/> must hold exactly one stanza (RFC 3923 §10)",
-                ));
-            };
-            for node in stanza.children() {
-                if let Node::Element(e) = node {
-                    p.children.push(e.to_owned_element());
-                }
-            }
-        }
+        "application/xmpp+xml" => p.children = xmpp_xml_children(&obj.content.body)?,
         other => return Err(stanza_err(format!("CPIM content of type '{other}'"))),
     }
     Ok(p)
+}
+
+fn xmpp_xml_children(body: &[u8]) -> Result<Vec<Element<'static>>, E2eError> {
+    let root = parse_xml(body)?;
+    // RFC 3923 §10: the root is <xmpp/> with one and only one stanza child.
+    if !root.is(JABBER_CLIENT, "xmpp") {
+        return Err(stanza_err(
+            "application/xmpp+xml root is not <xmpp xmlns='jabber:client'/>",
+        ));
+    }
+    let mut stanzas = root.elements();
+    let (Some(stanza), None) = (stanzas.next(), stanzas.next()) else {
+        return Err(stanza_err(
+            "<xmpp/> must hold exactly one stanza (RFC 3923 §10)",
+        ));
+    };
+    Ok(stanza.elements().map(|e| e.to_owned_element()).collect())
 }
 
 fn read_pidf(body: &[u8]) -> Result<Payload, E2eError> {
