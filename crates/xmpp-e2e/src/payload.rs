@@ -12,10 +12,14 @@
 //!   carried whole as `application/xmpp+xml` inside the CPIM object (§5, §10: one
 //!   `<message/>` inside `<xmpp xmlns='jabber:client'/>`), so that every child is
 //!   secured and restored.
-//! - A presence becomes a PIDF document: `entity='pres:FROM'`, one tuple with `<basic>`
-//!   `open` (`closed` for `type='unavailable'`), `<im:im>` from `<show/>`, `<note>` from
-//!   `<status/>` and a `<timestamp>` (RFC 3922 §5 mapping; `dnd` is `busy`). Other
-//!   presence children stay outside the secured object, in the clear.
+//! - A presence becomes the PIDF document of RFC 3922 §5.1, written by `xmpp-cpim`
+//!   (`entity='pres:FROM'`, one tuple: `<basic>` `open` or `closed` for
+//!   `type='unavailable'`, `<im:im>` from `<show/>`, `<note>`s from `<status/>`es, the
+//!   priority as a contact priority, a `<timestamp>`), sent as `application/pidf+xml`
+//!   (RFC 3923 §4.1: the document itself, not wrapped in Message/CPIM). On receipt it is
+//!   mapped back by RFC 3922 §5.2 (`busy` is `dnd`), and `<show/>` and `<status/>` are
+//!   restored; other presence children, the priority among them, stay outside the
+//!   secured object, in the clear.
 //!
 //! Addresses are written as bare JIDs (`im:juliet@example.com`), as in RFC 3923 §3.2,
 //! where the stanza goes to `romeo@example.net/orchard` and the CPIM `To` names
@@ -29,10 +33,6 @@ use crate::time::Timestamp;
 
 /// `jabber:client`, the namespace of stanzas inside `application/xmpp+xml`.
 pub const JABBER_CLIENT: &str = "jabber:client";
-/// The PIDF namespace (RFC 3863).
-pub const PIDF_NS: &str = "urn:ietf:params:xml:ns:pidf";
-/// The PIDF instant messaging extension namespace (RFC 3863 §4.2.2, RFC 3922 §5).
-pub const PIDF_IM_NS: &str = "urn:ietf:params:xml:ns:pidf:im";
 
 /// The largest secured object read (bytes); larger ones are refused.
 pub const MAX_OBJECT: usize = 1 << 20;
@@ -186,37 +186,40 @@ fn renamespace(e: ElementRef<'_>, from: &str, to: &str) -> Element<'static> {
     out
 }
 
-fn escape_text(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('\r', "&#xD;")
-}
-
-/// The `application/pidf+xml` object (a MIME entity) for a presence stanza.
-pub fn presence_object(stanza: ElementRef<'_>, from: &str, now: Timestamp) -> Vec<u8> {
-    let ns = stanza.namespace();
-    let basic = if stanza.attr("type") == Some("unavailable") {
-        "closed"
+/// The `application/pidf+xml` object (a MIME entity) for a presence stanza: the PIDF
+/// document of RFC 3922 §5.1, written by `xmpp-cpim`.
+pub fn presence_object(
+    stanza: ElementRef<'_>,
+    from: &str,
+    now: Timestamp,
+) -> Result<Vec<u8>, E2eError> {
+    let owned;
+    let stanza = if stanza.namespace() == JABBER_CLIENT {
+        stanza
     } else {
-        "open"
+        owned = renamespace(stanza, stanza.namespace(), JABBER_CLIENT);
+        owned.as_ref()
     };
-    let mut status = format!("<basic>{basic}</basic>");
-    if let Some(show) = stanza.child(ns, "show") {
-        let show = show.text();
-        let im = if show == "dnd" { "busy" } else { show.as_ref() };
-        status.push_str(&format!("<im:im>{}</im:im>", escape_text(im)));
-    }
-    let mut note = String::new();
-    if let Some(s) = stanza.child(ns, "status") {
-        note = format!("<note>{}</note>", escape_text(&s.text()));
-    }
-    format!(
-        "Content-type: application/pidf+xml\r\n\r\n<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<presence xmlns=\"{PIDF_NS}\" xmlns:im=\"{PIDF_IM_NS}\" entity=\"pres:{}\"><tuple id=\"xmpp\"><status>{status}</status>{note}<timestamp>{}</timestamp></tuple></presence>",
-        escape_text(from).replace('"', "&quot;"),
-        now.to_rfc3339()
-    )
-    .into_bytes()
+    let mut p = xmpp_im::presence::Presence::from_element(stanza)
+        .map_err(|e| E2eError::Stanza(format!("presence: {e}")))?;
+    p.envelope.from = Some(
+        xmpp_jid::Jid::parse(from).map_err(|e| E2eError::Stanza(format!("from '{from}': {e}")))?,
+    );
+    let options = xmpp_cpim::EncodeOptions {
+        now: Some(
+            xmpp_cpim::DateTime::parse(&now.to_rfc3339())
+                .map_err(|e| E2eError::Stanza(e.to_string()))?,
+        ),
+        ..Default::default()
+    };
+    let pidf = xmpp_cpim::presence::to_pidf(&p, &options)
+        .map_err(|e| E2eError::Stanza(format!("presence to PIDF: {e}")))?;
+    let doc = pidf
+        .to_bytes()
+        .map_err(|e| E2eError::Stanza(format!("PIDF: {e}")))?;
+    let mut out = b"Content-type: application/pidf+xml\r\n\r\n".to_vec();
+    out.extend_from_slice(&doc);
+    Ok(out)
 }
 
 /// The stanza children a presence object stands for.
@@ -343,52 +346,47 @@ fn xmpp_xml_children(body: &[u8]) -> Result<Vec<Element<'static>>, E2eError> {
 }
 
 fn read_pidf(body: &[u8]) -> Result<Payload, E2eError> {
-    let root = parse_xml(body)?;
-    if !root.is(PIDF_NS, "presence") {
-        return Err(stanza_err(
-            "PIDF root is not <presence xmlns='urn:ietf:params:xml:ns:pidf'/>",
-        ));
-    }
-    let entity = root
-        .attr("entity")
-        .ok_or_else(|| stanza_err("PIDF presence without entity"))?;
-    let mut p = Payload {
-        kind: PayloadKind::Pidf,
-        from: Some(
-            uri_address(entity)
-                .ok_or_else(|| stanza_err(format!("PIDF entity '{entity}' is not a pres: URI")))?,
-        ),
-        to: None,
-        timestamp: None,
-        children: Vec::new(),
-    };
-    let mut tuples = root.elements().filter(|e| e.is(PIDF_NS, "tuple"));
-    let (Some(tuple), None) = (tuples.next(), tuples.next()) else {
+    let pidf = xmpp_cpim::pidf::Pidf::parse(body, MAX_OBJECT)
+        .map_err(|e| stanza_err(format!("PIDF: {e}")))?;
+    let from = uri_address(&pidf.entity)
+        .ok_or_else(|| stanza_err(format!("PIDF entity '{}' is not a pres: URI", pidf.entity)))?;
+    let [tuple] = pidf.tuples.as_slice() else {
         return Err(stanza_err(
             "PIDF document must hold one tuple for one presence stanza",
         ));
     };
-    if let Some(status) = tuple.child(PIDF_NS, "status") {
-        if let Some(im) = status.child(PIDF_IM_NS, "im") {
-            let show = match im.text().as_ref() {
-                "busy" => "dnd".to_owned(),
-                other => other.to_owned(),
-            };
-            if matches!(show.as_str(), "away" | "chat" | "dnd" | "xa") {
-                p.children
-                    .push(Element::new(JABBER_CLIENT, "show").with_text(show));
-            }
-        }
-    }
-    if let Some(note) = tuple
-        .child(PIDF_NS, "note")
-        .or_else(|| root.child(PIDF_NS, "note"))
-    {
-        p.children
-            .push(Element::new(JABBER_CLIENT, "status").with_text(note.text().into_owned()));
-    }
-    p.timestamp = tuple
-        .child(PIDF_NS, "timestamp")
-        .map(|t| t.text().trim().to_owned());
-    Ok(p)
+    let timestamp = tuple.timestamp.as_ref().map(|t| t.as_str().to_owned());
+    // The document back to a presence by RFC 3922 §5.2, through xmpp-cpim: wrapped in
+    // the Message/CPIM object that mapping reads, From naming the entity.
+    let im = format!("im:{from}");
+    let header = |name: &str| {
+        xmpp_cpim::header::Header::address(name, None, &im)
+            .map_err(|e| stanza_err(format!("PIDF entity: {e:?}")))
+    };
+    let content = xmpp_cpim::MimeEntity {
+        headers: vec![
+            xmpp_cpim::mime::MimeHeader::new("Content-Type", "application/pidf+xml; charset=utf-8")
+                .map_err(|e| stanza_err(format!("{e:?}")))?,
+        ],
+        body: body.to_vec(),
+    };
+    let obj = xmpp_cpim::CpimMessage::new(vec![header("From")?, header("To")?], content);
+    let presences = xmpp_cpim::presence::from_cpim(&obj, &xmpp_cpim::DecodeOptions::default())
+        .map_err(|e| stanza_err(format!("PIDF: {e}")))?;
+    let [presence] = presences.as_slice() else {
+        return Err(stanza_err("PIDF document must give one presence"));
+    };
+    let el = presence.to_element();
+    let children = el
+        .elements()
+        .filter(|e| presence_children_secured(e.name()))
+        .map(|e| e.to_owned_element())
+        .collect();
+    Ok(Payload {
+        kind: PayloadKind::Pidf,
+        from: Some(from),
+        to: None,
+        timestamp,
+        children,
+    })
 }

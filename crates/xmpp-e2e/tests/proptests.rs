@@ -92,7 +92,7 @@ proptest! {
             .with_attr("to", "romeo@example.net")
             .with_child(Element::new("jabber:client", "show").with_text(show))
             .with_child(Element::new("jabber:client", "status").with_text(status.clone()));
-        let obj = payload::presence_object(pres.as_ref(), "juliet@example.com", Timestamp::from_unix(0));
+        let obj = payload::presence_object(pres.as_ref(), "juliet@example.com", Timestamp::from_unix(0)).unwrap();
         let p = payload::read(&obj).unwrap();
         let get = |name: &str| p.children.iter().find(|c| c.name() == name).map(|c| c.text().into_owned());
         prop_assert_eq!(get("show"), Some(show.to_owned()));
