@@ -647,6 +647,30 @@ fn stanza_kinds() -> Outcome {
             "<presence-out/> item kept a message out: {}",
             describe(&got)
         )
+    })?;
+    // Directed presence to Romeo outside the roster too, and the unavailable presence
+    // when the session ends.
+    let mut w = World::juliet_with(
+        &[
+            "<list name='o'><item type='jid' value='romeo@example.org' action='deny' order='1'>\
+           <presence-out/></item></list>",
+        ],
+        None,
+    )?;
+    w.ok(JULIET, J, "set", "<active name='o'/>")?;
+    let got = w.send(JULIET, &format!("<presence from='{J}' to='{RR}'/>"))?;
+    ensure(!any(&got, |g| g.remote()), || {
+        format!(
+            "<presence-out/> item let directed presence out: {}",
+            describe(&got)
+        )
+    })?;
+    let got = w.end(JULIET)?;
+    ensure(!any(&got, |g| g.remote()), || {
+        format!(
+            "<presence-out/> item let unavailable presence out: {}",
+            describe(&got)
+        )
     })
 }
 
@@ -1221,7 +1245,9 @@ fn get_several_lists() -> Outcome {
 }
 
 /// 3921-10.4-2: the active list is in force before the result goes out: a stanza handled
-/// after the request, before anything was sent, is already under the list.
+/// after the request, before its result was taken from the component, is already under
+/// the list (the component handles each stanza whole, so nothing can come in between the
+/// change and the result).
 fn active_before_result() -> Outcome {
     let mut w = World::juliet_with(&[BLOCK], None)?;
     let iq = element(&format!(
@@ -1294,7 +1320,8 @@ fn remove_several() -> Outcome {
 // ---- §10.14 blocked communication ----
 
 /// Message and presence from blocked Romeo, to the full and the bare JID, with Juliet
-/// online and offline: everything that came out.
+/// online and offline under a default list, and online under an active list: everything
+/// that came out.
 fn blocked_message_and_presence() -> Result<Vec<Got>, String> {
     let mut w = World::juliet_with(&[BLOCK], Some("block"))?;
     let mut got = Vec::new();
@@ -1310,6 +1337,13 @@ fn blocked_message_and_presence() -> Result<Vec<Got>, String> {
     got.extend(w.remote(&format!(
         "<presence from='{RR}' to='juliet@example.com' type='subscribe'/>"
     ))?);
+    // The same under an active list alone, no default list.
+    let mut w = World::juliet_with(&[BLOCK], None)?;
+    w.ok(JULIET, J, "set", "<active name='block'/>")?;
+    for to in [J, "juliet@example.com"] {
+        got.extend(w.message_from(RR, to)?);
+        got.extend(w.remote(&format!("<presence from='{RR}' to='{to}'/>"))?);
+    }
     Ok(got)
 }
 

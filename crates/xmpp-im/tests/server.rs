@@ -857,3 +857,88 @@ fn probe_answer_respects_presence_out_block() {
     let got = w.remote(&probe("romeo"));
     assert!(got.is_empty(), "the blocked contact got {got:?}");
 }
+
+/// §10.14 with §11.1: a message to the bare JID that the active list of the only
+/// available resource blocks is dropped without an error, as one to the full JID is; it
+/// is not "undeliverable" (no service-unavailable to the blocked sender).
+#[test]
+fn bare_jid_message_blocked_by_active_list_is_silent() {
+    let mut w = World::new();
+    w.juliet_online();
+    for set in [
+        "<list name='b'><item type='jid' value='romeo@example.org' action='deny' order='1'/></list>",
+        "<active name='b'/>",
+    ] {
+        let got = w.send(
+            JULIET,
+            &format!(
+                "<iq from='juliet@example.com/balcony' type='set' id='s'>\
+                 <query xmlns='jabber:iq:privacy'>{set}</query></iq>"
+            ),
+        );
+        assert!(
+            to_session(&got, JULIET)
+                .iter()
+                .any(|g| g.attr("id") == Some("s") && g.attr("type") == Some("result")),
+            "{got:?}"
+        );
+    }
+    for to in ["juliet@example.com/balcony", "juliet@example.com"] {
+        let got = w.remote(&format!(
+            "<message xmlns='jabber:server' from='romeo@example.org/orchard' to='{to}'>\
+             <body>hi</body></message>"
+        ));
+        assert!(got.is_empty(), "to {to}: {got:?}");
+    }
+    // Another sender still gets the delivery rules' answer when nobody takes it.
+    w.server.session_ended(JULIET);
+    w.drain();
+    let got = w.remote(
+        "<message xmlns='jabber:server' from='romeo@example.org/orchard' \
+         to='juliet@example.com'><body>hi</body></message>",
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    assert_eq!(
+        got[0].error_condition().as_deref(),
+        Some("service-unavailable")
+    );
+}
+
+/// §10.11 with §5.1.4 and §5.1.5: directed presence the list keeps from a contact is not
+/// tracked, so the unavailable presence of the session's end does not reach it either.
+#[test]
+fn blocked_directed_presence_leaves_no_unavailable() {
+    let mut w = World::new();
+    w.juliet_online();
+    for set in [
+        "<list name='o'><item type='jid' value='romeo@example.org' action='deny' order='1'>\
+         <presence-out/></item></list>",
+        "<active name='o'/>",
+    ] {
+        let got = w.send(
+            JULIET,
+            &format!(
+                "<iq from='juliet@example.com/balcony' type='set' id='s'>\
+                 <query xmlns='jabber:iq:privacy'>{set}</query></iq>"
+            ),
+        );
+        assert!(
+            to_session(&got, JULIET)
+                .iter()
+                .any(|g| g.attr("id") == Some("s") && g.attr("type") == Some("result")),
+            "{got:?}"
+        );
+    }
+    for to in ["romeo@example.org", "benvolio@example.org"] {
+        let got = w.send(
+            JULIET,
+            &format!("<presence from='juliet@example.com/balcony' to='{to}'/>"),
+        );
+        let routed = got.iter().any(|g| g.attr("to") == Some(to));
+        assert_eq!(routed, to.starts_with("benvolio"), "{to}: {got:?}");
+    }
+    w.server.session_ended(JULIET);
+    let got = w.drain();
+    let to: Vec<_> = got.iter().filter_map(|g| g.attr("to")).collect();
+    assert_eq!(to, ["benvolio@example.org"], "{got:?}");
+}

@@ -58,7 +58,17 @@ impl Server {
             .filter_map(|id| self.sessions.get(id).map(|s| s.priority))
             .max();
         let Some(best) = best else {
-            let verdict = self.inbound_verdict(user, None, &stanza);
+            // A resource that would take the message but whose list keeps it out: the
+            // message is blocked (§10.14: dropped without an error), not undeliverable.
+            let refused = user.sessions.iter().find_map(|id| {
+                let takes = self
+                    .sessions
+                    .get(id)
+                    .is_some_and(|s| s.available && s.priority >= 0);
+                let verdict = self.inbound_verdict(user, Some(*id), &stanza);
+                (takes && !verdict.is_allowed()).then_some(verdict)
+            });
+            let verdict = refused.unwrap_or_else(|| self.inbound_verdict(user, None, &stanza));
             if !verdict.is_allowed() {
                 self.refuse(verdict, &stanza);
             } else if is_answerable(&stanza) {

@@ -72,7 +72,9 @@
 //!   only to those that are also available (RFC 3921 §5.1.6, §8.1).
 //! - A message to a user with no available resource of non-negative priority is not
 //!   stored: it is answered with `service-unavailable` (RFC 3921 §11.1 allows either). A
-//!   message of type `error` is never answered.
+//!   message of type `error` is never answered. One that an available resource would
+//!   take but its privacy list keeps out is blocked, not undeliverable: dropped without
+//!   an error (§10.14).
 //! - A probe from an entity without a subscription gets a presence error (`forbidden`, or
 //!   `not-authorized` while its request is pending), as RFC 3921 §5.1.3 says; RFC 6121
 //!   answers `unsubscribed` instead.

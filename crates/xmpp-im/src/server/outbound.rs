@@ -96,18 +96,20 @@ impl Server {
             .roster
             .get(bare_str(&to))
             .is_some_and(|c| c.state.contact_subscribed_to_user());
+        // §10.11: presence the list keeps from `to` is neither sent nor remembered.
+        let blocked = self.blocked_out(user, Some(id), Some(&to));
         let Some(session) = self.sessions.get_mut(&id) else {
             return;
         };
         if kind == PresenceType::Available {
             let in_broadcast = session.available && subscriber;
-            if !in_broadcast && !session.directed.contains(&to) {
+            if !blocked && !in_broadcast && !session.directed.contains(&to) {
                 session.directed.push(to);
             }
         } else {
             session.directed.retain(|j| *j != to);
         }
-        if !self.blocked_out(user, Some(id), stanza.to()) {
+        if !blocked {
             self.route(stanza);
         }
     }

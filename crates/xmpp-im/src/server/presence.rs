@@ -124,7 +124,8 @@ impl Server {
                     .roster
                     .get(bare_str(&to))
                     .is_some_and(|c| to.is_bare() && Self::in_broadcast(user, c));
-            if broadcast {
+            // §10.11: nor does one the list now keeps presence from.
+            if broadcast || self.blocked_out(user, Some(id), Some(&to)) {
                 continue;
             }
             if let Ok(copy) = stanza.addressed_to(&to) {
@@ -155,8 +156,9 @@ impl Server {
             && !user.errored.iter().any(|e| e == contact.key())
     }
 
-    /// A probe for the user (§5.1.3): the current presence of each available resource to
-    /// a contact subscribed to it (or the last unavailable presence, or nothing); an error
+    /// A probe for the user (§5.1.3): the current presence of each available resource
+    /// whose list lets presence go to the contact, to a contact subscribed to it (or the
+    /// last unavailable presence when the default list lets it go, or nothing); an error
     /// to anyone else.
     pub(super) fn answer_probe(&mut self, user: &User, probe: Stanza) {
         let Some(prober) = probe.from().cloned() else {
