@@ -61,7 +61,8 @@
 //! - [`mime`] and [`smime`]: S/MIME objects as OpenSSL writes and reads them
 //!   (`multipart/signed`, `application/pkcs7-mime`, base64, LF or CRLF line ends).
 //! - [`cert`]: certificates, keys, trust anchors; chain, validity and XMPP address checks.
-//! - [`payload`]: the Message/CPIM and PIDF objects made from stanzas and read back.
+//! - [`payload`]: the Message/CPIM and PIDF objects of RFC 3922 (by `xmpp-cpim`) made
+//!   from stanzas and read back, and `application/xmpp+xml` for what they cannot carry.
 //! - [`stanza`]: [`secure`] and [`open`], the `<e2e/>` element, the §6-§9 checks and
 //!   [`ReplayGuard`].
 //!

@@ -5,15 +5,21 @@
 //! What of a stanza goes into the object:
 //!
 //! - A message whose children are one `<body/>` and at most one `<subject/>` (no
-//!   `xml:lang`, a subject on one line) becomes CPIM headers `From`, `To`, `DateTime`,
-//!   `Subject` and a `text/plain; charset=utf-8` body, as in RFC 3923 §3.2. Any other
-//!   message is carried whole as `application/xmpp+xml` inside the CPIM object (§5, §10:
-//!   one `<message/>` inside `<xmpp xmlns='jabber:client'/>`), so that every child is
+//!   `xml:lang`, a subject on one line) becomes the Message/CPIM object of RFC 3922 §4.1,
+//!   written by `xmpp-cpim` (headers `From`, `To`, `DateTime`, `Subject`, a
+//!   `text/plain; charset=utf-8` body), as in RFC 3923 §3.2, and is read back by
+//!   `xmpp-cpim` (RFC 3922 §4.2). Any other message, and one `xmpp-cpim` cannot map, is
+//!   carried whole as `application/xmpp+xml` inside the CPIM object (§5, §10: one
+//!   `<message/>` inside `<xmpp xmlns='jabber:client'/>`), so that every child is
 //!   secured and restored.
-//! - A presence becomes a PIDF document: `entity='pres:FROM'`, one tuple with `<basic>`
-//!   `open` (`closed` for `type='unavailable'`), `<im:im>` from `<show/>`, `<note>` from
-//!   `<status/>` and a `<timestamp>` (RFC 3922 §5 mapping; `dnd` is `busy`). Other
-//!   presence children stay outside the secured object, in the clear.
+//! - A presence becomes the PIDF document of RFC 3922 §5.1, written by `xmpp-cpim`
+//!   (`entity='pres:FROM'`, one tuple: `<basic>` `open` or `closed` for
+//!   `type='unavailable'`, `<im:im>` from `<show/>`, `<note>`s from `<status/>`es, the
+//!   priority as a contact priority, a `<timestamp>`), sent as `application/pidf+xml`
+//!   (RFC 3923 §4.1: the document itself, not wrapped in Message/CPIM). On receipt it is
+//!   mapped back by RFC 3922 §5.2 (`busy` is `dnd`), and `<show/>` and `<status/>` are
+//!   restored; other presence children, the priority among them, stay outside the
+//!   secured object, in the clear.
 //!
 //! Addresses are written as bare JIDs (`im:juliet@example.com`), as in RFC 3923 §3.2,
 //! where the stanza goes to `romeo@example.net/orchard` and the CPIM `To` names
@@ -27,10 +33,6 @@ use crate::time::Timestamp;
 
 /// `jabber:client`, the namespace of stanzas inside `application/xmpp+xml`.
 pub const JABBER_CLIENT: &str = "jabber:client";
-/// The PIDF namespace (RFC 3863).
-pub const PIDF_NS: &str = "urn:ietf:params:xml:ns:pidf";
-/// The PIDF instant messaging extension namespace (RFC 3863 §4.2.2, RFC 3922 §5).
-pub const PIDF_IM_NS: &str = "urn:ietf:params:xml:ns:pidf:im";
 
 /// The largest secured object read (bytes); larger ones are refused.
 pub const MAX_OBJECT: usize = 1 << 20;
@@ -92,38 +94,66 @@ pub fn message_object(
     to: &str,
     now: Timestamp,
 ) -> Result<Vec<u8>, E2eError> {
+    if is_simple_message(stanza) {
+        if let Some(bytes) = cpim_text_object(stanza, from, to, now) {
+            return Ok(bytes);
+        }
+    }
+    xmpp_xml_object(stanza, from, to, now)
+}
+
+/// The RFC 3922 §4.1 object of a plain message, by `xmpp-cpim`; `None` when it cannot map
+/// the message (then it travels as `application/xmpp+xml`).
+fn cpim_text_object(
+    stanza: ElementRef<'_>,
+    from: &str,
+    to: &str,
+    now: Timestamp,
+) -> Option<Vec<u8>> {
+    let owned;
+    let stanza = if stanza.namespace() == JABBER_CLIENT {
+        stanza
+    } else {
+        owned = renamespace(stanza, stanza.namespace(), JABBER_CLIENT);
+        owned.as_ref()
+    };
+    let mut m = xmpp_im::message::Message::from_element(stanza).ok()?;
+    m.envelope.from = Some(xmpp_jid::Jid::parse(from).ok()?);
+    m.envelope.to = Some(xmpp_jid::Jid::parse(to).ok()?);
+    let options = xmpp_cpim::EncodeOptions {
+        now: Some(xmpp_cpim::DateTime::parse(&now.to_rfc3339()).ok()?),
+        ..Default::default()
+    };
+    xmpp_cpim::message::to_cpim(&m, &options)
+        .ok()
+        .map(|o| o.to_bytes())
+}
+
+fn xmpp_xml_object(
+    stanza: ElementRef<'_>,
+    from: &str,
+    to: &str,
+    now: Timestamp,
+) -> Result<Vec<u8>, E2eError> {
     let mut out = format!(
         "Content-type: Message/CPIM\r\n\r\nFrom: <im:{from}>\r\nTo: <im:{to}>\r\nDateTime: {}\r\n",
         now.to_rfc3339()
     );
-    if is_simple_message(stanza) {
-        let ns = stanza.namespace();
-        if let Some(s) = stanza.child(ns, "subject") {
-            out.push_str(&format!("Subject: {}\r\n", s.text()));
-        }
-        let body = stanza
-            .child(ns, "body")
-            .map(|b| b.text().into_owned())
-            .unwrap_or_default();
-        out.push_str("\r\nContent-type: text/plain; charset=utf-8\r\n\r\n");
-        out.push_str(&body);
-    } else {
-        let mut inner = Element::new(JABBER_CLIENT, "message");
-        for a in stanza.attributes() {
-            inner.push_attr(a.clone().into_owned());
-        }
-        for node in stanza.children() {
-            match node {
-                Node::Element(e) => inner.push_child(with_ns(e, stanza.namespace())),
-                Node::Text(t) => inner.push_text(t.to_owned()),
-            }
-        }
-        let xmpp = Element::new(JABBER_CLIENT, "xmpp").with_child(inner);
-        let xml = xmpp.to_xml().map_err(|e| stanza_err(e.to_string()))?;
-        out.push_str("\r\nContent-type: application/xmpp+xml; charset=utf-8\r\n\r\n");
-        out.push_str("<?xml version='1.0' encoding='UTF-8'?>\r\n");
-        out.push_str(&xml);
+    let mut inner = Element::new(JABBER_CLIENT, "message");
+    for a in stanza.attributes() {
+        inner.push_attr(a.clone().into_owned());
     }
+    for node in stanza.children() {
+        match node {
+            Node::Element(e) => inner.push_child(with_ns(e, stanza.namespace())),
+            Node::Text(t) => inner.push_text(t.to_owned()),
+        }
+    }
+    let xmpp = Element::new(JABBER_CLIENT, "xmpp").with_child(inner);
+    let xml = xmpp.to_xml().map_err(|e| stanza_err(e.to_string()))?;
+    out.push_str("\r\nContent-type: application/xmpp+xml; charset=utf-8\r\n\r\n");
+    out.push_str("<?xml version='1.0' encoding='UTF-8'?>\r\n");
+    out.push_str(&xml);
     Ok(out.into_bytes())
 }
 
@@ -156,37 +186,40 @@ fn renamespace(e: ElementRef<'_>, from: &str, to: &str) -> Element<'static> {
     out
 }
 
-fn escape_text(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('\r', "&#xD;")
-}
-
-/// The `application/pidf+xml` object (a MIME entity) for a presence stanza.
-pub fn presence_object(stanza: ElementRef<'_>, from: &str, now: Timestamp) -> Vec<u8> {
-    let ns = stanza.namespace();
-    let basic = if stanza.attr("type") == Some("unavailable") {
-        "closed"
+/// The `application/pidf+xml` object (a MIME entity) for a presence stanza: the PIDF
+/// document of RFC 3922 §5.1, written by `xmpp-cpim`.
+pub fn presence_object(
+    stanza: ElementRef<'_>,
+    from: &str,
+    now: Timestamp,
+) -> Result<Vec<u8>, E2eError> {
+    let owned;
+    let stanza = if stanza.namespace() == JABBER_CLIENT {
+        stanza
     } else {
-        "open"
+        owned = renamespace(stanza, stanza.namespace(), JABBER_CLIENT);
+        owned.as_ref()
     };
-    let mut status = format!("<basic>{basic}</basic>");
-    if let Some(show) = stanza.child(ns, "show") {
-        let show = show.text();
-        let im = if show == "dnd" { "busy" } else { show.as_ref() };
-        status.push_str(&format!("<im:im>{}</im:im>", escape_text(im)));
-    }
-    let mut note = String::new();
-    if let Some(s) = stanza.child(ns, "status") {
-        note = format!("<note>{}</note>", escape_text(&s.text()));
-    }
-    format!(
-        "Content-type: application/pidf+xml\r\n\r\n<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<presence xmlns=\"{PIDF_NS}\" xmlns:im=\"{PIDF_IM_NS}\" entity=\"pres:{}\"><tuple id=\"xmpp\"><status>{status}</status>{note}<timestamp>{}</timestamp></tuple></presence>",
-        escape_text(from).replace('"', "&quot;"),
-        now.to_rfc3339()
-    )
-    .into_bytes()
+    let mut p = xmpp_im::presence::Presence::from_element(stanza)
+        .map_err(|e| E2eError::Stanza(format!("presence: {e}")))?;
+    p.envelope.from = Some(
+        xmpp_jid::Jid::parse(from).map_err(|e| E2eError::Stanza(format!("from '{from}': {e}")))?,
+    );
+    let options = xmpp_cpim::EncodeOptions {
+        now: Some(
+            xmpp_cpim::DateTime::parse(&now.to_rfc3339())
+                .map_err(|e| E2eError::Stanza(e.to_string()))?,
+        ),
+        ..Default::default()
+    };
+    let pidf = xmpp_cpim::presence::to_pidf(&p, &options)
+        .map_err(|e| E2eError::Stanza(format!("presence to PIDF: {e}")))?;
+    let doc = pidf
+        .to_bytes()
+        .map_err(|e| E2eError::Stanza(format!("PIDF: {e}")))?;
+    let mut out = b"Content-type: application/pidf+xml\r\n\r\n".to_vec();
+    out.extend_from_slice(&doc);
+    Ok(out)
 }
 
 /// The stanza children a presence object stands for.
@@ -238,7 +271,7 @@ pub fn read(object: &[u8]) -> Result<Payload, E2eError> {
     let outer = Entity::parse(object).map_err(|e| stanza_err(e.to_string()))?;
     let ct = outer.content_type();
     match ct.mime.as_str() {
-        "message/cpim" => read_cpim(outer.body),
+        "message/cpim" => read_cpim(object),
         "application/pidf+xml" => read_pidf(outer.body),
         other => Err(stanza_err(format!(
             "secured content of type '{other}' is neither Message/CPIM nor application/pidf+xml"
@@ -246,139 +279,114 @@ pub fn read(object: &[u8]) -> Result<Payload, E2eError> {
     }
 }
 
-fn read_cpim(body: &[u8]) -> Result<Payload, E2eError> {
-    // RFC 3862 §3: message headers, an empty line, then a MIME entity.
-    let headers = Entity::parse(body).map_err(|e| stanza_err(format!("CPIM headers: {e}")))?;
-    let content =
-        Entity::parse(headers.body).map_err(|e| stanza_err(format!("CPIM content: {e}")))?;
+fn read_cpim(object: &[u8]) -> Result<Payload, E2eError> {
+    let obj = xmpp_cpim::CpimMessage::parse(object, &xmpp_cpim::Limits::default())
+        .map_err(|e| stanza_err(format!("Message/CPIM: {e}")))?;
+    let one = |name: &'static str| -> Result<Option<String>, E2eError> {
+        match obj.core(name).as_slice() {
+            [] => Ok(None),
+            [h] => Ok(Some(h.text_value())),
+            // Several To headers are allowed (RFC 3862 §5.2); one stanza has one
+            // recipient, so a second one is refused.
+            _ => Err(stanza_err(format!("CPIM header {name} more than once"))),
+        }
+    };
+    let address = |name: &'static str| -> Result<Option<String>, E2eError> {
+        one(name)?
+            .map(|v| {
+                uri_address(&v)
+                    .ok_or_else(|| stanza_err(format!("CPIM {name} '{v}' is not an im: URI")))
+            })
+            .transpose()
+    };
     let mut p = Payload {
         kind: PayloadKind::Cpim,
-        from: None,
-        to: None,
-        timestamp: None,
+        from: address("From")?,
+        to: address("To")?,
+        timestamp: one("DateTime")?,
         children: Vec::new(),
     };
-    let mut subject = None;
-    for (name, value) in &headers.headers {
-        let once = |slot: &Option<String>| -> Result<(), E2eError> {
-            if slot.is_some() {
-                return Err(stanza_err(format!("CPIM header {name} twice")));
-            }
-            Ok(())
-        };
-        match name.to_ascii_lowercase().as_str() {
-            "from" => {
-                once(&p.from)?;
-                p.from =
-                    Some(uri_address(value).ok_or_else(|| {
-                        stanza_err(format!("CPIM From '{value}' is not an im: URI"))
-                    })?);
-            }
-            "to" => {
-                // Several To headers are allowed (RFC 3862 §5.2); one stanza has one
-                // recipient, so a second one is refused.
-                once(&p.to)?;
-                p.to =
-                    Some(uri_address(value).ok_or_else(|| {
-                        stanza_err(format!("CPIM To '{value}' is not an im: URI"))
-                    })?);
-            }
-            "datetime" => {
-                once(&p.timestamp)?;
-                p.timestamp = Some(value.clone());
-            }
-            "subject" => subject = Some(value.clone()),
-            _ => {}
-        }
-    }
-    let ct = content.content_type();
-    match ct.mime.as_str() {
+    let ct = obj
+        .content
+        .content_type()
+        .map(|c| c.mime_type)
+        .unwrap_or_default();
+    match ct.as_str() {
         "text/plain" => {
-            let text = String::from_utf8(
-                content
-                    .decoded_body()
-                    .map_err(|e| stanza_err(e.to_string()))?,
-            )
-            .map_err(|_| stanza_err("text/plain content is not UTF-8"))?;
-            if let Some(s) = subject {
-                p.children
-                    .push(Element::new(JABBER_CLIENT, "subject").with_text(s));
-            }
-            p.children
-                .push(Element::new(JABBER_CLIENT, "body").with_text(text));
+            let m = xmpp_cpim::message::from_cpim(&obj, &xmpp_cpim::DecodeOptions::default())
+                .map_err(|e| stanza_err(format!("Message/CPIM: {e}")))?;
+            let el = m.to_element();
+            p.children.extend(
+                el.elements()
+                    .filter(|e| matches!(e.name(), "subject" | "body"))
+                    .map(|e| e.to_owned_element()),
+            );
         }
-        "application/xmpp+xml" => {
-            let root = parse_xml(content.body)?;
-            // RFC 3923 §10: the root is <xmpp/> with one and only one stanza child.
-            if !root.is(JABBER_CLIENT, "xmpp") {
-                return Err(stanza_err(
-                    "application/xmpp+xml root is not <xmpp xmlns='jabber:client'/>",
-                ));
-            }
-            let mut stanzas = root.elements();
-            let (Some(stanza), None) = (stanzas.next(), stanzas.next()) else {
-                return Err(stanza_err(
-                    "<xmpp/> must hold exactly one stanza (RFC 3923 §10)",
-                ));
-            };
-            for node in stanza.children() {
-                if let Node::Element(e) = node {
-                    p.children.push(e.to_owned_element());
-                }
-            }
-        }
+        "application/xmpp+xml" => p.children = xmpp_xml_children(&obj.content.body)?,
         other => return Err(stanza_err(format!("CPIM content of type '{other}'"))),
     }
     Ok(p)
 }
 
-fn read_pidf(body: &[u8]) -> Result<Payload, E2eError> {
+fn xmpp_xml_children(body: &[u8]) -> Result<Vec<Element<'static>>, E2eError> {
     let root = parse_xml(body)?;
-    if !root.is(PIDF_NS, "presence") {
+    // RFC 3923 §10: the root is <xmpp/> with one and only one stanza child.
+    if !root.is(JABBER_CLIENT, "xmpp") {
         return Err(stanza_err(
-            "PIDF root is not <presence xmlns='urn:ietf:params:xml:ns:pidf'/>",
+            "application/xmpp+xml root is not <xmpp xmlns='jabber:client'/>",
         ));
     }
-    let entity = root
-        .attr("entity")
-        .ok_or_else(|| stanza_err("PIDF presence without entity"))?;
-    let mut p = Payload {
-        kind: PayloadKind::Pidf,
-        from: Some(
-            uri_address(entity)
-                .ok_or_else(|| stanza_err(format!("PIDF entity '{entity}' is not a pres: URI")))?,
-        ),
-        to: None,
-        timestamp: None,
-        children: Vec::new(),
+    let mut stanzas = root.elements();
+    let (Some(stanza), None) = (stanzas.next(), stanzas.next()) else {
+        return Err(stanza_err(
+            "<xmpp/> must hold exactly one stanza (RFC 3923 §10)",
+        ));
     };
-    let mut tuples = root.elements().filter(|e| e.is(PIDF_NS, "tuple"));
-    let (Some(tuple), None) = (tuples.next(), tuples.next()) else {
+    Ok(stanza.elements().map(|e| e.to_owned_element()).collect())
+}
+
+fn read_pidf(body: &[u8]) -> Result<Payload, E2eError> {
+    let pidf = xmpp_cpim::pidf::Pidf::parse(body, MAX_OBJECT)
+        .map_err(|e| stanza_err(format!("PIDF: {e}")))?;
+    let from = uri_address(&pidf.entity)
+        .ok_or_else(|| stanza_err(format!("PIDF entity '{}' is not a pres: URI", pidf.entity)))?;
+    let [tuple] = pidf.tuples.as_slice() else {
         return Err(stanza_err(
             "PIDF document must hold one tuple for one presence stanza",
         ));
     };
-    if let Some(status) = tuple.child(PIDF_NS, "status") {
-        if let Some(im) = status.child(PIDF_IM_NS, "im") {
-            let show = match im.text().as_ref() {
-                "busy" => "dnd".to_owned(),
-                other => other.to_owned(),
-            };
-            if matches!(show.as_str(), "away" | "chat" | "dnd" | "xa") {
-                p.children
-                    .push(Element::new(JABBER_CLIENT, "show").with_text(show));
-            }
-        }
-    }
-    if let Some(note) = tuple
-        .child(PIDF_NS, "note")
-        .or_else(|| root.child(PIDF_NS, "note"))
-    {
-        p.children
-            .push(Element::new(JABBER_CLIENT, "status").with_text(note.text().into_owned()));
-    }
-    p.timestamp = tuple
-        .child(PIDF_NS, "timestamp")
-        .map(|t| t.text().trim().to_owned());
-    Ok(p)
+    let timestamp = tuple.timestamp.as_ref().map(|t| t.as_str().to_owned());
+    // The document back to a presence by RFC 3922 §5.2, through xmpp-cpim: wrapped in
+    // the Message/CPIM object that mapping reads, From naming the entity.
+    let im = format!("im:{from}");
+    let header = |name: &str| {
+        xmpp_cpim::header::Header::address(name, None, &im)
+            .map_err(|e| stanza_err(format!("PIDF entity: {e:?}")))
+    };
+    let content = xmpp_cpim::MimeEntity {
+        headers: vec![
+            xmpp_cpim::mime::MimeHeader::new("Content-Type", "application/pidf+xml; charset=utf-8")
+                .map_err(|e| stanza_err(format!("{e:?}")))?,
+        ],
+        body: body.to_vec(),
+    };
+    let obj = xmpp_cpim::CpimMessage::new(vec![header("From")?, header("To")?], content);
+    let presences = xmpp_cpim::presence::from_cpim(&obj, &xmpp_cpim::DecodeOptions::default())
+        .map_err(|e| stanza_err(format!("PIDF: {e}")))?;
+    let [presence] = presences.as_slice() else {
+        return Err(stanza_err("PIDF document must give one presence"));
+    };
+    let el = presence.to_element();
+    let children = el
+        .elements()
+        .filter(|e| presence_children_secured(e.name()))
+        .map(|e| e.to_owned_element())
+        .collect();
+    Ok(Payload {
+        kind: PayloadKind::Pidf,
+        from: Some(from),
+        to: None,
+        timestamp,
+        children,
+    })
 }

@@ -150,7 +150,7 @@ pub fn secure(
                 ));
             }
             (
-                payload::presence_object(stanza, &from, protection.now),
+                payload::presence_object(stanza, &from, protection.now)?,
                 |n| !payload::presence_children_secured(n),
             )
         }
