@@ -277,6 +277,11 @@ impl Server {
     pub fn session_ended(&mut self, id: SessionId) {
         if let Some(s) = self.sessions.get(&id) {
             let user = s.user.clone();
+            // The resource is free at once, even if the user is still loading and the end
+            // is parked: the same full JID may bind again before the load is answered.
+            if self.by_jid.get(s.jid.as_str()) == Some(&id) {
+                self.by_jid.remove(s.jid.as_str());
+            }
             self.work.push_back((user, Work::Ended(id)));
             self.run();
         }
@@ -407,7 +412,9 @@ impl Server {
         if available || owed {
             self.go_unavailable(user, id, None);
         }
-        if let Some(s) = self.sessions.remove(&id) {
+        if let Some(s) = self.sessions.remove(&id)
+            && self.by_jid.get(s.jid.as_str()) == Some(&id)
+        {
             self.by_jid.remove(s.jid.as_str());
         }
         user.sessions.retain(|s| *s != id);
