@@ -108,6 +108,10 @@ use xmpp_xml::Element;
 
 pub use store::{Contact, MemoryStore, Notice, Storage, StoreWrite, UserData};
 
+/// How many remote domains are kept to share their names between routes: past this, a
+/// route names its domain in a string of its own.
+const MAX_REMOTE_DOMAINS: usize = 1024;
+
 /// A session of the server, named by the driver (any number unique among live sessions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SessionId(pub u64);
@@ -437,7 +441,9 @@ impl Server {
                 Some(d) => d.clone(),
                 None => {
                     let d: Arc<str> = to.domain().into();
-                    self.remote_domains.insert(d.clone());
+                    if self.remote_domains.len() < MAX_REMOTE_DOMAINS {
+                        self.remote_domains.insert(d.clone());
+                    }
                     d
                 }
             };
@@ -510,4 +516,27 @@ fn bare_str(jid: &Jid) -> &str {
 /// A JID's bare form.
 fn bare_of(jid: &Jid) -> Option<BareJid> {
     BareJid::parse(bare_str(jid)).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The remote domains kept for sharing are bounded: a session writing to ever new
+    // domains does not grow the server for its whole life.
+    #[test]
+    fn remote_domains_kept_are_bounded() {
+        let mut im = Server::new(["example.com"]);
+        im.session_started(SessionId(1), "juliet@example.com/balcony".parse().unwrap());
+        let juliet: BareJid = "juliet@example.com".parse().unwrap();
+        im.provide_user(&juliet, Some(UserData::default()));
+        for i in 0..(MAX_REMOTE_DOMAINS + 100) {
+            let e = Element::new(CLIENT_NS, "message")
+                .with_attr("from", "juliet@example.com/balcony")
+                .with_attr("to", format!("someone@d{i}.example.net"));
+            im.handle_stanza(SessionId(1), Stanza::from_element(&e, CLIENT_NS).unwrap());
+            while im.poll_output().is_some() {}
+        }
+        assert!(im.remote_domains.len() <= MAX_REMOTE_DOMAINS);
+    }
 }
