@@ -112,6 +112,10 @@ pub use store::{Contact, MemoryStore, Notice, Storage, StoreWrite, UserData};
 /// route names its domain in a string of its own.
 const MAX_REMOTE_DOMAINS: usize = 1024;
 
+/// How many entities one session's directed presence is tracked for (RFC 3921 §5.1.4):
+/// directed available presence to one more is refused with `resource-constraint`.
+const MAX_DIRECTED: usize = 1024;
+
 /// A session of the server, named by the driver (any number unique among live sessions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct SessionId(pub u64);
@@ -538,5 +542,36 @@ mod tests {
             while im.poll_output().is_some() {}
         }
         assert!(im.remote_domains.len() <= MAX_REMOTE_DOMAINS);
+    }
+
+    // RFC 3921 §5.1.4: each entity sent directed presence is remembered until the session
+    // goes unavailable; a session cannot make that list grow without bound.
+    #[test]
+    fn directed_presence_list_is_bounded() {
+        let mut im = Server::new(["example.com"]);
+        im.session_started(SessionId(1), "juliet@example.com/balcony".parse().unwrap());
+        let juliet: BareJid = "juliet@example.com".parse().unwrap();
+        im.provide_user(&juliet, Some(UserData::default()));
+        let mut refused = 0;
+        for i in 0..(MAX_DIRECTED + 10) {
+            let e = Element::new(CLIENT_NS, "presence")
+                .with_attr("from", "juliet@example.com/balcony")
+                .with_attr("to", format!("e{i}@remote.example.net"));
+            im.handle_stanza(SessionId(1), Stanza::from_element(&e, CLIENT_NS).unwrap());
+            while let Some(o) = im.poll_output() {
+                if let Output::Deliver { route, stanza } = o
+                    && route == Route::Session(SessionId(1))
+                    && stanza.stanza_type() == Some("error")
+                {
+                    refused += 1;
+                }
+            }
+        }
+        let kept = im
+            .sessions
+            .get(&SessionId(1))
+            .map_or(0, |s| s.directed.len());
+        assert!(kept <= MAX_DIRECTED, "{kept} kept");
+        assert_eq!(refused, 10, "the presence past the bound is refused");
     }
 }

@@ -102,6 +102,12 @@ impl Server {
         if kind == PresenceType::Available {
             let in_broadcast = session.available && subscriber;
             if !in_broadcast && !session.directed.contains(&to) {
+                // One more entity than can be tracked would be owed an unavailable
+                // presence that never comes: the presence is refused instead.
+                if session.directed.len() >= super::MAX_DIRECTED {
+                    self.reply_error(&stanza, StanzaErrorCondition::ResourceConstraint);
+                    return;
+                }
                 session.directed.push(to);
             }
         } else {
