@@ -5,7 +5,8 @@
 //! produces [`Output`]s: stanzas to deliver to a session or to route to a remote domain,
 //! users to load from storage, and writes to make there. It owns no socket, clock or
 //! thread, and never waits: a stanza for a user whose data is not loaded yet is parked
-//! until [`Server::provide_user`] answers the [`Output::Load`].
+//! until [`Server::provide_user`] answers the [`Output::Load`] (a bounded number of them:
+//! past that, stanzas for the user are answered with `resource-constraint`).
 //!
 //! What it does:
 //!
@@ -115,6 +116,10 @@ const MAX_REMOTE_DOMAINS: usize = 1024;
 /// How many entities one session's directed presence is tracked for (RFC 3921 §5.1.4):
 /// directed available presence to one more is refused with `resource-constraint`.
 const MAX_DIRECTED: usize = 1024;
+
+/// How many stanzas wait for one user's load: past this, a stanza for that user is
+/// answered with `resource-constraint` (RFC 3920 §9.3.3) until storage answers.
+const MAX_PARKED: usize = 256;
 
 /// A session of the server, named by the driver (any number unique among live sessions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -379,7 +384,21 @@ impl Server {
                     }
                 }
                 Some(Slot::Loading(mut parked)) => {
-                    parked.push_back(work);
+                    match work {
+                        Work::Inbound(stanza) if parked.len() >= MAX_PARKED => {
+                            self.reply_error(&stanza, StanzaErrorCondition::ResourceConstraint);
+                        }
+                        // The sender is the loading user: the error goes straight back.
+                        Work::FromSession(id, stanza) if parked.len() >= MAX_PARKED => {
+                            if let Some(reply) =
+                                error_reply(&stanza, StanzaErrorCondition::ResourceConstraint)
+                            {
+                                self.deliver(id, reply);
+                            }
+                        }
+                        // Starts and ends are bounded by the sessions, and always kept.
+                        work => parked.push_back(work),
+                    }
                     self.users.insert(key, Slot::Loading(parked));
                 }
                 None => {
@@ -473,13 +492,7 @@ impl Server {
     /// Answers `original` with the stanza error `condition` (RFC 3920 §9.3), unless it is
     /// itself an error or an IQ result.
     fn reply_error(&mut self, original: &Stanza, condition: StanzaErrorCondition) {
-        let Ok(tree) = original.element() else {
-            return;
-        };
-        let Some(reply) = StanzaError::new(condition).reply_to(tree.as_ref()) else {
-            return;
-        };
-        if let Ok(reply) = Stanza::from_element(&reply, original.stream_namespace()) {
+        if let Some(reply) = error_reply(original, condition) {
             self.route(reply);
         }
     }
@@ -506,6 +519,14 @@ impl Server {
             .filter(|id| self.sessions.get(id).is_some_and(|s| s.available))
             .collect()
     }
+}
+
+/// The stanza error `condition` answering `original`, unless it is itself an error or an
+/// IQ result.
+fn error_reply(original: &Stanza, condition: StanzaErrorCondition) -> Option<Stanza> {
+    let tree = original.element().ok()?;
+    let reply = StanzaError::new(condition).reply_to(tree.as_ref())?;
+    Stanza::from_element(&reply, original.stream_namespace()).ok()
 }
 
 /// The bare part of a JID's text: no allocation.
@@ -573,5 +594,49 @@ mod tests {
             .map_or(0, |s| s.directed.len());
         assert!(kept <= MAX_DIRECTED, "{kept} kept");
         assert_eq!(refused, 10, "the presence past the bound is refused");
+    }
+
+    // Stanzas for a user whose load storage does not answer wait in a bounded queue; the
+    // ones past the bound are answered with an error, in the sender's own stream.
+    #[test]
+    fn parked_work_is_bounded() {
+        let mut im = Server::new(["example.com"]);
+        im.session_started(SessionId(1), "juliet@example.com/balcony".parse().unwrap());
+        let juliet: BareJid = "juliet@example.com".parse().unwrap();
+        im.provide_user(&juliet, Some(UserData::default()));
+        // Romeo's own session, whose load is never answered either.
+        im.session_started(SessionId(2), "romeo@example.com/orchard".parse().unwrap());
+        let mut refused = (0, 0);
+        for i in 0..(MAX_PARKED + 10) {
+            let e = Element::new(CLIENT_NS, "message")
+                .with_attr("from", "juliet@example.com/balcony")
+                .with_attr("to", "romeo@example.com")
+                .with_attr("id", format!("m{i}"));
+            im.handle_stanza(SessionId(1), Stanza::from_element(&e, CLIENT_NS).unwrap());
+            let e = Element::new(CLIENT_NS, "message")
+                .with_attr("from", "romeo@example.com/orchard")
+                .with_attr("to", "juliet@example.com/balcony")
+                .with_attr("id", format!("r{i}"));
+            im.handle_stanza(SessionId(2), Stanza::from_element(&e, CLIENT_NS).unwrap());
+            while let Some(o) = im.poll_output() {
+                if let Output::Deliver { route, stanza } = o
+                    && stanza.stanza_type() == Some("error")
+                {
+                    match route {
+                        Route::Session(SessionId(1)) => refused.0 += 1,
+                        Route::Session(SessionId(2)) => refused.1 += 1,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let parked = match im.users.get("romeo@example.com") {
+            Some(Slot::Loading(q)) => q.len(),
+            _ => 0,
+        };
+        assert!(parked <= MAX_PARKED, "{parked} parked");
+        assert!(refused.0 > 0 && refused.1 > 0, "{refused:?}");
+        // Romeo's start is parked too, and nothing is lost unanswered.
+        assert_eq!(refused.0 + refused.1 + parked - 1, 2 * (MAX_PARKED + 10));
     }
 }
