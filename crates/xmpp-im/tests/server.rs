@@ -857,3 +857,45 @@ fn probe_answer_respects_presence_out_block() {
     let got = w.remote(&probe("romeo"));
     assert!(got.is_empty(), "the blocked contact got {got:?}");
 }
+
+/// §5.1.4 rule 3 with §10 (`presence-out`): the unavailable presence owed to an entity
+/// that got directed presence is a presence notification like any other, so a list that
+/// blocks outbound presence to it keeps it from being sent.
+#[test]
+fn directed_unavailable_respects_presence_out_block() {
+    let mut w = World::new();
+    w.juliet_online();
+    let got = w.send(
+        JULIET,
+        "<presence from='juliet@example.com/balcony' to='mercutio@example.org/x'/>",
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    for set in [
+        "<list name='p'><item type='jid' value='mercutio@example.org' action='deny' order='1'>\
+         <presence-out/></item></list>",
+        "<default name='p'/>",
+    ] {
+        let got = w.send(
+            JULIET,
+            &format!(
+                "<iq from='juliet@example.com/balcony' type='set' id='s'>\
+                 <query xmlns='jabber:iq:privacy'>{set}</query></iq>"
+            ),
+        );
+        assert!(
+            to_session(&got, JULIET)
+                .iter()
+                .any(|g| g.attr("id") == Some("s") && g.attr("type") == Some("result")),
+            "{got:?}"
+        );
+    }
+    let got = w.send(
+        JULIET,
+        "<presence from='juliet@example.com/balcony' type='unavailable'/>",
+    );
+    assert!(
+        !got.iter()
+            .any(|g| g.attr("to").is_some_and(|t| t.starts_with("mercutio@"))),
+        "the blocked entity got {got:?}"
+    );
+}

@@ -124,7 +124,8 @@ impl Server {
                     .roster
                     .get(bare_str(&to))
                     .is_some_and(|c| to.is_bare() && Self::in_broadcast(user, c));
-            if broadcast {
+            // §10: the list in force may block presence to it now (as for the broadcast).
+            if broadcast || self.blocked_out(user, Some(id), Some(&to)) {
                 continue;
             }
             if let Ok(copy) = stanza.addressed_to(&to) {
