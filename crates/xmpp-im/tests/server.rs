@@ -899,3 +899,21 @@ fn directed_unavailable_respects_presence_out_block() {
         "the blocked entity got {got:?}"
     );
 }
+
+/// §11.1 rule 1: an IQ from one of the user's resources to another one (a full JID of the
+/// same account) is for that resource, not for the server to answer.
+#[test]
+fn iq_between_own_resources_is_delivered() {
+    let mut w = World::new();
+    w.juliet_online();
+    w.start(BALCONY2, "juliet@example.com/chamber");
+    let got = w.send(
+        JULIET,
+        "<iq from='juliet@example.com/balcony' to='juliet@example.com/chamber' type='get' \
+         id='d1'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>",
+    );
+    let to_chamber = to_session(&got, BALCONY2);
+    assert_eq!(to_chamber.len(), 1, "{got:?}");
+    assert_eq!(to_chamber[0].attr("id"), Some("d1"));
+    assert!(to_session(&got, JULIET).is_empty(), "{got:?}");
+}

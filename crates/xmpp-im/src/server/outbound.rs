@@ -37,8 +37,9 @@ impl Server {
             StanzaKind::Iq => {
                 let for_server = match stanza.to() {
                     None => true,
+                    // A full JID, even one of the user's own, names a resource (§11.1).
                     Some(to) => {
-                        bare_str(to) == user.jid.as_str()
+                        (to.resource().is_none() && bare_str(to) == user.jid.as_str())
                             || (to.node().is_none()
                                 && to.resource().is_none()
                                 && self.is_local(to.domain()))
