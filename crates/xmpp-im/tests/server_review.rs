@@ -73,3 +73,18 @@ fn rebinding_while_loading_is_a_new_session() {
         "delivered to the new session: {got:?}"
     );
 }
+
+// An answer nobody asked for (a late or repeated one) installs nothing: the user is loaded
+// afresh when work for it comes, and no user without sessions stays in memory.
+#[test]
+fn unasked_answer_is_ignored() {
+    let mut im = Server::new(["example.com"]);
+    let mut kept = Vec::new();
+    im.provide_user(&bare("juliet@example.com"), Some(Default::default()));
+    im.session_started(SessionId(1), "juliet@example.com/balcony".parse().unwrap());
+    assert_eq!(
+        loads(&mut im, &mut kept),
+        vec![bare("juliet@example.com")],
+        "the user is loaded from storage"
+    );
+}

@@ -318,7 +318,8 @@ impl Server {
     }
 
     /// The answer to [`Output::Load`]: the user's data, or `None` when there is no such
-    /// account. Parked stanzas for the user are processed now.
+    /// account. Parked stanzas for the user are processed now. An answer for a user not
+    /// being loaded is ignored.
     pub fn provide_user(&mut self, user: &BareJid, data: Option<UserData>) {
         let key: Arc<str> = match self.users.get_key_value(user.as_str()) {
             Some((key, _)) => key.clone(),
@@ -330,7 +331,9 @@ impl Server {
                 self.users.insert(key, ready);
                 return;
             }
-            None => VecDeque::new(),
+            // Not asked for (late or repeated): it would stay in memory, and be taken for
+            // the user's data when work for the user comes later.
+            None => return,
         };
         self.users.insert(
             key.clone(),
