@@ -917,3 +917,51 @@ fn iq_between_own_resources_is_delivered() {
     assert_eq!(to_chamber[0].attr("id"), Some("d1"));
     assert!(to_session(&got, JULIET).is_empty(), "{got:?}");
 }
+
+/// §5.1.2 with §8.6: a contact skipped by broadcasts because its server answered presence
+/// with an error is forgotten with its roster item; once subscribed anew it gets the
+/// user's presence updates again.
+#[test]
+fn removed_contact_is_not_left_errored() {
+    use xmpp_im::server::{Contact, Storage, StoreWrite};
+    let mut w = World::new();
+    let mut c = Contact::new(bare("mercutio@example.org"));
+    c.state = State::Both;
+    c.in_roster = true;
+    w.store.apply(StoreWrite::Contact {
+        user: bare("juliet@example.com"),
+        contact: c,
+    });
+    w.juliet_online();
+    w.remote(
+        "<presence xmlns='jabber:server' from='mercutio@example.org' \
+         to='juliet@example.com/balcony' type='error'/>",
+    );
+    w.send(
+        JULIET,
+        "<iq from='juliet@example.com/balcony' type='set' id='rm'><query xmlns='jabber:iq:roster'>\
+         <item jid='mercutio@example.org' subscription='remove'/></query></iq>",
+    );
+    w.remote(
+        "<presence xmlns='jabber:server' from='mercutio@example.org/x' \
+         to='juliet@example.com' type='subscribe'/>",
+    );
+    w.send(
+        JULIET,
+        "<presence from='juliet@example.com/balcony' to='mercutio@example.org' type='subscribed'/>",
+    );
+    assert_eq!(
+        w.state("juliet@example.com", "mercutio@example.org")
+            .map(|s| s.0),
+        Some(State::From)
+    );
+    let got = w.send(
+        JULIET,
+        "<presence from='juliet@example.com/balcony'><show>away</show></presence>",
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.attr("to") == Some("mercutio@example.org")),
+        "the new subscriber got no update: {got:?}"
+    );
+}
