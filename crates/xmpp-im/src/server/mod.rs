@@ -643,3 +643,48 @@ mod tests {
         assert_eq!(refused.0 + refused.1 + parked - 1, 2 * (MAX_PARKED + 10));
     }
 }
+
+#[cfg(test)]
+mod tracking_tests {
+    use super::*;
+
+    fn send(im: &mut Server, id: SessionId, e: Element<'_>, remote: bool) {
+        if remote {
+            im.handle_remote(Stanza::from_element(&e, SERVER_NS).unwrap());
+        } else {
+            im.handle_stanza(id, Stanza::from_element(&e, CLIENT_NS).unwrap());
+        }
+        while im.poll_output().is_some() {}
+    }
+
+    // §5.1.2 with §8.2.1: an item kept only to track a request goes away when the request
+    // is declined, and so does the presence error its sender's server sent; requests from
+    // ever new entities leave nothing behind.
+    #[test]
+    fn declined_requests_leave_no_errored_contacts() {
+        let mut im = Server::new(["example.com"]);
+        im.session_started(SessionId(1), "juliet@example.com/balcony".parse().unwrap());
+        let juliet: BareJid = "juliet@example.com".parse().unwrap();
+        im.provide_user(&juliet, Some(UserData::default()));
+        for i in 0..20 {
+            let from = format!("e{i}@remote.example.net");
+            for kind in ["subscribe", "error"] {
+                let e = Element::new(SERVER_NS, "presence")
+                    .with_attr("from", from.clone())
+                    .with_attr("to", "juliet@example.com")
+                    .with_attr("type", kind);
+                send(&mut im, SessionId(1), e, true);
+            }
+            let e = Element::new(CLIENT_NS, "presence")
+                .with_attr("from", "juliet@example.com/balcony")
+                .with_attr("to", from)
+                .with_attr("type", "unsubscribed");
+            send(&mut im, SessionId(1), e, false);
+        }
+        let Some(Slot::Ready(user)) = im.users.get("juliet@example.com") else {
+            panic!("juliet is loaded");
+        };
+        assert!(user.roster.is_empty());
+        assert!(user.errored.is_empty(), "{:?}", user.errored);
+    }
+}
