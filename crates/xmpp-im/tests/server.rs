@@ -942,3 +942,111 @@ fn blocked_directed_presence_leaves_no_unavailable() {
     let to: Vec<_> = got.iter().filter_map(|g| g.attr("to")).collect();
     assert_eq!(to, ["benvolio@example.org"], "{got:?}");
 }
+
+/// §5.1.4 rule 3 with §10 (`presence-out`): the unavailable presence owed to an entity
+/// that got directed presence is a presence notification like any other, so a list that
+/// blocks outbound presence to it keeps it from being sent.
+#[test]
+fn directed_unavailable_respects_presence_out_block() {
+    let mut w = World::new();
+    w.juliet_online();
+    let got = w.send(
+        JULIET,
+        "<presence from='juliet@example.com/balcony' to='mercutio@example.org/x'/>",
+    );
+    assert_eq!(got.len(), 1, "{got:?}");
+    for set in [
+        "<list name='p'><item type='jid' value='mercutio@example.org' action='deny' order='1'>\
+         <presence-out/></item></list>",
+        "<default name='p'/>",
+    ] {
+        let got = w.send(
+            JULIET,
+            &format!(
+                "<iq from='juliet@example.com/balcony' type='set' id='s'>\
+                 <query xmlns='jabber:iq:privacy'>{set}</query></iq>"
+            ),
+        );
+        assert!(
+            to_session(&got, JULIET)
+                .iter()
+                .any(|g| g.attr("id") == Some("s") && g.attr("type") == Some("result")),
+            "{got:?}"
+        );
+    }
+    let got = w.send(
+        JULIET,
+        "<presence from='juliet@example.com/balcony' type='unavailable'/>",
+    );
+    assert!(
+        !got.iter()
+            .any(|g| g.attr("to").is_some_and(|t| t.starts_with("mercutio@"))),
+        "the blocked entity got {got:?}"
+    );
+}
+
+/// §11.1 rule 1: an IQ from one of the user's resources to another one (a full JID of the
+/// same account) is for that resource, not for the server to answer.
+#[test]
+fn iq_between_own_resources_is_delivered() {
+    let mut w = World::new();
+    w.juliet_online();
+    w.start(BALCONY2, "juliet@example.com/chamber");
+    let got = w.send(
+        JULIET,
+        "<iq from='juliet@example.com/balcony' to='juliet@example.com/chamber' type='get' \
+         id='d1'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>",
+    );
+    let to_chamber = to_session(&got, BALCONY2);
+    assert_eq!(to_chamber.len(), 1, "{got:?}");
+    assert_eq!(to_chamber[0].attr("id"), Some("d1"));
+    assert!(to_session(&got, JULIET).is_empty(), "{got:?}");
+}
+
+/// §5.1.2 with §8.6: a contact skipped by broadcasts because its server answered presence
+/// with an error is forgotten with its roster item; once subscribed anew it gets the
+/// user's presence updates again.
+#[test]
+fn removed_contact_is_not_left_errored() {
+    use xmpp_im::server::{Contact, Storage, StoreWrite};
+    let mut w = World::new();
+    let mut c = Contact::new(bare("mercutio@example.org"));
+    c.state = State::Both;
+    c.in_roster = true;
+    w.store.apply(StoreWrite::Contact {
+        user: bare("juliet@example.com"),
+        contact: c,
+    });
+    w.juliet_online();
+    w.remote(
+        "<presence xmlns='jabber:server' from='mercutio@example.org' \
+         to='juliet@example.com/balcony' type='error'/>",
+    );
+    w.send(
+        JULIET,
+        "<iq from='juliet@example.com/balcony' type='set' id='rm'><query xmlns='jabber:iq:roster'>\
+         <item jid='mercutio@example.org' subscription='remove'/></query></iq>",
+    );
+    w.remote(
+        "<presence xmlns='jabber:server' from='mercutio@example.org/x' \
+         to='juliet@example.com' type='subscribe'/>",
+    );
+    w.send(
+        JULIET,
+        "<presence from='juliet@example.com/balcony' to='mercutio@example.org' type='subscribed'/>",
+    );
+    assert_eq!(
+        w.state("juliet@example.com", "mercutio@example.org")
+            .map(|s| s.0),
+        Some(State::From)
+    );
+    let got = w.send(
+        JULIET,
+        "<presence from='juliet@example.com/balcony'><show>away</show></presence>",
+    );
+    assert!(
+        got.iter()
+            .any(|g| g.attr("to") == Some("mercutio@example.org")),
+        "the new subscriber got no update: {got:?}"
+    );
+}

@@ -5,7 +5,8 @@
 //! produces [`Output`]s: stanzas to deliver to a session or to route to a remote domain,
 //! users to load from storage, and writes to make there. It owns no socket, clock or
 //! thread, and never waits: a stanza for a user whose data is not loaded yet is parked
-//! until [`Server::provide_user`] answers the [`Output::Load`].
+//! until [`Server::provide_user`] answers the [`Output::Load`] (a bounded number of them:
+//! past that, stanzas for the user are answered with `resource-constraint`).
 //!
 //! What it does:
 //!
@@ -109,6 +110,18 @@ use xmpp_jid::{BareJid, FullJid, Jid};
 use xmpp_xml::Element;
 
 pub use store::{Contact, MemoryStore, Notice, Storage, StoreWrite, UserData};
+
+/// How many remote domains are kept to share their names between routes: past this, a
+/// route names its domain in a string of its own.
+const MAX_REMOTE_DOMAINS: usize = 1024;
+
+/// How many entities one session's directed presence is tracked for (RFC 3921 §5.1.4):
+/// directed available presence to one more is refused with `resource-constraint`.
+const MAX_DIRECTED: usize = 1024;
+
+/// How many stanzas wait for one user's load: past this, a stanza for that user is
+/// answered with `resource-constraint` (RFC 3920 §9.3.3) until storage answers.
+const MAX_PARKED: usize = 256;
 
 /// A session of the server, named by the driver (any number unique among live sessions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -279,6 +292,11 @@ impl Server {
     pub fn session_ended(&mut self, id: SessionId) {
         if let Some(s) = self.sessions.get(&id) {
             let user = s.user.clone();
+            // The resource is free at once, even if the user is still loading and the end
+            // is parked: the same full JID may bind again before the load is answered.
+            if self.by_jid.get(s.jid.as_str()) == Some(&id) {
+                self.by_jid.remove(s.jid.as_str());
+            }
             self.work.push_back((user, Work::Ended(id)));
             self.run();
         }
@@ -302,7 +320,8 @@ impl Server {
     }
 
     /// The answer to [`Output::Load`]: the user's data, or `None` when there is no such
-    /// account. Parked stanzas for the user are processed now.
+    /// account. Parked stanzas for the user are processed now. An answer for a user not
+    /// being loaded is ignored.
     pub fn provide_user(&mut self, user: &BareJid, data: Option<UserData>) {
         let key: Arc<str> = match self.users.get_key_value(user.as_str()) {
             Some((key, _)) => key.clone(),
@@ -314,7 +333,9 @@ impl Server {
                 self.users.insert(key, ready);
                 return;
             }
-            None => VecDeque::new(),
+            // Not asked for (late or repeated): it would stay in memory, and be taken for
+            // the user's data when work for the user comes later.
+            None => return,
         };
         self.users.insert(
             key.clone(),
@@ -368,7 +389,21 @@ impl Server {
                     }
                 }
                 Some(Slot::Loading(mut parked)) => {
-                    parked.push_back(work);
+                    match work {
+                        Work::Inbound(stanza) if parked.len() >= MAX_PARKED => {
+                            self.reply_error(&stanza, StanzaErrorCondition::ResourceConstraint);
+                        }
+                        // The sender is the loading user: the error goes straight back.
+                        Work::FromSession(id, stanza) if parked.len() >= MAX_PARKED => {
+                            if let Some(reply) =
+                                error_reply(&stanza, StanzaErrorCondition::ResourceConstraint)
+                            {
+                                self.deliver(id, reply);
+                            }
+                        }
+                        // Starts and ends are bounded by the sessions, and always kept.
+                        work => parked.push_back(work),
+                    }
                     self.users.insert(key, Slot::Loading(parked));
                 }
                 None => {
@@ -409,7 +444,9 @@ impl Server {
         if available || owed {
             self.go_unavailable(user, id, None);
         }
-        if let Some(s) = self.sessions.remove(&id) {
+        if let Some(s) = self.sessions.remove(&id)
+            && self.by_jid.get(s.jid.as_str()) == Some(&id)
+        {
             self.by_jid.remove(s.jid.as_str());
         }
         user.sessions.retain(|s| *s != id);
@@ -432,7 +469,9 @@ impl Server {
                 Some(d) => d.clone(),
                 None => {
                     let d: Arc<str> = to.domain().into();
-                    self.remote_domains.insert(d.clone());
+                    if self.remote_domains.len() < MAX_REMOTE_DOMAINS {
+                        self.remote_domains.insert(d.clone());
+                    }
                     d
                 }
             };
@@ -458,13 +497,7 @@ impl Server {
     /// Answers `original` with the stanza error `condition` (RFC 3920 §9.3), unless it is
     /// itself an error or an IQ result.
     fn reply_error(&mut self, original: &Stanza, condition: StanzaErrorCondition) {
-        let Ok(tree) = original.element() else {
-            return;
-        };
-        let Some(reply) = StanzaError::new(condition).reply_to(tree.as_ref()) else {
-            return;
-        };
-        if let Ok(reply) = Stanza::from_element(&reply, original.stream_namespace()) {
+        if let Some(reply) = error_reply(original, condition) {
             self.route(reply);
         }
     }
@@ -493,6 +526,14 @@ impl Server {
     }
 }
 
+/// The stanza error `condition` answering `original`, unless it is itself an error or an
+/// IQ result.
+fn error_reply(original: &Stanza, condition: StanzaErrorCondition) -> Option<Stanza> {
+    let tree = original.element().ok()?;
+    let reply = StanzaError::new(condition).reply_to(tree.as_ref())?;
+    Stanza::from_element(&reply, original.stream_namespace()).ok()
+}
+
 /// The bare part of a JID's text: no allocation.
 fn bare_str(jid: &Jid) -> &str {
     let s = jid.as_str();
@@ -505,4 +546,147 @@ fn bare_str(jid: &Jid) -> &str {
 /// A JID's bare form.
 fn bare_of(jid: &Jid) -> Option<BareJid> {
     BareJid::parse(bare_str(jid)).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // The remote domains kept for sharing are bounded: a session writing to ever new
+    // domains does not grow the server for its whole life.
+    #[test]
+    fn remote_domains_kept_are_bounded() {
+        let mut im = Server::new(["example.com"]);
+        im.session_started(SessionId(1), "juliet@example.com/balcony".parse().unwrap());
+        let juliet: BareJid = "juliet@example.com".parse().unwrap();
+        im.provide_user(&juliet, Some(UserData::default()));
+        for i in 0..(MAX_REMOTE_DOMAINS + 100) {
+            let e = Element::new(CLIENT_NS, "message")
+                .with_attr("from", "juliet@example.com/balcony")
+                .with_attr("to", format!("someone@d{i}.example.net"));
+            im.handle_stanza(SessionId(1), Stanza::from_element(&e, CLIENT_NS).unwrap());
+            while im.poll_output().is_some() {}
+        }
+        assert!(im.remote_domains.len() <= MAX_REMOTE_DOMAINS);
+    }
+
+    // RFC 3921 §5.1.4: each entity sent directed presence is remembered until the session
+    // goes unavailable; a session cannot make that list grow without bound.
+    #[test]
+    fn directed_presence_list_is_bounded() {
+        let mut im = Server::new(["example.com"]);
+        im.session_started(SessionId(1), "juliet@example.com/balcony".parse().unwrap());
+        let juliet: BareJid = "juliet@example.com".parse().unwrap();
+        im.provide_user(&juliet, Some(UserData::default()));
+        let mut refused = 0;
+        for i in 0..(MAX_DIRECTED + 10) {
+            let e = Element::new(CLIENT_NS, "presence")
+                .with_attr("from", "juliet@example.com/balcony")
+                .with_attr("to", format!("e{i}@remote.example.net"));
+            im.handle_stanza(SessionId(1), Stanza::from_element(&e, CLIENT_NS).unwrap());
+            while let Some(o) = im.poll_output() {
+                if let Output::Deliver { route, stanza } = o
+                    && route == Route::Session(SessionId(1))
+                    && stanza.stanza_type() == Some("error")
+                {
+                    refused += 1;
+                }
+            }
+        }
+        let kept = im
+            .sessions
+            .get(&SessionId(1))
+            .map_or(0, |s| s.directed.len());
+        assert!(kept <= MAX_DIRECTED, "{kept} kept");
+        assert_eq!(refused, 10, "the presence past the bound is refused");
+    }
+
+    // Stanzas for a user whose load storage does not answer wait in a bounded queue; the
+    // ones past the bound are answered with an error, in the sender's own stream.
+    #[test]
+    fn parked_work_is_bounded() {
+        let mut im = Server::new(["example.com"]);
+        im.session_started(SessionId(1), "juliet@example.com/balcony".parse().unwrap());
+        let juliet: BareJid = "juliet@example.com".parse().unwrap();
+        im.provide_user(&juliet, Some(UserData::default()));
+        // Romeo's own session, whose load is never answered either.
+        im.session_started(SessionId(2), "romeo@example.com/orchard".parse().unwrap());
+        let mut refused = (0, 0);
+        for i in 0..(MAX_PARKED + 10) {
+            let e = Element::new(CLIENT_NS, "message")
+                .with_attr("from", "juliet@example.com/balcony")
+                .with_attr("to", "romeo@example.com")
+                .with_attr("id", format!("m{i}"));
+            im.handle_stanza(SessionId(1), Stanza::from_element(&e, CLIENT_NS).unwrap());
+            let e = Element::new(CLIENT_NS, "message")
+                .with_attr("from", "romeo@example.com/orchard")
+                .with_attr("to", "juliet@example.com/balcony")
+                .with_attr("id", format!("r{i}"));
+            im.handle_stanza(SessionId(2), Stanza::from_element(&e, CLIENT_NS).unwrap());
+            while let Some(o) = im.poll_output() {
+                if let Output::Deliver { route, stanza } = o
+                    && stanza.stanza_type() == Some("error")
+                {
+                    match route {
+                        Route::Session(SessionId(1)) => refused.0 += 1,
+                        Route::Session(SessionId(2)) => refused.1 += 1,
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let parked = match im.users.get("romeo@example.com") {
+            Some(Slot::Loading(q)) => q.len(),
+            _ => 0,
+        };
+        assert!(parked <= MAX_PARKED, "{parked} parked");
+        assert!(refused.0 > 0 && refused.1 > 0, "{refused:?}");
+        // Romeo's start is parked too, and nothing is lost unanswered.
+        assert_eq!(refused.0 + refused.1 + parked - 1, 2 * (MAX_PARKED + 10));
+    }
+}
+
+#[cfg(test)]
+mod tracking_tests {
+    use super::*;
+
+    fn send(im: &mut Server, id: SessionId, e: Element<'_>, remote: bool) {
+        if remote {
+            im.handle_remote(Stanza::from_element(&e, SERVER_NS).unwrap());
+        } else {
+            im.handle_stanza(id, Stanza::from_element(&e, CLIENT_NS).unwrap());
+        }
+        while im.poll_output().is_some() {}
+    }
+
+    // §5.1.2 with §8.2.1: an item kept only to track a request goes away when the request
+    // is declined, and so does the presence error its sender's server sent; requests from
+    // ever new entities leave nothing behind.
+    #[test]
+    fn declined_requests_leave_no_errored_contacts() {
+        let mut im = Server::new(["example.com"]);
+        im.session_started(SessionId(1), "juliet@example.com/balcony".parse().unwrap());
+        let juliet: BareJid = "juliet@example.com".parse().unwrap();
+        im.provide_user(&juliet, Some(UserData::default()));
+        for i in 0..20 {
+            let from = format!("e{i}@remote.example.net");
+            for kind in ["subscribe", "error"] {
+                let e = Element::new(SERVER_NS, "presence")
+                    .with_attr("from", from.clone())
+                    .with_attr("to", "juliet@example.com")
+                    .with_attr("type", kind);
+                send(&mut im, SessionId(1), e, true);
+            }
+            let e = Element::new(CLIENT_NS, "presence")
+                .with_attr("from", "juliet@example.com/balcony")
+                .with_attr("to", from)
+                .with_attr("type", "unsubscribed");
+            send(&mut im, SessionId(1), e, false);
+        }
+        let Some(Slot::Ready(user)) = im.users.get("juliet@example.com") else {
+            panic!("juliet is loaded");
+        };
+        assert!(user.roster.is_empty());
+        assert!(user.errored.is_empty(), "{:?}", user.errored);
+    }
 }

@@ -37,8 +37,9 @@ impl Server {
             StanzaKind::Iq => {
                 let for_server = match stanza.to() {
                     None => true,
+                    // A full JID, even one of the user's own, names a resource (§11.1).
                     Some(to) => {
-                        bare_str(to) == user.jid.as_str()
+                        (to.resource().is_none() && bare_str(to) == user.jid.as_str())
                             || (to.node().is_none()
                                 && to.resource().is_none()
                                 && self.is_local(to.domain()))
@@ -104,6 +105,12 @@ impl Server {
         if kind == PresenceType::Available {
             let in_broadcast = session.available && subscriber;
             if !blocked && !in_broadcast && !session.directed.contains(&to) {
+                // One more entity than can be tracked would be owed an unavailable
+                // presence that never comes: the presence is refused instead.
+                if session.directed.len() >= super::MAX_DIRECTED {
+                    self.reply_error(&stanza, StanzaErrorCondition::ResourceConstraint);
+                    return;
+                }
                 session.directed.push(to);
             }
         } else {

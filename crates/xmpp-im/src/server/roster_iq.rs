@@ -127,6 +127,8 @@ impl Server {
             self.presence_of_resources(user, &to, true);
         }
         self.forget_notices(user, contact.as_str());
+        // §5.1.2: the error its server sent was about the subscription now gone.
+        user.errored.retain(|c| c != contact.as_str());
         self.store(StoreWrite::RemoveContact {
             user: user.jid.clone(),
             jid: contact.clone(),

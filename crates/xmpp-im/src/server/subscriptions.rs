@@ -41,6 +41,7 @@ impl Server {
                 .is_some_and(|c| !c.in_roster);
         if drop_tracking {
             user.roster.remove(contact.as_str());
+            user.errored.retain(|c| c != contact.as_str());
             self.store(StoreWrite::RemoveContact {
                 user: user.jid.clone(),
                 jid: contact.clone(),
