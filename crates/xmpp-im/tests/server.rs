@@ -1050,3 +1050,41 @@ fn removed_contact_is_not_left_errored() {
         "the new subscriber got no update: {got:?}"
     );
 }
+
+/// §9.4 keeps a stranger's request until the user answers it; a server keeps a bounded
+/// number of them: past the limit, a new stranger's request is refused with
+/// `resource-constraint` and leaves no trace, while contacts already in the roster are
+/// still served.
+#[test]
+fn requests_from_strangers_are_bounded() {
+    let mut w = World::new();
+    w.juliet_online();
+    let mut refused = 0;
+    for i in 0..1005 {
+        let got = w.remote(&format!(
+            "<presence xmlns='jabber:server' from='fan{i}@example.org' to='juliet@example.com' type='subscribe'/>"
+        ));
+        if got
+            .iter()
+            .any(|g| g.error_condition().as_deref() == Some("resource-constraint"))
+        {
+            refused += 1;
+            assert_eq!(
+                w.state("juliet@example.com", &format!("fan{i}@example.org")),
+                None
+            );
+        }
+    }
+    assert_eq!(refused, 5);
+    let juliet: BareJid = "juliet@example.com".parse().unwrap();
+    assert_eq!(w.store.user(&juliet).unwrap().notices.len(), 1000);
+    // A contact in the roster is no stranger: its request still goes through.
+    w.send(JULIET, "<iq from='juliet@example.com/balcony' type='set' id='n'><query xmlns='jabber:iq:roster'><item jid='known@example.org'/></query></iq>");
+    let got = w.remote("<presence xmlns='jabber:server' from='known@example.org' to='juliet@example.com' type='subscribe'/>");
+    assert!(
+        to_session(&got, JULIET)
+            .iter()
+            .any(|g| g.attr("type") == Some("subscribe")),
+        "{got:?}"
+    );
+}

@@ -122,6 +122,10 @@ const MAX_DIRECTED: usize = 1024;
 /// How many stanzas wait for one user's load: past this, a stanza for that user is
 /// answered with `resource-constraint` (RFC 3920 §9.3.3) until storage answers.
 const MAX_PARKED: usize = 256;
+/// Requests from entities outside a user's roster kept at once (§9.4): each is a tracking
+/// item and a notice. Past it, a request from another stranger is refused with
+/// `resource-constraint`, so that no sender can grow a user's data without bound.
+const MAX_STRANGER_REQUESTS: usize = 1000;
 
 /// A session of the server, named by the driver (any number unique among live sessions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -94,6 +94,13 @@ impl Server {
         let before = user.state_of(contact.as_str());
         let outcome = handle(Direction::Inbound, before, kind);
         let after = outcome.state_after(before);
+        if !user.roster.contains_key(contact.as_str())
+            && after != before
+            && user.roster.values().filter(|c| !c.in_roster).count() >= super::MAX_STRANGER_REQUESTS
+        {
+            self.reply_error(&stanza, xmpp_core::StanzaErrorCondition::ResourceConstraint);
+            return;
+        }
         if outcome.forward {
             // The stanza reaches the user with the contact's bare JID and the user's bare
             // JID (§8.2 rule 7), before the roster push that follows from it (the order
