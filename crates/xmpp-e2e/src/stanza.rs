@@ -326,9 +326,18 @@ pub fn open(stanza: ElementRef<'_>, reception: &Reception<'_>) -> Result<Opened,
     check_window(sent, reception.now)?;
     let mut out = shell(stanza);
     let ns = stanza.namespace().to_owned();
+    // Only what `secure` leaves in the clear is kept beside the restored content: nothing
+    // of a message (its whole content is the secured object, RFC 3923 §3.1), the children
+    // of a presence other than `<show/>` and `<status/>` (§4.1). A `<body/>` or XHTML-IM
+    // child added beside `<e2e/>` was never signed and must not pass as secured content.
+    let kept = |e: &ElementRef<'_>| {
+        !e.is(E2E_NS, "e2e")
+            && stanza.name() == "presence"
+            && !payload::presence_children_secured(e.name())
+    };
     for node in stanza.children() {
         if let Node::Element(e) = node {
-            if !e.is(E2E_NS, "e2e") {
+            if kept(&e) {
                 out.push_child(e.to_owned_element());
             }
         }

@@ -537,3 +537,24 @@ fn gateway_unwraps_and_wraps_without_change() {
     let opened = receive(&reparsed, Some(&k.romeo), now).unwrap();
     assert_eq!(body(&opened.stanza), "Wherefore art thou, Romeo?");
 }
+
+#[test]
+fn clear_children_beside_e2e_are_not_reported_as_secured() {
+    // RFC 3923 §3.1: the secured object carries the message's content; a `<body/>` (or
+    // any other child) added in the clear beside `<e2e/>` was not signed and must not
+    // come out of `open` as if it had been.
+    let k = keys();
+    let now = pki().now();
+    let wire = send(MESSAGE, Some(&k.juliet), &[], SendConfig::default(), now);
+    let xml = to_xml_with_cdata(&wire, "").unwrap();
+    let forged = xml.replacen(
+        "<e2e",
+        "<body>Meet me at the tomb</body><html xmlns='http://jabber.org/protocol/xhtml-im'><body xmlns='http://www.w3.org/1999/xhtml'>Meet me at the tomb</body></html><e2e",
+        1,
+    );
+    let bad = parse_stanza(forged.as_bytes()).unwrap();
+    let opened = receive(&bad, None, now).unwrap();
+    let text = opened.stanza.to_xml().unwrap();
+    assert!(!text.contains("tomb"), "{text}");
+    assert_eq!(body(&opened.stanza), "Wherefore art thou, Romeo?");
+}
