@@ -558,3 +558,24 @@ fn clear_children_beside_e2e_are_not_reported_as_secured() {
     assert!(!text.contains("tomb"), "{text}");
     assert_eq!(body(&opened.stanza), "Wherefore art thou, Romeo?");
 }
+
+#[test]
+fn window_is_exact_below_the_millisecond() {
+    // RFC 3923 §6.9: within five minutes. Exactly five minutes passes; a nanosecond more
+    // in either direction does not.
+    let sent = Timestamp::from_unix(1_000_000);
+    xmpp_e2e::stanza::check_window(sent, sent.plus_seconds(300)).unwrap();
+    xmpp_e2e::stanza::check_window(sent.plus_seconds(300), sent).unwrap();
+    let late = Timestamp::from_unix_nanos(1_000_300, 999_999);
+    let err = xmpp_e2e::stanza::check_window(sent, late).unwrap_err();
+    assert!(
+        matches!(err, E2eError::Timestamp(TimestampProblem::Old { .. })),
+        "{err}"
+    );
+    let ahead = Timestamp::from_unix_nanos(1_000_000, 999_999);
+    let err = xmpp_e2e::stanza::check_window(ahead, sent.plus_seconds(-300)).unwrap_err();
+    assert!(
+        matches!(err, E2eError::Timestamp(TimestampProblem::Future { .. })),
+        "{err}"
+    );
+}
