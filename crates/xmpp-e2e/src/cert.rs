@@ -18,7 +18,9 @@ use rsa::pkcs1::DecodeRsaPrivateKey;
 use rsa::pkcs8::{DecodePrivateKey, DecodePublicKey};
 use rsa::{Pkcs1v15Sign, RsaPrivateKey, RsaPublicKey};
 use x509_cert::ext::pkix::name::GeneralName;
-use x509_cert::ext::pkix::{BasicConstraints, KeyUsage, SubjectAltName, SubjectKeyIdentifier};
+use x509_cert::ext::pkix::{
+    BasicConstraints, ExtendedKeyUsage, KeyUsage, SubjectAltName, SubjectKeyIdentifier,
+};
 
 use crate::oid;
 use crate::time::Timestamp;
@@ -277,6 +279,33 @@ impl Certificate {
                 subject: self.subject(),
                 usage: "digital signatures",
             }),
+            _ => Ok(()),
+        }
+    }
+
+    /// Checks that the extended key usage, when the extension is present, holds
+    /// emailProtection or anyExtendedKeyUsage (RFC 5750 §4.4.4, a MUST for receiving
+    /// agents): a certificate issued for another purpose, such as a TLS server naming the
+    /// same XMPP address, does not sign stanzas.
+    pub(crate) fn check_email_protection(&self) -> Result<(), CertError> {
+        let eku = self
+            .inner
+            .tbs_certificate
+            .get::<ExtendedKeyUsage>()
+            .ok()
+            .flatten();
+        match eku {
+            Some((_, e))
+                if !e
+                    .0
+                    .iter()
+                    .any(|o| *o == oid::EMAIL_PROTECTION || *o == oid::ANY_EXTENDED_KEY_USAGE) =>
+            {
+                Err(CertError::KeyUsage {
+                    subject: self.subject(),
+                    usage: "S/MIME (no emailProtection extended key usage)",
+                })
+            }
             _ => Ok(()),
         }
     }

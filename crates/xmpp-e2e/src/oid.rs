@@ -42,3 +42,7 @@ pub const BASIC_CONSTRAINTS: Oid = Oid::new_unwrap("2.5.29.19");
 pub const KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.15");
 /// id-ce-subjectKeyIdentifier (RFC 5280 §4.2.1.2).
 pub const SUBJECT_KEY_ID: Oid = Oid::new_unwrap("2.5.29.14");
+/// id-kp-emailProtection (RFC 5280 §4.2.1.12).
+pub const EMAIL_PROTECTION: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.4");
+/// anyExtendedKeyUsage (RFC 5280 §4.2.1.12).
+pub const ANY_EXTENDED_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.37.0");

@@ -255,6 +255,9 @@ pub fn verify(
         signer
             .check_signing_usage()
             .map_err(SignatureError::Certificate)?;
+        signer
+            .check_email_protection()
+            .map_err(SignatureError::Certificate)?;
         if result.is_none() {
             result = Some(Verified {
                 content,

@@ -579,3 +579,75 @@ fn window_is_exact_below_the_millisecond() {
         "{err}"
     );
 }
+
+#[test]
+fn signer_certificate_for_another_purpose_is_refused() {
+    // RFC 5750 §4.4.4: when extendedKeyUsage is present, a receiving agent checks that it
+    // holds emailProtection or anyExtendedKeyUsage. A TLS server certificate from the
+    // same CA, naming the same XMPP address, does not sign stanzas (RFC 3923 §6.2).
+    let p = pki();
+    let dir = p.scratch("eku-server");
+    common::openssl_ok(
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=juliet@example.com",
+            "-keyout",
+            "s.key",
+            "-out",
+            "s.csr",
+        ],
+        &dir,
+    );
+    std::fs::write(
+        dir.join("s.ext"),
+        "[ext]\nbasicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature, keyEncipherment\nextendedKeyUsage = serverAuth\nsubjectAltName = otherName:1.3.6.1.5.5.7.8.5;UTF8:juliet@example.com\n",
+    )
+    .unwrap();
+    common::openssl_ok(
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "s.csr",
+            "-CA",
+            &p.path("ca.crt"),
+            "-CAkey",
+            &p.path("ca.key"),
+            "-set_serial",
+            "4242",
+            "-days",
+            "365",
+            "-sha256",
+            "-extfile",
+            "s.ext",
+            "-extensions",
+            "ext",
+            "-out",
+            "s.crt",
+        ],
+        &dir,
+    );
+    let server = Identity::from_pem(
+        &std::fs::read(dir.join("s.crt")).unwrap(),
+        &std::fs::read(dir.join("s.key")).unwrap(),
+    )
+    .unwrap();
+    let now = p.now();
+    let wire = send(MESSAGE, Some(&server), &[], SendConfig::default(), now);
+    let err = receive(&wire, None, now).unwrap_err();
+    assert!(
+        matches!(
+            err,
+            E2eError::Signature(xmpp_e2e::SignatureError::Certificate(
+                CertError::KeyUsage { .. }
+            ))
+        ),
+        "{err}"
+    );
+    assert_eq!(err.condition(), Condition::UnverifiedSignature);
+}
