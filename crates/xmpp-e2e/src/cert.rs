@@ -60,6 +60,14 @@ pub enum CertError {
         /// Subject of that certificate.
         subject: String,
     },
+    /// A CA's pathLenConstraint (RFC 5280 §4.2.1.9) allows fewer intermediate CAs below
+    /// it than the chain has.
+    PathLength {
+        /// Subject of that CA certificate.
+        subject: String,
+        /// Its pathLenConstraint.
+        limit: u8,
+    },
     /// The chain is longer than [`MAX_CHAIN`].
     ChainTooLong,
     /// The key usage of the certificate does not allow this use.
@@ -98,6 +106,10 @@ impl fmt::Display for CertError {
                     "certificate '{subject}' is not a certification authority"
                 )
             }
+            CertError::PathLength { subject, limit } => write!(
+                f,
+                "certificate '{subject}' has a path length constraint of {limit} and has more intermediate CAs below it"
+            ),
             CertError::ChainTooLong => write!(f, "chain longer than {MAX_CHAIN} certificates"),
             CertError::KeyUsage { subject, usage } => {
                 write!(f, "certificate '{subject}' does not allow {usage}")
@@ -349,6 +361,25 @@ impl Certificate {
         bc && ku
     }
 
+    /// Checks the pathLenConstraint of a CA that has `below` intermediate CAs (not
+    /// self-issued) between it and the end entity (RFC 5280 §6.1.4 (l), (m)).
+    fn check_path_len(&self, below: usize) -> Result<(), CertError> {
+        let limit = self
+            .inner
+            .tbs_certificate
+            .get::<BasicConstraints>()
+            .ok()
+            .flatten()
+            .and_then(|(_, b)| b.path_len_constraint);
+        match limit {
+            Some(limit) if below > usize::from(limit) => Err(CertError::PathLength {
+                subject: self.subject(),
+                limit,
+            }),
+            _ => Ok(()),
+        }
+    }
+
     /// Whether `self` issued `child`: names match and `self`'s key verifies `child`'s
     /// signature.
     fn issued(&self, child: &Certificate) -> bool {
@@ -548,8 +579,8 @@ impl TrustAnchors {
     /// Checks that `leaf` chains to one of the anchors through certificates of
     /// `intermediates` (in any order; those that do not serve are ignored), and that every
     /// certificate of the chain, anchor included, is valid at `now` (RFC 5280 §6.1, in
-    /// the subset that S/MIME signers need: names, signatures, validity, CA flag and
-    /// keyCertSign usage of issuers).
+    /// the subset that S/MIME signers need: names, signatures, validity, CA flag,
+    /// keyCertSign usage and path length constraint of issuers).
     pub fn verify(
         &self,
         leaf: &Certificate,
@@ -557,6 +588,8 @@ impl TrustAnchors {
         now: Timestamp,
     ) -> Result<(), CertError> {
         let mut current = leaf.clone();
+        // Intermediate CAs (not self-issued) between the next issuer and the leaf.
+        let mut below = 0usize;
         for _ in 0..MAX_CHAIN {
             current.check_validity(now)?;
             if self.anchors.contains(&current) {
@@ -568,6 +601,7 @@ impl TrustAnchors {
                         subject: anchor.subject(),
                     });
                 }
+                anchor.check_path_len(below)?;
                 anchor.check_validity(now)?;
                 return Ok(());
             }
@@ -581,6 +615,10 @@ impl TrustAnchors {
                 return Err(CertError::NotCa {
                     subject: next.subject(),
                 });
+            }
+            next.check_path_len(below)?;
+            if next.inner.tbs_certificate.subject != next.inner.tbs_certificate.issuer {
+                below += 1;
             }
             current = next.clone();
         }

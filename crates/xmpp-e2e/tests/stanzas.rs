@@ -651,3 +651,96 @@ fn signer_certificate_for_another_purpose_is_refused() {
     );
     assert_eq!(err.condition(), Condition::UnverifiedSignature);
 }
+
+#[test]
+fn path_length_constraint_of_an_anchor_is_kept() {
+    // RFC 5280 §4.2.1.9, §6.1.4 (l)-(m): a CA with pathLenConstraint 0 issues end
+    // entities only; a CA it certified does not lead to it.
+    let p = pki();
+    let dir = p.scratch("pathlen");
+    let ok = |args: &[&str]| common::openssl_ok(args, &dir);
+    ok(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "3650",
+        "-sha256",
+        "-subj",
+        "/CN=root0",
+        "-addext",
+        "basicConstraints=critical,CA:TRUE,pathlen:0",
+        "-addext",
+        "keyUsage=critical,keyCertSign,cRLSign",
+        "-keyout",
+        "root.key",
+        "-out",
+        "root.crt",
+    ]);
+    std::fs::write(
+        dir.join("ext"),
+        "[sub]\nbasicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign\n[leaf]\nbasicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature, keyEncipherment\nsubjectAltName = otherName:1.3.6.1.5.5.7.8.5;UTF8:juliet@example.com\n",
+    )
+    .unwrap();
+    for (name, ca, ext, serial) in [("sub", "root", "sub", "11"), ("leaf", "sub", "leaf", "12")] {
+        ok(&[
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            &format!("/CN={name}"),
+            "-keyout",
+            &format!("{name}.key"),
+            "-out",
+            &format!("{name}.csr"),
+        ]);
+        ok(&[
+            "x509",
+            "-req",
+            "-in",
+            &format!("{name}.csr"),
+            "-CA",
+            &format!("{ca}.crt"),
+            "-CAkey",
+            &format!("{ca}.key"),
+            "-set_serial",
+            serial,
+            "-days",
+            "365",
+            "-sha256",
+            "-extfile",
+            "ext",
+            "-extensions",
+            ext,
+            "-out",
+            &format!("{name}.crt"),
+        ]);
+    }
+    let read = |n: &str| std::fs::read(dir.join(n)).unwrap();
+    let mut chain = read("leaf.crt");
+    chain.extend_from_slice(&read("sub.crt"));
+    let signer = Identity::from_pem(&chain, &read("leaf.key")).unwrap();
+    let anchors = xmpp_e2e::TrustAnchors::from_pem(&read("root.crt")).unwrap();
+    let now = p.now();
+    let wire = send(MESSAGE, Some(&signer), &[], SendConfig::default(), now);
+    let err = open(
+        wire.as_ref(),
+        &Reception {
+            recipient: None,
+            anchors: Some(&anchors),
+            known: &[],
+            now,
+            require_signature: true,
+        },
+    )
+    .unwrap_err();
+    assert!(
+        matches!(err, E2eError::Certificate(_)) && err.to_string().contains("path length"),
+        "{err}"
+    );
+    assert_eq!(err.condition(), Condition::UnverifiedSignature);
+}
