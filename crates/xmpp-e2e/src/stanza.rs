@@ -499,11 +499,22 @@ pub fn to_xml_with_cdata(stanza: &Element<'_>, default_ns: &str) -> Result<Strin
         return String::from_utf8(out).map_err(|e| E2eError::Stanza(e.to_string()));
     };
     let content = e2e.text().into_owned();
-    let mut token = String::from("e2e-cdata-");
+    // Write with a marker in place of the content, then put the CDATA section there. The
+    // marker holds a digest of the stanza as written, which the stanza cannot hold but by
+    // chance; a marker that only counted up could be found in the sender's text once per
+    // attempt, and each attempt writes the whole stanza again.
+    use sha2::Digest as _;
+    let mut whole = Vec::new();
+    stanza
+        .write_in(&mut whole, default_ns)
+        .map_err(|e| E2eError::Stanza(e.to_string()))?;
+    let seed: String = sha2::Sha256::digest(&whole)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
     let mut n = 0u32;
-    // Write with a marker in place of the content, then put the CDATA section there.
     let written = loop {
-        token.push_str(&n.to_string());
+        let token = format!("e2e-cdata-{seed}-{n}");
         let mut copy = shell(stanza.as_ref());
         for node in stanza.children() {
             match node {
@@ -519,10 +530,11 @@ pub fn to_xml_with_cdata(stanza: &Element<'_>, default_ns: &str) -> Result<Strin
             .map_err(|e| E2eError::Stanza(e.to_string()))?;
         let s = String::from_utf8(out).map_err(|e| E2eError::Stanza(e.to_string()))?;
         if s.matches(&token).count() == 1 {
-            break s;
+            break (s, token);
         }
         n += 1;
     };
+    let (written, token) = written;
     // A line end opens the section, as in RFC 3923 Example 3, unless the content already
     // starts with one (so that writing what was read changes nothing, §8).
     let lead = if content.starts_with('\n') { "" } else { "\n" };

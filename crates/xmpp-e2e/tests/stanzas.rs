@@ -744,3 +744,24 @@ fn path_length_constraint_of_an_anchor_is_kept() {
     );
     assert_eq!(err.condition(), Condition::UnverifiedSignature);
 }
+
+#[test]
+fn writing_a_stanza_full_of_marker_lookalikes_is_linear() {
+    // A stanza received with `<e2e/>` (RFC 3923 §9) carries other children chosen by its
+    // sender; writing it again must not take one pass over the stanza per marker-like
+    // text those children happen to hold.
+    let mut lookalikes = String::from("e2e-cdata-");
+    for n in 0..20_000u32 {
+        lookalikes.push_str(&n.to_string());
+    }
+    let xml = format!(
+        "<message xmlns='jabber:client' from='juliet@example.com' to='romeo@example.net'><thread>{lookalikes}</thread><e2e xmlns='{E2E_NS}'>object</e2e></message>"
+    );
+    let stanza = parse_stanza(xml.as_bytes()).unwrap();
+    let start = std::time::Instant::now();
+    let out = to_xml_with_cdata(&stanza, "jabber:client").unwrap();
+    let took = start.elapsed();
+    assert!(out.contains("<![CDATA[\nobject]]>"), "{out}");
+    assert!(out.contains(&lookalikes));
+    assert!(took < std::time::Duration::from_secs(3), "took {took:?}");
+}
