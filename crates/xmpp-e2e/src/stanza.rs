@@ -516,9 +516,13 @@ pub fn to_xml_with_cdata(stanza: &Element<'_>, default_ns: &str) -> Result<Strin
     let written = loop {
         let token = format!("e2e-cdata-{seed}-{n}");
         let mut copy = shell(stanza.as_ref());
+        // Only the first <e2e/> (the one whose content is written as CDATA) takes the
+        // marker: with every one marked, two of them never made the marker unique.
+        let mut marked = false;
         for node in stanza.children() {
             match node {
-                Node::Element(e) if e.is(E2E_NS, "e2e") => {
+                Node::Element(e) if !marked && e.is(E2E_NS, "e2e") => {
+                    marked = true;
                     copy.push_child(Element::new(E2E_NS, "e2e").with_text(token.clone()));
                 }
                 Node::Element(e) => copy.push_child(e.to_owned_element()),

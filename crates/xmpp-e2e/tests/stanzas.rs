@@ -765,3 +765,23 @@ fn writing_a_stanza_full_of_marker_lookalikes_is_linear() {
     assert!(out.contains(&lookalikes));
     assert!(took < std::time::Duration::from_secs(3), "took {took:?}");
 }
+
+#[test]
+fn writing_a_stanza_with_two_e2e_children_ends() {
+    // RFC 3923 §9 gives a stanza one <e2e/>; a stanza received with two is still
+    // written, the first one as CDATA, and the writer must not loop forever.
+    let xml = format!(
+        "<message xmlns='jabber:client' from='juliet@example.com' to='romeo@example.net'><e2e xmlns='{E2E_NS}'>one</e2e><e2e xmlns='{E2E_NS}'>two</e2e></message>"
+    );
+    let stanza = parse_stanza(xml.as_bytes()).unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(to_xml_with_cdata(&stanza, "jabber:client"));
+    });
+    let out = rx
+        .recv_timeout(std::time::Duration::from_secs(10))
+        .expect("to_xml_with_cdata did not end")
+        .unwrap();
+    assert!(out.contains("<![CDATA[\none]]>"), "{out}");
+    assert!(out.contains(">two</e2e>"), "{out}");
+}
