@@ -248,8 +248,26 @@ impl E2eError {
     }
 
     /// The stanza error to return to the sender (RFC 3923 §7), with this error's text.
+    /// The error travels through the servers in the clear, and the secured object may
+    /// have been encrypted (§6.5): errors found inside it (its addresses, timestamp, CPIM
+    /// or PIDF content) get a text that quotes nothing of it.
     pub fn stanza_error(&self) -> StanzaError {
-        self.condition().stanza_error().with_text(self.to_string())
+        let text = match self {
+            E2eError::AddressMismatch { header, .. } => {
+                format!("the secured {header} does not match the stanza")
+            }
+            E2eError::Timestamp(TimestampProblem::Decreasing { .. })
+            | E2eError::Timestamp(TimestampProblem::Old { .. })
+            | E2eError::Timestamp(TimestampProblem::Future { .. })
+            | E2eError::Timestamp(TimestampProblem::Malformed(_)) => {
+                "the timestamp of the secured object fails RFC 3923 §6.9".to_owned()
+            }
+            E2eError::Payload(_) => {
+                "the secured object is not a Message/CPIM or PIDF object for this stanza".to_owned()
+            }
+            other => other.to_string(),
+        };
+        self.condition().stanza_error().with_text(text)
     }
 }
 

@@ -785,3 +785,28 @@ fn writing_a_stanza_with_two_e2e_children_ends() {
     assert!(out.contains("<![CDATA[\none]]>"), "{out}");
     assert!(out.contains(">two</e2e>"), "{out}");
 }
+
+#[test]
+fn stanza_error_quotes_nothing_of_an_encrypted_object() {
+    // The error of RFC 3923 §7 goes back through the servers in the clear; what was
+    // inside the encrypted object (§6.5), here the CPIM To of a message lifted into a
+    // stanza to another recipient, must not travel in its text.
+    let k = keys();
+    let now = pki().now();
+    let to_nurse = MESSAGE.replace("romeo@example.net/orchard", "nurse@example.com");
+    let wire = send(
+        &to_nurse,
+        Some(&k.juliet),
+        std::slice::from_ref(&k.romeo.certificate),
+        SendConfig::default(),
+        now,
+    );
+    let lifted = tamper_text(&wire, "to='nurse@example.com'", "to='romeo@example.net'");
+    let err = receive(&lifted, Some(&k.romeo), now).unwrap_err();
+    assert!(
+        matches!(err, E2eError::AddressMismatch { header: "To", .. }),
+        "{err}"
+    );
+    let text = err.stanza_error().text.unwrap_or_default();
+    assert!(!text.contains("nurse"), "{text}");
+}
