@@ -68,6 +68,14 @@ pub enum CertError {
         /// Its pathLenConstraint.
         limit: u8,
     },
+    /// The certificate has a critical extension this crate does not process (RFC 5280
+    /// §4.2: such a certificate MUST be rejected), name constraints among them.
+    UnsupportedCriticalExtension {
+        /// Subject of the certificate.
+        subject: String,
+        /// The extension's object identifier.
+        oid: String,
+    },
     /// The chain is longer than [`MAX_CHAIN`].
     ChainTooLong,
     /// The key usage of the certificate does not allow this use.
@@ -109,6 +117,10 @@ impl fmt::Display for CertError {
             CertError::PathLength { subject, limit } => write!(
                 f,
                 "certificate '{subject}' has a path length constraint of {limit} and has more intermediate CAs below it"
+            ),
+            CertError::UnsupportedCriticalExtension { subject, oid } => write!(
+                f,
+                "certificate '{subject}' has critical extension {oid}, which is not processed"
             ),
             CertError::ChainTooLong => write!(f, "chain longer than {MAX_CHAIN} certificates"),
             CertError::KeyUsage { subject, usage } => {
@@ -380,6 +392,28 @@ impl Certificate {
         }
     }
 
+    /// Checks that every critical extension is one the checks of this module process
+    /// (RFC 5280 §4.2).
+    fn check_critical_extensions(&self) -> Result<(), CertError> {
+        for ext in self.inner.tbs_certificate.extensions.iter().flatten() {
+            let known = [
+                oid::BASIC_CONSTRAINTS,
+                oid::KEY_USAGE,
+                oid::EXT_KEY_USAGE,
+                oid::SUBJECT_ALT_NAME,
+                oid::SUBJECT_KEY_ID,
+                oid::AUTHORITY_KEY_ID,
+            ];
+            if ext.critical && !known.contains(&ext.extn_id) {
+                return Err(CertError::UnsupportedCriticalExtension {
+                    subject: self.subject(),
+                    oid: ext.extn_id.to_string(),
+                });
+            }
+        }
+        Ok(())
+    }
+
     /// Whether `self` issued `child`: names match and `self`'s key verifies `child`'s
     /// signature.
     fn issued(&self, child: &Certificate) -> bool {
@@ -580,7 +614,8 @@ impl TrustAnchors {
     /// `intermediates` (in any order; those that do not serve are ignored), and that every
     /// certificate of the chain, anchor included, is valid at `now` (RFC 5280 §6.1, in
     /// the subset that S/MIME signers need: names, signatures, validity, CA flag,
-    /// keyCertSign usage and path length constraint of issuers).
+    /// keyCertSign usage and path length constraint of issuers; a critical extension
+    /// outside those, name constraints among them, refuses the certificate).
     pub fn verify(
         &self,
         leaf: &Certificate,
@@ -592,6 +627,7 @@ impl TrustAnchors {
         let mut below = 0usize;
         for _ in 0..MAX_CHAIN {
             current.check_validity(now)?;
+            current.check_critical_extensions()?;
             if self.anchors.contains(&current) {
                 return Ok(());
             }

@@ -46,3 +46,7 @@ pub const SUBJECT_KEY_ID: Oid = Oid::new_unwrap("2.5.29.14");
 pub const EMAIL_PROTECTION: Oid = Oid::new_unwrap("1.3.6.1.5.5.7.3.4");
 /// anyExtendedKeyUsage (RFC 5280 §4.2.1.12).
 pub const ANY_EXTENDED_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.37.0");
+/// id-ce-extKeyUsage (RFC 5280 §4.2.1.12).
+pub const EXT_KEY_USAGE: Oid = Oid::new_unwrap("2.5.29.37");
+/// id-ce-authorityKeyIdentifier (RFC 5280 §4.2.1.1).
+pub const AUTHORITY_KEY_ID: Oid = Oid::new_unwrap("2.5.29.35");

@@ -810,3 +810,70 @@ fn stanza_error_quotes_nothing_of_an_encrypted_object() {
     let text = err.stanza_error().text.unwrap_or_default();
     assert!(!text.contains("nurse"), "{text}");
 }
+
+#[test]
+fn critical_extension_not_processed_refuses_the_chain() {
+    // RFC 5280 §4.2: a certificate-using system MUST reject a certificate with a critical
+    // extension it does not process. Name constraints are such an extension here: a CA
+    // constrained to example.org must not vouch for juliet@example.com.
+    let p = pki();
+    let dir = p.scratch("critical");
+    let ok = |args: &[&str]| common::openssl_ok(args, &dir);
+    std::fs::write(
+        dir.join("ext"),
+        "[sub]\nbasicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign\nnameConstraints = critical, permitted;email:.example.org\n[leaf]\nbasicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature, keyEncipherment\nsubjectAltName = otherName:1.3.6.1.5.5.7.8.5;UTF8:juliet@example.com\n",
+    )
+    .unwrap();
+    let ca = p.path("ca");
+    for (name, issuer, ext, serial) in [
+        ("sub", ca.as_str(), "sub", "21"),
+        ("leaf", "sub", "leaf", "22"),
+    ] {
+        ok(&[
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            &format!("/CN=critical-{name}"),
+            "-keyout",
+            &format!("{name}.key"),
+            "-out",
+            &format!("{name}.csr"),
+        ]);
+        ok(&[
+            "x509",
+            "-req",
+            "-in",
+            &format!("{name}.csr"),
+            "-CA",
+            &format!("{issuer}.crt"),
+            "-CAkey",
+            &format!("{issuer}.key"),
+            "-set_serial",
+            serial,
+            "-days",
+            "365",
+            "-sha256",
+            "-extfile",
+            "ext",
+            "-extensions",
+            ext,
+            "-out",
+            &format!("{name}.crt"),
+        ]);
+    }
+    let read = |n: &str| std::fs::read(dir.join(n)).unwrap();
+    let mut chain = read("leaf.crt");
+    chain.extend_from_slice(&read("sub.crt"));
+    let signer = Identity::from_pem(&chain, &read("leaf.key")).unwrap();
+    let now = p.now();
+    let wire = send(MESSAGE, Some(&signer), &[], SendConfig::default(), now);
+    let err = receive(&wire, None, now).unwrap_err();
+    assert!(
+        matches!(err, E2eError::Certificate(_)) && err.to_string().contains("critical"),
+        "{err}"
+    );
+    assert_eq!(err.condition(), Condition::UnverifiedSignature);
+}
