@@ -256,11 +256,14 @@ impl E2eError {
             E2eError::AddressMismatch { header, .. } => {
                 format!("the secured {header} does not match the stanza")
             }
-            E2eError::Timestamp(TimestampProblem::Decreasing { .. })
-            | E2eError::Timestamp(TimestampProblem::Old { .. })
-            | E2eError::Timestamp(TimestampProblem::Future { .. })
-            | E2eError::Timestamp(TimestampProblem::Malformed(_)) => {
-                "the timestamp of the secured object fails RFC 3923 §6.9".to_owned()
+            // RFC 3923 §6.9 flags, without the times the object carried.
+            E2eError::Timestamp(TimestampProblem::Old { .. }) => "old timestamp".to_owned(),
+            E2eError::Timestamp(TimestampProblem::Future { .. }) => "future timestamp".to_owned(),
+            E2eError::Timestamp(TimestampProblem::Decreasing { .. }) => {
+                "decreasing timestamp".to_owned()
+            }
+            E2eError::Timestamp(TimestampProblem::Malformed(_)) => {
+                "the timestamp of the secured object is not an RFC 3339 UTC date-time".to_owned()
             }
             E2eError::Payload(_) => {
                 "the secured object is not a Message/CPIM or PIDF object for this stanza".to_owned()

@@ -809,6 +809,13 @@ fn stanza_error_quotes_nothing_of_an_encrypted_object() {
     );
     let text = err.stanza_error().text.unwrap_or_default();
     assert!(!text.contains("nurse"), "{text}");
+    // §6.9: the flag is kept, the time the object carried is not.
+    let future = E2eError::Timestamp(TimestampProblem::Future {
+        sent: now.plus_seconds(600),
+        now,
+    });
+    let text = future.stanza_error().text.unwrap_or_default();
+    assert_eq!(text, "future timestamp");
 }
 
 #[test]
