@@ -411,6 +411,19 @@ impl Certificate {
                 });
             }
         }
+        // The usage checks read an extension that does not decode, or that appears twice
+        // (RFC 5280 §4.2 forbids it), as absent, that is as unrestricted: refuse it here.
+        let tbs = &self.inner.tbs_certificate;
+        if tbs.get::<BasicConstraints>().is_err()
+            || tbs.get::<KeyUsage>().is_err()
+            || tbs.get::<ExtendedKeyUsage>().is_err()
+            || tbs.get::<SubjectAltName>().is_err()
+        {
+            return Err(CertError::Malformed(format!(
+                "certificate '{}' has an extension that does not decode or appears twice",
+                self.subject()
+            )));
+        }
         Ok(())
     }
 

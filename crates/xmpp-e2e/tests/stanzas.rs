@@ -884,3 +884,70 @@ fn critical_extension_not_processed_refuses_the_chain() {
     );
     assert_eq!(err.condition(), Condition::UnverifiedSignature);
 }
+
+#[test]
+fn undecodable_key_usage_is_not_read_as_absent() {
+    // RFC 5280 §4.2: an extension that cannot be processed is not one that is absent. A
+    // keyUsage whose value is not a BIT STRING restricts the key in a way not understood;
+    // the certificate is refused rather than taken as unrestricted.
+    let p = pki();
+    let dir = p.scratch("bad-ku");
+    common::openssl_ok(
+        &[
+            "req",
+            "-new",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-subj",
+            "/CN=bad-ku",
+            "-keyout",
+            "s.key",
+            "-out",
+            "s.csr",
+        ],
+        &dir,
+    );
+    std::fs::write(
+        dir.join("s.ext"),
+        "[ext]\nbasicConstraints = critical, CA:FALSE\n2.5.29.15 = critical, DER:05:00\nsubjectAltName = otherName:1.3.6.1.5.5.7.8.5;UTF8:juliet@example.com\n",
+    )
+    .unwrap();
+    common::openssl_ok(
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "s.csr",
+            "-CA",
+            &p.path("ca.crt"),
+            "-CAkey",
+            &p.path("ca.key"),
+            "-set_serial",
+            "4343",
+            "-days",
+            "365",
+            "-sha256",
+            "-extfile",
+            "s.ext",
+            "-extensions",
+            "ext",
+            "-out",
+            "s.crt",
+        ],
+        &dir,
+    );
+    let id = Identity::from_pem(
+        &std::fs::read(dir.join("s.crt")).unwrap(),
+        &std::fs::read(dir.join("s.key")).unwrap(),
+    )
+    .unwrap();
+    let now = p.now();
+    let wire = send(MESSAGE, Some(&id), &[], SendConfig::default(), now);
+    let err = receive(&wire, None, now).unwrap_err();
+    assert!(
+        matches!(err, E2eError::Certificate(CertError::Malformed(_))),
+        "{err}"
+    );
+    assert_eq!(err.condition(), Condition::UnverifiedSignature);
+}
