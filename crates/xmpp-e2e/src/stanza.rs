@@ -228,7 +228,9 @@ pub struct Reception<'a> {
 /// A stanza opened and checked.
 #[derive(Debug, Clone)]
 pub struct Opened {
-    /// The stanza with its secured content restored in place of `<e2e/>`.
+    /// The stanza with its secured content restored in place of `<e2e/>`. Children sent
+    /// beside `<e2e/>` in the clear are left out, except the presence children that
+    /// [`secure`] leaves in the clear (all but `<show/>` and `<status/>`).
     pub stanza: Element<'static>,
     /// The signer's certificate, when the content was signed.
     pub signer: Option<Certificate>,
