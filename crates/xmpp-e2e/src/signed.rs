@@ -40,6 +40,9 @@ pub struct Verified {
     pub digest: DigestAlgorithm,
     /// The signing-time attribute, when present.
     pub signing_time: Option<Timestamp>,
+    /// The certificates and digests of the further signers (RFC 5652 §5.1 allows several),
+    /// whose signatures verified too; their trust is checked like the first one's.
+    pub co_signers: Vec<(Certificate, DigestAlgorithm)>,
 }
 
 fn der_err(e: der::Error) -> SignatureError {
@@ -258,14 +261,18 @@ pub fn verify(
         signer
             .check_email_protection()
             .map_err(SignatureError::Certificate)?;
-        if result.is_none() {
-            result = Some(Verified {
-                content,
-                signer,
-                certificates: certificates.clone(),
-                digest,
-                signing_time: time,
-            });
+        match &mut result {
+            None => {
+                result = Some(Verified {
+                    content,
+                    signer,
+                    certificates: certificates.clone(),
+                    digest,
+                    signing_time: time,
+                    co_signers: Vec::new(),
+                });
+            }
+            Some(v) => v.co_signers.push((signer, digest)),
         }
     }
     result.ok_or(SignatureError::Invalid)

@@ -272,6 +272,15 @@ pub fn open(object: &[u8], opts: &OpenOptions<'_>) -> Result<Opened, E2eError> {
                 digest: v.digest,
                 signing_time: v.signing_time,
             });
+            // Every signer of the layer, not only the first, chains to an anchor.
+            for (certificate, digest) in v.co_signers {
+                anchors.verify(&certificate, &pool, opts.now)?;
+                signers.push(Signer {
+                    certificate,
+                    digest,
+                    signing_time: None,
+                });
+            }
             data = v.content;
         }
     }

@@ -432,3 +432,54 @@ fn openssl_detached_der_keyid_and_text_mode() {
     .unwrap();
     assert_eq!(opened.content, CPIM);
 }
+
+#[test]
+fn a_second_signer_is_checked_like_the_first() {
+    // RFC 5652 §5.1 lets a SignedData hold several signers; every one is checked against
+    // the anchors (and by `open` against the sender), not only the first: an untrusted
+    // co-signer does not pass unseen.
+    let p = pki();
+    let d = p.scratch("openssl-two-signers");
+    std::fs::write(d.join("msg.cpim"), CPIM).unwrap();
+    let anchors = p.anchors();
+    let (jc, jk, ec, ek) = (
+        p.path("juliet.crt"),
+        p.path("juliet.key"),
+        p.path("evil.crt"),
+        p.path("evil.key"),
+    );
+    for order in [[&jc, &jk, &ec, &ek], [&ec, &ek, &jc, &jk]] {
+        openssl_ok(
+            &[
+                "cms",
+                "-sign",
+                "-binary",
+                "-nodetach",
+                "-in",
+                "msg.cpim",
+                "-signer",
+                order[0],
+                "-inkey",
+                order[1],
+                "-signer",
+                order[2],
+                "-inkey",
+                order[3],
+                "-outform",
+                "SMIME",
+                "-out",
+                "out",
+            ],
+            &d,
+        );
+        let object = std::fs::read(d.join("out")).unwrap();
+        let err = smime::open(&object, &opts(None, &anchors)).unwrap_err();
+        assert!(
+            matches!(
+                err,
+                E2eError::Certificate(xmpp_e2e::CertError::Untrusted { .. })
+            ),
+            "{err}"
+        );
+    }
+}
