@@ -152,6 +152,10 @@ pub(crate) fn is_language_tag(s: &str) -> bool {
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
+/// XML white space (XML 1.0 §2.3 `S`), what XML Schema's `collapse` facet removes at
+/// both ends of a value.
+const XML_WS: [char; 4] = [' ', '\t', '\n', '\r'];
+
 fn unexpected(parent: &'static str, c: ElementRef<'_>) -> PidfError {
     PidfError::Unexpected {
         parent,
@@ -349,10 +353,14 @@ fn write_tuple(t: &Tuple) -> Result<Element<'static>, PidfError> {
 }
 
 fn read_tuple(e: ElementRef<'_>) -> Result<Tuple, PidfError> {
-    let id = e.attr("id").ok_or(PidfError::MissingAttribute {
-        element: "tuple",
-        attribute: "id",
-    })?;
+    // `xs:ID` collapses white space (RFC 3863 §4.4).
+    let id = e
+        .attr("id")
+        .ok_or(PidfError::MissingAttribute {
+            element: "tuple",
+            attribute: "id",
+        })?
+        .trim_matches(XML_WS);
     if !is_ncname(id) {
         return Err(PidfError::BadValue {
             field: "tuple id",
@@ -384,7 +392,10 @@ fn read_tuple(e: ElementRef<'_>) -> Result<Tuple, PidfError> {
             (true, "contact") if stage == 0 => {
                 stage = 1;
                 let uri = simple_text(c, "contact")?.trim().to_owned();
-                let priority = c.attr("priority").and_then(Qvalue::parse);
+                // `qvalue` is an `xs:decimal`, which collapses white space.
+                let priority = c
+                    .attr("priority")
+                    .and_then(|p| Qvalue::parse(p.trim_matches(XML_WS)));
                 t.contact = Some(Contact { uri, priority });
             }
             (true, "note") if stage <= 2 => {
@@ -593,5 +604,23 @@ mod tests {
                 Ok(good.to_owned())
             );
         }
+    }
+
+    // RFC 3863 §4.4: the tuple `id` (`xs:ID`) and the contact `priority` (`qvalue`, an
+    // `xs:decimal`) have XML Schema's `collapse` white-space facet, so white space around
+    // them is valid and not part of the value.
+    #[test]
+    fn collapsed_attributes_are_read_without_white_space() {
+        let doc = parse(
+            "<?xml version='1.0'?><presence xmlns='urn:ietf:params:xml:ns:pidf' entity='pres:a@b'>\
+             <tuple id=' t&#9;'><status><basic>open</basic></status>\
+             <contact priority=' 0.5&#10;'>im:a@b</contact></tuple></presence>",
+        )
+        .expect("valid for the schema");
+        assert_eq!(doc.tuples[0].id, "t");
+        assert_eq!(
+            doc.tuples[0].contact.as_ref().and_then(|c| c.priority),
+            Qvalue::from_thousandths(500)
+        );
     }
 }
