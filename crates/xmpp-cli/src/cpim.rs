@@ -162,6 +162,11 @@ fn read_stanza(input: &[u8]) -> Result<Stanza, String> {
             }
         }
     }
+    // The end tag fed after the input is still held when the input closed the stream
+    // itself: what followed would be dropped unread.
+    if parser.buffered() != 0 {
+        return Err("content after a stream end tag on standard input".into());
+    }
     stanza.ok_or_else(|| "no stanza on standard input".into())
 }
 

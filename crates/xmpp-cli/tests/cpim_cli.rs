@@ -165,6 +165,19 @@ fn error_detail_from_the_input_stays_one_line() {
     }
 }
 
+/// Only one stanza is read: a stream end tag in the input does not hide what follows it.
+#[test]
+fn input_after_a_stream_end_tag_is_refused() {
+    let out = xmpp(
+        &["cpim", "encode", "--now", NOW],
+        b"<message from='a@b' to='c@d'><body>x</body></message></stream:stream><message from='e@f' to='g@h'/>",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.starts_with("error: "), "{text}");
+}
+
 /// Without `--now` the system clock gives the DateTime.
 #[test]
 fn encode_without_now_uses_the_clock() {
