@@ -95,12 +95,30 @@ pub fn run(args: &Args) -> ExitCode {
     let mut out = io::stdout().lock();
     let (bytes, code) = match result {
         Ok(bytes) => (bytes, ExitCode::SUCCESS),
-        Err(detail) => (format!("error: {detail}\n").into_bytes(), ExitCode::from(1)),
+        Err(detail) => (
+            format!("error: {}\n", one_line(&detail)).into_bytes(),
+            ExitCode::from(1),
+        ),
     };
     if out.write_all(&bytes).and_then(|()| out.flush()).is_err() {
         return ExitCode::from(2);
     }
     code
+}
+
+/// The detail with its control characters (a line break from a percent-decoded URI or
+/// a PIDF value) written as escapes, so that the error is one line.
+fn one_line(detail: &str) -> String {
+    detail
+        .chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 /// The input without a byte order mark and XML declaration.
@@ -143,6 +161,11 @@ fn read_stanza(input: &[u8]) -> Result<Stanza, String> {
                 ));
             }
         }
+    }
+    // The end tag fed after the input is still held when the input closed the stream
+    // itself: what followed would be dropped unread.
+    if parser.buffered() != 0 {
+        return Err("content after a stream end tag on standard input".into());
     }
     stanza.ok_or_else(|| "no stanza on standard input".into())
 }

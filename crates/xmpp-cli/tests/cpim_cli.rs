@@ -137,6 +137,47 @@ fn errors_exit_one_with_an_error_line() {
     }
 }
 
+/// A line break or other control character that the input puts into the detail (a
+/// percent-decoded URI, a PIDF value) is written escaped: the error stays one line.
+#[test]
+fn error_detail_from_the_input_stays_one_line() {
+    let cases: [&[u8]; 2] = [
+        b"Content-type: Message/CPIM\n\nFrom: <im:a%0Ab@example.com>\nTo: <im:c@d>\n\nContent-Type: text/plain\n\nx",
+        b"Content-type: Message/CPIM\n\nFrom: <im:a@b>\nTo: <im:c@d>\n\nContent-Type: application/pidf+xml\n\n\
+          <?xml version='1.0'?><presence xmlns='urn:ietf:params:xml:ns:pidf' entity='pres:a@b'>\
+          <tuple id='t'><status><basic>\nopen\t</basic></status></tuple></presence>",
+    ];
+    for input in cases {
+        let out = xmpp(&["cpim", "decode"], input);
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        let text = stdout(&out);
+        assert_eq!(text.lines().count(), 1, "{text:?}");
+        assert!(
+            text.starts_with("error: ") && text.ends_with('\n'),
+            "{text:?}"
+        );
+        assert!(
+            !text
+                .trim_end_matches('\n')
+                .contains(|c: char| c.is_control()),
+            "{text:?}"
+        );
+    }
+}
+
+/// Only one stanza is read: a stream end tag in the input does not hide what follows it.
+#[test]
+fn input_after_a_stream_end_tag_is_refused() {
+    let out = xmpp(
+        &["cpim", "encode", "--now", NOW],
+        b"<message from='a@b' to='c@d'><body>x</body></message></stream:stream><message from='e@f' to='g@h'/>",
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 1, "{text}");
+    assert!(text.starts_with("error: "), "{text}");
+}
+
 /// Without `--now` the system clock gives the DateTime.
 #[test]
 fn encode_without_now_uses_the_clock() {

@@ -276,7 +276,8 @@ fn message_section(
     limits: &Limits,
 ) -> Result<(Vec<Header>, usize), ParseError> {
     let mut headers = Vec::new();
-    let mut prefixes: Vec<String> = Vec::new();
+    // Each declared prefix and whether it names the core namespace.
+    let mut prefixes: Vec<(String, bool)> = Vec::new();
     let mut default_is_core = true;
     loop {
         let Some((line, next)) = next_line(data, pos) else {
@@ -302,14 +303,17 @@ fn message_section(
         let text = line_str(data, &line)?;
         let h = Header::parse_line(text).map_err(|(at, k)| err(data, line.offset + at, k))?;
         let core = match h.prefix() {
-            Some(p) if !prefixes.iter().any(|q| q == p) => {
-                return Err(err(
-                    data,
-                    line.offset,
-                    ParseErrorKind::UndeclaredPrefix(p.to_owned()),
-                ));
-            }
-            Some(_) => false,
+            // The latest declaration of the prefix counts, as in `resolved`.
+            Some(p) => match prefixes.iter().rev().find(|(q, _)| q == p) {
+                Some((_, is_core)) => *is_core,
+                None => {
+                    return Err(err(
+                        data,
+                        line.offset,
+                        ParseErrorKind::UndeclaredPrefix(p.to_owned()),
+                    ));
+                }
+            },
             None => default_is_core,
         };
         if core {
@@ -319,7 +323,7 @@ fn message_section(
                     if p.is_empty() {
                         default_is_core = uri == CPIM_HEADERS_NS;
                     } else {
-                        prefixes.push(p.to_owned());
+                        prefixes.push((p.to_owned(), uri == CPIM_HEADERS_NS));
                     }
                 }
             }
@@ -535,5 +539,20 @@ Here is the text of my message.\r\n\
             m.resolved()[2].0.as_deref(),
             Some("http://id.acme.widgets/wily-headers/")
         );
+    }
+
+    // RFC 3862 §3.4: a prefix may name the core namespace; `X.DateTime` is then the core
+    // `DateTime` header (as `resolved` and `core` read it), and its value is checked the
+    // same (§4.4); an `X.NS` header declares prefixes as `NS` does (§4.6).
+    #[test]
+    fn core_headers_under_a_prefix_are_checked() {
+        let bad = "Content-type: Message/CPIM\n\nNS: X <urn:ietf:params:cpim-headers:>\nX.DateTime: yesterday\n\nContent-Type: text/plain\n\n";
+        assert_eq!(
+            parse(bad).map_err(|e| (e.kind, e.line)),
+            Err((ParseErrorKind::BadValue("DateTime"), 4))
+        );
+        let ns = "Content-type: Message/CPIM\n\nNS: X <urn:ietf:params:cpim-headers:>\nX.NS: Y <urn:y>\nY.a: b\n\nContent-Type: text/plain\n\n";
+        let m = parse(ns).expect("Y declared by X.NS");
+        assert_eq!(m.resolved()[2].0.as_deref(), Some("urn:y"));
     }
 }

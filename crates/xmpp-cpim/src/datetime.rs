@@ -60,6 +60,9 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     }
 }
 
+/// 9999-12-31T23:59:59Z in seconds after 1970-01-01T00:00:00Z.
+const LAST_FOUR_DIGIT_SECOND: u64 = 253_402_300_799;
+
 impl DateTime {
     /// Parses an RFC 3339 §5.6 `date-time`.
     ///
@@ -154,7 +157,11 @@ impl DateTime {
 
     /// The UTC time `secs` seconds after 1970-01-01T00:00:00Z, as `YYYY-MM-DDThh:mm:ssZ`
     /// (for callers that read a clock; this crate never does).
+    ///
+    /// RFC 3339 §5.6 writes four-digit years: a time after 9999-12-31T23:59:59Z is given
+    /// as that time.
     pub fn from_unix(secs: u64) -> Self {
+        let secs = secs.min(LAST_FOUR_DIGIT_SECOND);
         let days = secs / 86_400;
         let rem = secs % 86_400;
         // Civil date from a day count (the proleptic Gregorian calendar).
@@ -266,6 +273,20 @@ mod tests {
         assert_eq!(
             DateTime::from_unix(1_796_169_599).as_str(),
             "2026-12-01T23:59:59Z"
+        );
+    }
+
+    // RFC 3339 §5.6: `date-fullyear` is four digits, so a `DateTime` past year 9999
+    // cannot be written; a clock that far ahead gives the last time there is.
+    #[test]
+    fn from_unix_stays_within_four_digit_years() {
+        for secs in [253_402_300_799, 253_402_300_800, u64::MAX] {
+            let t = DateTime::from_unix(secs);
+            assert_eq!(DateTime::parse(t.as_str()), Ok(t.clone()), "{secs}");
+        }
+        assert_eq!(
+            DateTime::from_unix(u64::MAX).as_str(),
+            "9999-12-31T23:59:59Z"
         );
     }
 }

@@ -120,12 +120,27 @@ pub struct Pidf {
     pub extensions: Vec<Element<'static>>,
 }
 
-/// Whether `s` is an NCName (XML Namespaces §3) as far as this crate writes them: the
-/// ASCII ones, and non-ASCII letters taken as name characters.
+/// NameStartChar of XML 1.0 (fifth edition, §2.3), without `:`.
+fn is_name_start(c: char) -> bool {
+    matches!(c,
+        'A'..='Z' | '_' | 'a'..='z'
+        | '\u{c0}'..='\u{d6}' | '\u{d8}'..='\u{f6}' | '\u{f8}'..='\u{2ff}'
+        | '\u{370}'..='\u{37d}' | '\u{37f}'..='\u{1fff}' | '\u{200c}'..='\u{200d}'
+        | '\u{2070}'..='\u{218f}' | '\u{2c00}'..='\u{2fef}' | '\u{3001}'..='\u{d7ff}'
+        | '\u{f900}'..='\u{fdcf}' | '\u{fdf0}'..='\u{fffd}' | '\u{10000}'..='\u{effff}')
+}
+
+/// NameChar of XML 1.0 (fifth edition, §2.3), without `:`.
+fn is_name_char(c: char) -> bool {
+    is_name_start(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{b7}' | '\u{300}'..='\u{36f}' | '\u{203f}'..='\u{2040}')
+}
+
+/// Whether `s` is an NCName (XML Namespaces §3), the lexical space of the `xs:ID` of a
+/// tuple `id` (RFC 3863 §4.4).
 fn is_ncname(s: &str) -> bool {
     let mut c = s.chars();
-    matches!(c.next(), Some(f) if f.is_alphabetic() || f == '_')
-        && c.all(|ch| ch.is_alphanumeric() || matches!(ch, '.' | '_' | '-' | '\u{b7}'))
+    matches!(c.next(), Some(f) if is_name_start(f)) && c.all(is_name_char)
 }
 
 /// Whether `s` is an RFC 3066 language tag (the `xs:language` pattern).
@@ -136,6 +151,10 @@ pub(crate) fn is_language_tag(s: &str) -> bool {
         && first.bytes().all(|b| b.is_ascii_alphabetic())
         && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
+
+/// XML white space (XML 1.0 §2.3 `S`), what XML Schema's `collapse` facet removes at
+/// both ends of a value.
+const XML_WS: [char; 4] = [' ', '\t', '\n', '\r'];
 
 fn unexpected(parent: &'static str, c: ElementRef<'_>) -> PidfError {
     PidfError::Unexpected {
@@ -334,10 +353,14 @@ fn write_tuple(t: &Tuple) -> Result<Element<'static>, PidfError> {
 }
 
 fn read_tuple(e: ElementRef<'_>) -> Result<Tuple, PidfError> {
-    let id = e.attr("id").ok_or(PidfError::MissingAttribute {
-        element: "tuple",
-        attribute: "id",
-    })?;
+    // `xs:ID` collapses white space (RFC 3863 §4.4).
+    let id = e
+        .attr("id")
+        .ok_or(PidfError::MissingAttribute {
+            element: "tuple",
+            attribute: "id",
+        })?
+        .trim_matches(XML_WS);
     if !is_ncname(id) {
         return Err(PidfError::BadValue {
             field: "tuple id",
@@ -369,7 +392,10 @@ fn read_tuple(e: ElementRef<'_>) -> Result<Tuple, PidfError> {
             (true, "contact") if stage == 0 => {
                 stage = 1;
                 let uri = simple_text(c, "contact")?.trim().to_owned();
-                let priority = c.attr("priority").and_then(Qvalue::parse);
+                // `qvalue` is an `xs:decimal`, which collapses white space.
+                let priority = c
+                    .attr("priority")
+                    .and_then(|p| Qvalue::parse(p.trim_matches(XML_WS)));
                 t.contact = Some(Contact { uri, priority });
             }
             (true, "note") if stage <= 2 => {
@@ -531,5 +557,70 @@ mod tests {
                 ..
             })
         ));
+    }
+
+    // RFC 3863 §4.4: the tuple `id` is an `xs:ID`, an NCName of XML Namespaces §3, whose
+    // characters are XML 1.0's NameStartChar and NameChar (fifth edition, §2.3), not
+    // Unicode's letters and digits: U+00AA is a letter but no NameStartChar, U+00B2 a
+    // digit but no NameChar.
+    #[test]
+    fn tuple_ids_are_xml_ncnames() {
+        for bad in ["\u{aa}x", "a\u{b2}", "a\u{bc}", "\u{2070}\u{d7}"] {
+            let doc = Pidf::new("pres:a@b", vec![Tuple::new(bad, Basic::Open)]);
+            assert!(
+                matches!(
+                    doc.to_bytes(),
+                    Err(PidfError::BadValue {
+                        field: "tuple id",
+                        ..
+                    })
+                ),
+                "{bad:?}"
+            );
+            let text = format!(
+                "<?xml version='1.0'?><presence xmlns='urn:ietf:params:xml:ns:pidf' entity='pres:a@b'><tuple id='{bad}'><status><basic>open</basic></status></tuple></presence>"
+            );
+            assert!(
+                matches!(
+                    parse(&text),
+                    Err(PidfError::BadValue {
+                        field: "tuple id",
+                        ..
+                    })
+                ),
+                "{bad:?}"
+            );
+        }
+        for good in [
+            "\u{c0}\u{b7}\u{300}",
+            "_x.-1",
+            "\u{3001}\u{203f}",
+            "\u{10000}",
+        ] {
+            let doc = Pidf::new("pres:a@b", vec![Tuple::new(good, Basic::Open)]);
+            let bytes = doc.to_bytes().expect("an NCName");
+            assert_eq!(
+                Pidf::parse(&bytes, 1 << 20).map(|d| d.tuples[0].id.clone()),
+                Ok(good.to_owned())
+            );
+        }
+    }
+
+    // RFC 3863 §4.4: the tuple `id` (`xs:ID`) and the contact `priority` (`qvalue`, an
+    // `xs:decimal`) have XML Schema's `collapse` white-space facet, so white space around
+    // them is valid and not part of the value.
+    #[test]
+    fn collapsed_attributes_are_read_without_white_space() {
+        let doc = parse(
+            "<?xml version='1.0'?><presence xmlns='urn:ietf:params:xml:ns:pidf' entity='pres:a@b'>\
+             <tuple id=' t&#9;'><status><basic>open</basic></status>\
+             <contact priority=' 0.5&#10;'>im:a@b</contact></tuple></presence>",
+        )
+        .expect("valid for the schema");
+        assert_eq!(doc.tuples[0].id, "t");
+        assert_eq!(
+            doc.tuples[0].contact.as_ref().and_then(|c| c.priority),
+            Qvalue::from_thousandths(500)
+        );
     }
 }

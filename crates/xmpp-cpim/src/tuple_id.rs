@@ -8,8 +8,8 @@
 //! followed by the resource with each octet other than ASCII letters, digits and `-`
 //! written `_HH` (upper-case hex of the UTF-8 octet). A JID without resource, which a
 //! document still needs a tuple for (RFC 3922 §6.3.2), is `_xmpp.` alone. Reading an id
-//! undoes this; an id of the `_xmpp.` form that does not decode (a foreign one) is taken
-//! as it is.
+//! undoes this; an id of the `_xmpp.` form that does not decode, or that the encoder
+//! would not write for the resource it decodes to (a foreign one), is taken as it is.
 
 /// The prefix of encoded ids.
 pub const PREFIX: &str = "_xmpp.";
@@ -88,7 +88,9 @@ pub fn to_resource(id: &str) -> Option<String> {
             }
         }
         String::from_utf8(out).ok()
-    })();
+    })()
+    // Only the id the encoder writes for that resource stands for it.
+    .filter(|r| from_resource(Some(r)) == id);
     Some(decoded.unwrap_or_else(|| id.to_owned()))
 }
 
@@ -108,6 +110,11 @@ mod tests {
         assert_eq!(to_resource("_xmpp.x_zz").as_deref(), Some("_xmpp.x_zz"));
         assert_eq!(to_resource("_xmpp._41").as_deref(), Some("_xmpp._41"));
         assert_eq!(to_resource("_xmpp._FF").as_deref(), Some("_xmpp._FF"));
+        // An id the encoder would not write for the resource it decodes to: `a` is
+        // written `a`, so `_xmpp.a` is foreign (else two tuples, `a` and `_xmpp.a`,
+        // would name one resource).
+        assert_eq!(to_resource("_xmpp.a").as_deref(), Some("_xmpp.a"));
+        assert_eq!(to_resource("_xmpp.a_2Eb").as_deref(), Some("_xmpp.a_2Eb"));
     }
 
     proptest! {
