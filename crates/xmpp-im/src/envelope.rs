@@ -116,7 +116,8 @@ fn lang_attr(lang: &str) -> Attribute<'static> {
 pub type Texts = BTreeMap<String, String>;
 
 /// Adds the text of `c` to `texts` under its own `xml:lang`; a second one with the same
-/// language is [`PayloadError::Duplicate`] (RFC 3921 §2.1.2.1, §2.1.2.2, §2.2.2.2). The
+/// language is [`PayloadError::Duplicate`] (RFC 3921 §2.1.2.1, §2.1.2.2, §2.2.2.2;
+/// language tags are compared without regard to case, RFC 3066 §2.1). The
 /// child holds character data only and no attribute but `xml:lang`
 /// ([`character_data`]).
 pub(crate) fn add_text(
@@ -127,7 +128,7 @@ pub(crate) fn add_text(
 ) -> Result<(), PayloadError> {
     let text = character_data(c, element, child, true)?;
     let lang = c.attr_ns(XML_NS, "lang").unwrap_or("");
-    if texts.contains_key(lang) {
+    if texts.keys().any(|k| k.eq_ignore_ascii_case(lang)) {
         return Err(PayloadError::Duplicate { element, child });
     }
     texts.insert(lang.to_owned(), text.into_owned());

@@ -297,6 +297,23 @@ mod tests {
         assert_eq!(p.to_element(), parse(xml));
     }
 
+    /// RFC 3921 §2.2.2.2: two statuses in one language are refused, whatever the case of
+    /// their tags (language tags ignore case, RFC 3066 §2.1).
+    #[test]
+    fn one_status_per_language_whatever_the_case() {
+        let e = read(
+            "<presence xmlns='jabber:client'><status xml:lang='en'>a</status>\
+             <status xml:lang='EN'>b</status></presence>",
+        );
+        assert!(matches!(e, Err(PayloadError::Duplicate { .. })), "{e:?}");
+        let ok = read(
+            "<presence xmlns='jabber:client'><status xml:lang='en'>a</status>\
+             <status xml:lang='en-GB'>b</status></presence>",
+        )
+        .expect("two languages");
+        assert_eq!(ok.status.len(), 2);
+    }
+
     /// RFC 3921 §2.2.1: each type by its value; no type is available.
     #[test]
     fn every_type_reads_back() {
