@@ -67,7 +67,7 @@ impl Server {
         };
         if let Some(sub) = kind.subscription() {
             if stanza.to().is_some() {
-                self.outbound_subscription(user, id, sub, stanza);
+                self.outbound_subscription(user, sub, stanza);
             }
             return;
         }

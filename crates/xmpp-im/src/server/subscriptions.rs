@@ -9,13 +9,7 @@ use crate::subscription::{Direction, Kind, State, handle};
 
 impl Server {
     /// A subscription stanza a resource of the user sent (§9.2).
-    pub(super) fn outbound_subscription(
-        &mut self,
-        user: &mut User,
-        id: SessionId,
-        kind: Kind,
-        stanza: Stanza,
-    ) {
+    pub(super) fn outbound_subscription(&mut self, user: &mut User, kind: Kind, stanza: Stanza) {
         let Some(contact) = stanza.to().and_then(bare_of) else {
             return;
         };
@@ -83,7 +77,6 @@ impl Server {
                 _ => {}
             }
         }
-        let _ = id;
     }
 
     /// A subscription stanza a contact sent the user (§9.3).
