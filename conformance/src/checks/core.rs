@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use super::{Check, Outcome};
+use super::{Check, Outcome, ensure};
 use xmpp_core::random::SeededRandom;
 use xmpp_core::{
     Answer, ClientConfig, CloseReason, Connection, ErrorType, Event, Request, ServerConfig,
@@ -180,10 +180,6 @@ fn lacks(out: &str, what: &str) -> Outcome {
     }
 }
 
-fn expect(cond: bool, what: impl FnOnce() -> String) -> Outcome {
-    if cond { Ok(()) } else { Err(what()) }
-}
-
 /// The server's first header (up to and including its `>`).
 fn first_header(out: &str) -> &str {
     let start = out.find("<stream:stream").unwrap_or(0);
@@ -311,7 +307,7 @@ impl Pair {
 
 fn online(tls: bool) -> Result<Pair, String> {
     let p = pair(tls)?;
-    expect(p.client_online(), || {
+    ensure(p.client_online(), || {
         format!("not online: {:?}", p.client_events)
     })?;
     Ok(p)
@@ -340,13 +336,13 @@ fn response_stream_both_ways() -> Outcome {
     back = back.with_attr("from", "romeo@example.net");
     p.server.send(&back).map_err(|e| e.to_string())?;
     p.run();
-    expect(
+    ensure(
         p.server_events
             .iter()
             .any(|e| matches!(e, Event::Stanza(_))),
         || "server got no stanza".into(),
     )?;
-    expect(
+    ensure(
         p.client_events
             .iter()
             .any(|e| matches!(e, Event::Stanza(_))),
@@ -359,7 +355,7 @@ fn response_stream_both_ways() -> Outcome {
 fn client_initial_header() -> Outcome {
     let p = pair(false)?;
     let h = first_header(&p.client_sent).to_owned();
-    expect(
+    ensure(
         p.client_sent
             .starts_with("<?xml version='1.0'?><stream:stream"),
         || p.client_sent.clone(),
@@ -428,15 +424,15 @@ fn response_to_disregarded() -> Outcome {
 /// host-unknown, after a header naming the server (§4.7.1).
 fn host_unknown() -> Outcome {
     let s = serve(&[&HEADER.replace("example.com", "example.org")]);
-    expect(
+    ensure(
         s.sent_error() == Some(StreamErrorCondition::HostUnknown),
         || format!("{:?}", s.closed()),
     )?;
     let header_at = s.out.find("<stream:stream").ok_or("no header")?;
     let error_at = s.out.find("<stream:error>").ok_or("no error")?;
-    expect(header_at < error_at, || s.out.clone())?;
+    ensure(header_at < error_at, || s.out.clone())?;
     has(first_header(&s.out), "from='example.com'")?;
-    expect(s.out.ends_with("</stream:stream>"), || s.out.clone())
+    ensure(s.out.ends_with("</stream:stream>"), || s.out.clone())
 }
 
 /// §4.4: stream ids differ between streams and are 128 random bits (the OS generator).
@@ -452,11 +448,11 @@ fn stream_ids_unpredictable() -> Outcome {
             .nth(1)
             .and_then(|r| r.split('\'').next())
             .ok_or("no id")?;
-        expect(
+        ensure(
             id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()),
             || id.to_owned(),
         )?;
-        expect(ids.insert(id.to_owned()), || format!("id {id} repeated"))?;
+        ensure(ids.insert(id.to_owned()), || format!("id {id} repeated"))?;
     }
     // Server-to-server streams draw their ids the same way (§8.1: dialback keys depend on
     // them).
@@ -471,7 +467,7 @@ fn stream_ids_unpredictable() -> Outcome {
             .nth(1)
             .and_then(|r| r.split('\'').next())
             .ok_or("no id")?;
-        expect(id.len() == 32 && ids.insert(id.to_owned()), || {
+        ensure(id.len() == 32 && ids.insert(id.to_owned()), || {
             id.to_owned()
         })?;
     }
@@ -500,7 +496,7 @@ fn stanza_language_kept() -> Outcome {
         false,
     );
     let stanza = s.first_stanza()?;
-    expect(stanza.lang() == Some("fr"), || {
+    ensure(stanza.lang() == Some("fr"), || {
         format!("{:?}", stanza.lang())
     })?;
     has(&String::from_utf8_lossy(stanza.bytes()), "xml:lang='fr'")
@@ -527,7 +523,7 @@ fn version_negotiation() -> Outcome {
 fn versionless_peer() -> Outcome {
     let s = serve(&[&RESTART.replace(" version='1.0'", "")]);
     lacks(first_header(&s.out), "version=")?;
-    expect(
+    ensure(
         s.sent_error() == Some(StreamErrorCondition::UnsupportedVersion),
         || format!("{:?}", s.closed()),
     )
@@ -587,12 +583,12 @@ fn stanza_before_auth_refused() -> Outcome {
         HEADER,
         "<message to='romeo@example.net'><body>x</body></message>",
     ]);
-    expect(
+    ensure(
         s.sent_error() == Some(StreamErrorCondition::NotAuthorized),
         || format!("{:?}", s.closed()),
     )?;
-    expect(s.stanzas() == 0, || "the stanza was processed".into())?;
-    expect(s.conn.is_closed(), || "still open".into())
+    ensure(s.stanzas() == 0, || "the stanza was processed".into())?;
+    ensure(s.conn.is_closed(), || "still open".into())
 }
 
 /// §4.7: a detected error is sent as a stream error with its condition in the streams
@@ -603,10 +599,10 @@ fn stream_error_sent_and_closed() -> Outcome {
         &s.out,
         "<stream:error><xml-not-well-formed xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>",
     )?;
-    expect(s.out.ends_with("</stream:error></stream:stream>"), || {
+    ensure(s.out.ends_with("</stream:error></stream:stream>"), || {
         s.out.clone()
     })?;
-    expect(s.conn.is_closed(), || "still open".into())
+    ensure(s.conn.is_closed(), || "still open".into())
 }
 
 /// §4.7.1: an error found before any header still goes after a header.
@@ -614,8 +610,8 @@ fn error_during_setup_after_header() -> Outcome {
     let s = serve(&["<html>"]);
     let h = s.out.find("<stream:stream").ok_or("no header")?;
     let e = s.out.find("<stream:error>").ok_or("no error")?;
-    expect(h < e, || s.out.clone())?;
-    expect(s.out.ends_with("</stream:stream>"), || s.out.clone())
+    ensure(h < e, || s.out.clone())?;
+    ensure(s.out.ends_with("</stream:stream>"), || s.out.clone())
 }
 
 /// §4.7.2: the text is in the streams error namespace and says its language.
@@ -638,10 +634,10 @@ fn stream_error_application_condition() -> Outcome {
     p.run();
     match p.client_closed() {
         Some(CloseReason::PeerError(e)) => {
-            expect(e.condition == StreamErrorCondition::PolicyViolation, || {
+            ensure(e.condition == StreamErrorCondition::PolicyViolation, || {
                 format!("{e:?}")
             })?;
-            expect(
+            ensure(
                 e.application
                     .as_ref()
                     .is_some_and(|a| a.is("urn:example:app", "too-many-sessions")),
@@ -657,10 +653,10 @@ fn closing_handshake() -> Outcome {
     let mut p = online(true)?;
     p.client.close();
     p.run();
-    expect(p.client.is_closed() && p.server.is_closed(), || {
+    ensure(p.client.is_closed() && p.server.is_closed(), || {
         "not both closed".into()
     })?;
-    expect(p.client_closed() == Some(&CloseReason::Normal), || {
+    ensure(p.client_closed() == Some(&CloseReason::Normal), || {
         format!("{:?}", p.client_closed())
     })
 }
@@ -682,7 +678,7 @@ fn tls_then_sasl_then_restart() -> Outcome {
         .iter()
         .position(|e| matches!(e, Event::Authenticated { .. }))
         .ok_or("no SASL")?;
-    expect(tls_at < auth_at, || "SASL before TLS".into())?;
+    ensure(tls_at < auth_at, || "SASL before TLS".into())?;
     let features: Vec<_> = p
         .client_events
         .iter()
@@ -691,20 +687,20 @@ fn tls_then_sasl_then_restart() -> Outcome {
             _ => None,
         })
         .collect();
-    expect(features.len() == 3, || format!("{features:?}"))?;
-    expect(features[0].starttls == Some(true), || {
+    ensure(features.len() == 3, || format!("{features:?}"))?;
+    ensure(features[0].starttls == Some(true), || {
         "no starttls first".into()
     })?;
-    expect(
+    ensure(
         features[1].starttls.is_none() && !features[1].mechanisms.is_empty(),
         || format!("{:?}", features[1]),
     )?;
-    expect(
+    ensure(
         features[2].starttls.is_none() && features[2].mechanisms.is_empty(),
         || format!("{:?}", features[2]),
     )?;
     let headers = p.client_sent.matches("<stream:stream").count();
-    expect(headers == 3, || format!("{headers} headers sent"))
+    ensure(headers == 3, || format!("{headers} headers sent"))
 }
 
 /// §5.2: proceed, then TLS right after its `>`: bytes after starttls in plaintext are
@@ -722,7 +718,7 @@ fn tls_starts_after_proceed() -> Outcome {
         true,
     );
     lacks(&s.out, "<proceed")?;
-    expect(
+    ensure(
         s.sent_error() == Some(StreamErrorCondition::PolicyViolation),
         || format!("{:?}", s.closed()),
     )?;
@@ -737,7 +733,7 @@ fn tls_starts_after_proceed() -> Outcome {
         None,
         false,
     );
-    expect(
+    ensure(
         s.out
             .ends_with("<proceed xmlns='urn:ietf:params:xml:ns:xmpp-tls'/>"),
         || s.out.clone(),
@@ -754,7 +750,7 @@ fn tls_failure_closes() -> Outcome {
         &s.out,
         "<failure xmlns='urn:ietf:params:xml:ns:xmpp-tls'/></stream:stream>",
     )?;
-    expect(s.conn.is_closed(), || "still open".into())
+    ensure(s.conn.is_closed(), || "still open".into())
 }
 
 /// §5.1, §14.2: the client verifies the certificate against the name it was given.
@@ -778,11 +774,11 @@ fn certificate_verified() -> Outcome {
         refuse: None,
     };
     p.run();
-    expect(
+    ensure(
         matches!(p.client_closed(), Some(CloseReason::Tls(_))),
         || format!("{:?}", p.client_closed()),
     )?;
-    expect(!p.client_online(), || {
+    ensure(!p.client_online(), || {
         "online with an untrusted certificate".into()
     })
 }
@@ -803,7 +799,7 @@ fn client_requires_tls() -> Outcome {
         refuse: None,
     };
     p.run();
-    expect(
+    ensure(
         matches!(p.client_closed(), Some(CloseReason::Unsupported(_))),
         || format!("{:?}", p.client_closed()),
     )
@@ -823,19 +819,19 @@ fn sasl_retries() -> Outcome {
     );
     has(&s.out, "<success")?;
     let s = serve(&[HEADER, AUTH_BAD, AUTH_BAD, AUTH_BAD]);
-    expect(s.out.matches("<not-authorized/>").count() == 3, || {
+    ensure(s.out.matches("<not-authorized/>").count() == 3, || {
         s.out.clone()
     })?;
-    expect(
+    ensure(
         s.out.ends_with("</stream:stream>") && s.conn.is_closed(),
         || s.out.clone(),
     )?;
     let abort = "<auth xmlns='urn:ietf:params:xml:ns:xmpp-sasl' mechanism='DIGEST-MD5'/><abort xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>";
     let s = serve_on(plain_server(), &[HEADER, abort, abort, AUTH], None, false);
-    expect(s.out.matches("<aborted/>").count() == 2, || s.out.clone())?;
+    ensure(s.out.matches("<aborted/>").count() == 2, || s.out.clone())?;
     has(&s.out, "<success")?;
     let s = serve(&[HEADER, abort, abort, abort]);
-    expect(s.conn.is_closed(), || s.out.clone())
+    ensure(s.conn.is_closed(), || s.out.clone())
 }
 
 /// §6.2: after success the client opens a new stream without closing the old one; the
@@ -844,7 +840,7 @@ fn sasl_restart() -> Outcome {
     let p = online(false)?;
     lacks(&p.client_sent, "</stream:stream>")?;
     let after_success = p.client_sent.split("<stream:stream").count() - 1;
-    expect(after_success == 2, || p.client_sent.clone())?;
+    ensure(after_success == 2, || p.client_sent.clone())?;
     let s = serve(&[HEADER, AUTH, RESTART]);
     let after = s.out.rsplit("<stream:stream").next().unwrap_or_default();
     lacks(after, "xmpp-sasl")?;
@@ -880,7 +876,7 @@ fn bind_flow() -> Outcome {
         "<bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'><resource>balcony</resource></bind>",
     )?;
     has(&p.client_got, "<jid>juliet@example.com/balcony</jid>")?;
-    expect(
+    ensure(
         p.client_events
             .iter()
             .any(|e| matches!(e, Event::Bound(j) if j.as_str() == "juliet@example.com/balcony")),
@@ -913,7 +909,7 @@ fn bind_generated_resource() -> Outcome {
         let resource = jid
             .strip_prefix("juliet@example.com/")
             .ok_or_else(|| jid.to_owned())?;
-        expect(
+        ensure(
             !resource.is_empty() && seen.insert(resource.to_owned()),
             || jid.to_owned(),
         )?;
@@ -942,7 +938,7 @@ fn stanza_before_bind() -> Outcome {
         &s.out,
         "<not-authorized xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>",
     )?;
-    expect(s.stanzas() == 0, || "processed".into())?;
+    ensure(s.stanzas() == 0, || "processed".into())?;
     has(&s.out, "<jid>juliet@example.com/balcony</jid>")
 }
 
@@ -962,7 +958,7 @@ fn bind_conflict_refused_stream_open() -> Outcome {
         "<conflict xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>",
     )?;
     has(&s.out, "<jid>juliet@example.com/garden</jid>")?;
-    expect(!s.conn.is_closed(), || "closed".into())
+    ensure(!s.conn.is_closed(), || "closed".into())
 }
 
 /// 3921-3-6, 3921-3-7: a server that cannot make a session, or may not give one to this
@@ -985,11 +981,11 @@ fn session_refused() -> Outcome {
         let mut s = serve_on(Connection::server(c, Instant::now()), &LOGIN, None, false);
         let (mut out, mut events) = (Vec::new(), Vec::new());
         feed(&mut s.conn, SESSION.as_bytes(), None, &mut out, &mut events);
-        expect(
+        ensure(
             events.iter().any(|e| matches!(e, Event::SessionRequest)),
             || format!("no session request reported: {events:?}"),
         )?;
-        expect(out.is_empty(), || {
+        ensure(out.is_empty(), || {
             "answered before the application decided".into()
         })?;
         match &refusal {
@@ -1009,7 +1005,7 @@ fn session_refused() -> Outcome {
             }
             None => has(&text, "<iq type='result' id='s1'/>")?,
         }
-        expect(!s.conn.is_closed(), || "the stream closed".into())?;
+        ensure(!s.conn.is_closed(), || "the stream closed".into())?;
     }
     Ok(())
 }
@@ -1040,7 +1036,7 @@ fn session_established() -> Outcome {
         .iter()
         .position(|e| matches!(e, Event::Online))
         .ok_or("no online")?;
-    expect(auth < bound && bound < online_at, || {
+    ensure(auth < bound && bound < online_at, || {
         format!("{:?}", p.client_events)
     })
 }
@@ -1059,17 +1055,17 @@ fn from_stamped_or_refused() -> Outcome {
         false,
     );
     let st = s.first_stanza()?;
-    expect(
+    ensure(
         st.from().map(|f| f.as_str()) == Some("juliet@example.com/balcony"),
         || format!("{st:?}"),
     )?;
     let spoof = "<message from='romeo@example.net/x' to='a@b'/>";
     let s = serve(&[HEADER, AUTH, RESTART, BIND, spoof]);
-    expect(
+    ensure(
         s.sent_error() == Some(StreamErrorCondition::InvalidFrom),
         || format!("{:?}", s.closed()),
     )?;
-    expect(s.conn.is_closed(), || "still open".into())
+    ensure(s.conn.is_closed(), || "still open".into())
 }
 
 /// §9.1.2: a stanza without `from` reaches the client as from its server.
@@ -1087,7 +1083,7 @@ fn client_absent_from_is_server() -> Outcome {
             _ => None,
         })
         .ok_or("nothing received")?;
-    expect(st.from().is_none(), || format!("{st:?}"))
+    ensure(st.from().is_none(), || format!("{st:?}"))
 }
 
 /// §9.1.1: an invalid `to` gets an error from the server with `from` set to that address.
@@ -1116,7 +1112,7 @@ fn iq_rules() -> Outcome {
         BIND,
         "<iq type='get'><q xmlns='urn:x'/></iq>",
     ]);
-    expect(
+    ensure(
         s.sent_error() == Some(StreamErrorCondition::InvalidXml),
         || format!("{:?}", s.closed()),
     )?;
@@ -1187,7 +1183,7 @@ fn stanza_error_reply() -> Outcome {
         "<text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas' xml:lang='en'>nobody here</text>",
     )?;
     let err = parse(&text)?;
-    expect(
+    ensure(
         StanzaError::new(StanzaErrorCondition::BadRequest)
             .reply_to(err.as_ref())
             .is_none(),
@@ -1210,13 +1206,13 @@ fn stanza_error_syntax() -> Outcome {
                 .map_err(|e| e.to_string())?;
             let back = parse(&String::from_utf8_lossy(&out))?;
             let read = StanzaError::from_element(back.as_ref()).map_err(|e| e.to_string())?;
-            expect(read == e, || format!("{read:?} != {e:?}"))?;
+            ensure(read == e, || format!("{read:?} != {e:?}"))?;
         }
     }
     let bad = parse(
         "<error xmlns='jabber:client'><bad-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error>",
     )?;
-    expect(StanzaError::from_element(bad.as_ref()).is_err(), || {
+    ensure(StanzaError::from_element(bad.as_ref()).is_err(), || {
         "typeless error accepted".into()
     })
 }
@@ -1249,7 +1245,7 @@ fn stanza_error_default_types() -> Outcome {
         (UnexpectedRequest, Wait),
     ];
     for (c, t) in table {
-        expect(StanzaError::new(c.clone()).kind == t, || {
+        ensure(StanzaError::new(c.clone()).kind == t, || {
             format!("{c} is not {t:?}")
         })?;
     }
@@ -1371,7 +1367,7 @@ fn dialback_key_inputs() -> Outcome {
         "example.org",
         "D60000229F",
     );
-    expect(
+    ensure(
         k == "37c69b1cf07a3f67c04a5ef5902fa5114f2c76fe4a2686482ba5b89323075643",
         || k.clone(),
     )?;
@@ -1401,7 +1397,7 @@ fn dialback_key_inputs() -> Outcome {
             "D60000229F",
         ),
     ] {
-        expect(other != k, || "a key input had no effect".into())?;
+        ensure(other != k, || "a key input had no effect".into())?;
     }
     Ok(())
 }
@@ -1410,14 +1406,14 @@ fn dialback_key_inputs() -> Outcome {
 /// server's key is bound to that id; a valid key lets stanzas through.
 fn dialback_valid() -> Outcome {
     let (ea, mut inc, _) = dialback_run(b"secret of a");
-    expect(ea.iter().any(|e| matches!(e, Event::Online)), || {
+    ensure(ea.iter().any(|e| matches!(e, Event::Online)), || {
         format!("{ea:?}")
     })?;
-    expect(inc.s2s_is_verified("a.example", "b.example"), || {
+    ensure(inc.s2s_is_verified("a.example", "b.example"), || {
         "not verified".into()
     })?;
     // One direction per stream: the incoming stream sends nothing back.
-    expect(
+    ensure(
         inc.send(&xmpp_xml::Element::new(xmpp_xml::SERVER_NS, "message"))
             .is_err(),
         || "sent on an incoming stream".into(),
@@ -1427,14 +1423,14 @@ fn dialback_valid() -> Outcome {
 /// §8.3: an invalid key ends the stream.
 fn dialback_invalid_closes() -> Outcome {
     let (ea, inc, _) = dialback_run(b"some other secret");
-    expect(!ea.iter().any(|e| matches!(e, Event::Online)), || {
+    ensure(!ea.iter().any(|e| matches!(e, Event::Online)), || {
         "online with a bad key".into()
     })?;
-    expect(
+    ensure(
         inc.is_closed() || !inc.s2s_is_verified("a.example", "b.example"),
         || "verified".into(),
     )?;
-    expect(ea.iter().any(|e| matches!(e, Event::Closed(_))), || {
+    ensure(ea.iter().any(|e| matches!(e, Event::Closed(_))), || {
         format!("{ea:?}")
     })
 }
@@ -1442,7 +1438,7 @@ fn dialback_invalid_closes() -> Outcome {
 /// §8.3: a header for a host not served gets host-unknown; the reply header has an id.
 fn dialback_host_unknown() -> Outcome {
     let s = s2s_serve(&[&S2S_HEADER.replace("to='b.example'", "to='c.example'")]);
-    expect(
+    ensure(
         s.sent_error() == Some(StreamErrorCondition::HostUnknown),
         || format!("{:?}", s.closed()),
     )?;
@@ -1453,7 +1449,7 @@ fn dialback_host_unknown() -> Outcome {
 /// §8.3: a wrong streams namespace or default namespace is refused with invalid-namespace.
 fn dialback_invalid_namespace() -> Outcome {
     let s = s2s_serve(&[&S2S_HEADER.replace("xmlns='jabber:server'", "xmlns='jabber:client'")]);
-    expect(
+    ensure(
         matches!(
             s.sent_error(),
             Some(StreamErrorCondition::InvalidNamespace | StreamErrorCondition::BadNamespacePrefix)
@@ -1478,12 +1474,12 @@ fn dialback_authoritative() -> Outcome {
     let s = s2s_serve(&[S2S_HEADER, &verify("s-2", "b.example", "a.example")]);
     has(&s.out, "id='s-2' type='invalid'/>")?;
     let s = s2s_serve(&[S2S_HEADER, &verify("s-1", "c.example", "a.example")]);
-    expect(
+    ensure(
         s.sent_error() == Some(StreamErrorCondition::HostUnknown),
         || format!("{:?}", s.closed()),
     )?;
     let s = s2s_serve(&[S2S_HEADER, &verify("s-1", "b.example", "x.example")]);
-    expect(
+    ensure(
         s.sent_error() == Some(StreamErrorCondition::InvalidFrom),
         || format!("{:?}", s.closed()),
     )
@@ -1496,16 +1492,16 @@ fn dialback_stanza_addressing() -> Outcome {
         S2S_HEADER,
         "<message from='juliet@a.example' to='romeo@b.example'/>",
     ]);
-    expect(
+    ensure(
         s.sent_error() == Some(StreamErrorCondition::InvalidFrom),
         || format!("{:?}", s.closed()),
     )?;
     let s = s2s_serve(&[S2S_HEADER, "<message from='juliet@a.example'/>"]);
-    expect(
+    ensure(
         s.sent_error() == Some(StreamErrorCondition::ImproperAddressing),
         || format!("{:?}", s.closed()),
     )?;
-    expect(s.conn.is_closed(), || "still open".into())
+    ensure(s.conn.is_closed(), || "still open".into())
 }
 
 /// §8.3: after one domain is validated, further db:result requests on the same stream are
@@ -1521,7 +1517,7 @@ fn dialback_more_domains() -> Outcome {
         .iter()
         .filter(|e| matches!(e, Event::DialbackRequest { .. }))
         .count();
-    expect(asked == 2, || format!("{:?}", s.events))
+    ensure(asked == 2, || format!("{:?}", s.events))
 }
 
 /// §8.3: on a verification stream, an answer naming another host, another originating
@@ -1553,10 +1549,10 @@ fn dialback_verify_answer_checked() -> Outcome {
                       xmlns:db='jabber:server:dialback' from='a.example' id='v1' version='1.0'>\
                       <stream:features><dialback xmlns='urn:xmpp:features:dialback'/></stream:features>";
         let s = serve_on(conn, &[header, answer], None, true);
-        expect(s.sent_error() == Some(want), || {
+        ensure(s.sent_error() == Some(want), || {
             format!("{answer}: {:?}", s.closed())
         })?;
-        expect(
+        ensure(
             !s.events
                 .iter()
                 .any(|e| matches!(e, Event::DialbackVerified { .. })),
@@ -1576,7 +1572,7 @@ fn dialback_outgoing_namespace() -> Outcome {
     let header = "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' \
                   xmlns:db='jabber:server:dialback' from='b.example' id='v1' version='1.0'>";
     let s = serve_on(conn, &[header], None, true);
-    expect(
+    ensure(
         matches!(
             s.sent_error(),
             Some(StreamErrorCondition::InvalidNamespace | StreamErrorCondition::BadNamespacePrefix)
@@ -1606,11 +1602,11 @@ fn client_tls_after_proceed() -> Outcome {
         None,
         true,
     );
-    expect(
+    ensure(
         s.sent_error() == Some(StreamErrorCondition::PolicyViolation),
         || format!("{:?}", s.closed()),
     )?;
-    expect(
+    ensure(
         !s.events
             .iter()
             .any(|e| matches!(e, Event::Authenticated { .. })),
@@ -1636,8 +1632,8 @@ fn tls_handshake_failure() -> Outcome {
         Instant::now(),
     );
     let events: Vec<Event> = std::iter::from_fn(|| s.conn.poll_event()).collect();
-    expect(s.conn.is_closed(), || "still open".into())?;
-    expect(
+    ensure(s.conn.is_closed(), || "still open".into())?;
+    ensure(
         events
             .iter()
             .any(|e| matches!(e, Event::Closed(CloseReason::Tls(_)))),
@@ -1650,7 +1646,7 @@ fn tls_handshake_failure() -> Outcome {
 fn no_whitespace_during_negotiation() -> Outcome {
     let p = online(false)?;
     for (side, text) in [("client", &p.client_sent), ("server", &p.client_got)] {
-        expect(
+        ensure(
             !text.contains("> <") && !text.contains(">\n<") && !text.contains(">\t<"),
             || format!("{side}: {text}"),
         )?;

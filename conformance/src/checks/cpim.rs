@@ -1,7 +1,7 @@
 //! Checks proven through `xmpp-cpim`: the RFC 3922 mapping between XMPP and CPIM, each
 //! driving the crate's public API with the stanzas and objects of the RFC's sections.
 
-use super::{Check, Outcome};
+use super::{Check, Outcome, ensure};
 use xmpp_core::StanzaErrorCondition;
 use xmpp_cpim::address::{Scheme, Uri};
 use xmpp_cpim::cpim::{CpimMessage, Limits};
@@ -13,10 +13,6 @@ use xmpp_im::message::{Message, MessageType};
 use xmpp_im::presence::{Presence, PresenceType, Show};
 use xmpp_jid::{Jid, ResourcePart};
 use xmpp_xml::{Event, Parser};
-
-fn ensure(ok: bool, detail: impl FnOnce() -> String) -> Outcome {
-    if ok { Ok(()) } else { Err(detail()) }
-}
 
 fn element(xml: &str) -> Result<xmpp_xml::Element<'static>, String> {
     let mut p = Parser::document(xmpp_xml::Limits::default());

@@ -1,7 +1,7 @@
 //! Checks proven through the client side of `xmpp-im` (`xmpp_im::client`): the roster
 //! push rules of RFC 3921 §7.2, §7.4 and §8.1, and the roster requests of §7.4 and §7.6.
 
-use super::{Check, Outcome};
+use super::{Check, Outcome, ensure};
 use xmpp_im::client::{Roster, RosterError, requests};
 use xmpp_im::roster::{Item, Subscription};
 use xmpp_jid::{BareJid, Jid};
@@ -156,10 +156,6 @@ fn roster_remove_request() -> Outcome {
         return Err(format!("roster remove {iq:?}"));
     }
     Ok(())
-}
-
-fn ensure(ok: bool, what: impl FnOnce() -> String) -> Outcome {
-    if ok { Ok(()) } else { Err(what()) }
 }
 
 /// 3921-5.1.1-2, 3921-5.1.2-1: the presence a client broadcasts is written with neither

@@ -4,7 +4,7 @@
 //! `jabber:iq:privacy` IQs from its sessions and real stanzas from a remote server
 //! (`example.org`), what it delivers read back.
 
-use super::{Check, Outcome};
+use super::{Check, Outcome, ensure, tree};
 use xmpp_core::ns::{CLIENT_NS, SERVER_NS};
 use xmpp_core::{Stanza, StanzaErrorCondition};
 use xmpp_im::PayloadError;
@@ -13,7 +13,7 @@ use xmpp_im::privacy::{Action, Item, ItemType, List, Query, Selection};
 use xmpp_im::server::{Contact, MemoryStore, Route, Server, SessionId, Storage, StoreWrite};
 use xmpp_im::subscription::State;
 use xmpp_jid::{BareJid, FullJid};
-use xmpp_xml::{Element, Event, Limits, Parser};
+use xmpp_xml::Element;
 
 const JULIET: SessionId = SessionId(1);
 const CHAMBER: SessionId = SessionId(2);
@@ -30,22 +30,6 @@ const BLOCK: &str = "<list name='block'>\
 /// A list that denies only tybalt@example.org.
 const OPEN: &str = "<list name='open'>\
     <item type='jid' value='tybalt@example.org' action='deny' order='1'/></list>";
-
-fn ensure(ok: bool, what: impl FnOnce() -> String) -> Outcome {
-    if ok { Ok(()) } else { Err(what()) }
-}
-
-fn tree(xml: &str) -> Result<Element<'static>, String> {
-    let mut p = Parser::document(Limits::default());
-    p.feed(xml.as_bytes());
-    match p.next_event() {
-        Ok(Some(Event::Stanza(s))) => s
-            .to_element()
-            .map(Element::into_owned)
-            .map_err(|e| e.to_string()),
-        other => Err(format!("not an element: {other:?}")),
-    }
-}
 
 /// One delivery.
 #[derive(Debug)]

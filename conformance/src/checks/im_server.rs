@@ -2,13 +2,13 @@
 //! §11, §14): a component serving `example.com` with an in-memory store, fed stanzas of
 //! local sessions and of a remote server (`example.org`), and what it delivers read back.
 
-use super::{Check, Outcome};
+use super::{Check, Outcome, ensure, tree};
 use xmpp_core::Stanza;
 use xmpp_core::ns::{CLIENT_NS, SERVER_NS};
 use xmpp_im::server::{Contact, MemoryStore, Route, Server, SessionId, Storage, StoreWrite};
 use xmpp_im::subscription::State;
 use xmpp_jid::{BareJid, FullJid};
-use xmpp_xml::{Element, Event, Limits, Parser};
+use xmpp_xml::Element;
 
 const JULIET: SessionId = SessionId(1);
 const CHAMBER: SessionId = SessionId(2);
@@ -17,22 +17,6 @@ const J: &str = "juliet@example.com/balcony";
 const J2: &str = "juliet@example.com/chamber";
 const R: &str = "romeo@example.com/orchard";
 const REMOTE: &str = "example.org";
-
-fn ensure(ok: bool, what: impl FnOnce() -> String) -> Outcome {
-    if ok { Ok(()) } else { Err(what()) }
-}
-
-fn tree(xml: &str) -> Result<Element<'static>, String> {
-    let mut p = Parser::document(Limits::default());
-    p.feed(xml.as_bytes());
-    match p.next_event() {
-        Ok(Some(Event::Stanza(s))) => s
-            .to_element()
-            .map(Element::into_owned)
-            .map_err(|e| e.to_string()),
-        other => Err(format!("not an element: {other:?}")),
-    }
-}
 
 /// One delivery.
 #[derive(Debug)]

@@ -5,7 +5,7 @@
 use std::fmt::Debug;
 use std::time::Instant;
 
-use super::{Check, Outcome};
+use super::{Check, Outcome, ensure};
 use xmpp_core::ns::{CLIENT_NS, SERVER_NS};
 use xmpp_core::random::SeededRandom;
 use xmpp_core::{
@@ -27,10 +27,6 @@ type Reader<T> = fn(ElementRef<'_>) -> Result<T, PayloadError>;
 type TextsOf = fn(&Message, &Presence) -> Vec<(String, String)>;
 
 const STANZAS_NS: &str = "urn:ietf:params:xml:ns:xmpp-stanzas";
-
-fn expect(cond: bool, what: impl FnOnce() -> String) -> Outcome {
-    if cond { Ok(()) } else { Err(what()) }
-}
 
 /// One element from its XML text.
 fn parse(xml: &str) -> Result<Element<'static>, String> {
@@ -77,7 +73,7 @@ fn wire(e: &Element<'_>) -> Result<String, String> {
 fn round_trip<T>(xml: &str, read: Reader<T>, write: fn(&T) -> Element<'static>) -> Outcome {
     let value = accepted(xml, read)?;
     let back = write(&value);
-    expect(back == parse(xml)?, || {
+    ensure(back == parse(xml)?, || {
         format!("{xml} written back as {:?}", wire(&back))
     })
 }
@@ -153,7 +149,7 @@ fn languages_rule(stanza: &str, child: &str, texts: TextsOf) -> Outcome {
         (String::new(), "one".to_owned()),
         ("cz".to_owned(), "two".to_owned()),
     ];
-    expect(got == want, || format!("{distinct}: texts {got:?}"))?;
+    ensure(got == want, || format!("{distinct}: texts {got:?}"))?;
     for (a, b) in [("", ""), (" xml:lang='cz'", " xml:lang='cz'")] {
         let xml = two(a, b);
         if stanza == "message" {
@@ -289,18 +285,18 @@ fn message_type_context() -> Outcome {
         }
         let e = m.to_element();
         let want = (kind != MessageType::Normal).then(|| kind.as_str());
-        expect(e.attr("type") == want, || {
+        ensure(e.attr("type") == want, || {
             format!("{kind:?} written with type {:?}", e.attr("type"))
         })?;
         let back = Message::from_element(e.as_ref()).map_err(|err| err.to_string())?;
-        expect(back.kind == kind, || {
+        ensure(back.kind == kind, || {
             format!("{kind:?} read back as {:?}", back.kind)
         })?;
     }
     let xml = "<message xmlns='jabber:client' to='romeo@example.net' \
                from='juliet@example.com/balcony' type='chat' xml:lang='en'>\
                <body>Wherefore art thou, Romeo?</body></message>";
-    expect(message(xml)?.kind == MessageType::Chat, || xml.into())?;
+    ensure(message(xml)?.kind == MessageType::Chat, || xml.into())?;
     round_trip(xml, Message::from_element, Message::to_element)
 }
 
@@ -308,17 +304,17 @@ fn message_type_context() -> Outcome {
 /// is not one of them.
 fn message_type_values() -> Outcome {
     let names: Vec<&str> = MessageType::ALL.iter().map(|t| t.as_str()).collect();
-    expect(
+    ensure(
         names == ["normal", "chat", "groupchat", "headline", "error"],
         || format!("{names:?}"),
     )?;
     for kind in MessageType::ALL {
-        expect(MessageType::from_name(kind.as_str()) == Some(kind), || {
+        ensure(MessageType::from_name(kind.as_str()) == Some(kind), || {
             format!("{kind:?}")
         })?;
     }
     for other in ["Chat", "shout", "", "chat "] {
-        expect(MessageType::from_name(other).is_none(), || {
+        ensure(MessageType::from_name(other).is_none(), || {
             format!("{other:?} taken as a message type")
         })?;
     }
@@ -340,9 +336,9 @@ fn message_types_all_handled() -> Outcome {
             )
         };
         let m = message(&xml)?;
-        expect(m.kind == kind, || format!("{xml} read as {:?}", m.kind))?;
+        ensure(m.kind == kind, || format!("{xml} read as {:?}", m.kind))?;
         let back = Message::from_element(m.to_element().as_ref()).map_err(|e| e.to_string())?;
-        expect(back == m, || format!("{xml}: {back:?}"))?;
+        ensure(back == m, || format!("{xml}: {back:?}"))?;
     }
     Ok(())
 }
@@ -356,7 +352,7 @@ fn message_type_default_normal() -> Outcome {
         "<message xmlns='jabber:server' type=''><body>x</body></message>",
     ] {
         let m = message(xml)?;
-        expect(m.kind == MessageType::Normal, || {
+        ensure(m.kind == MessageType::Normal, || {
             format!("{xml} read as {:?}", m.kind)
         })?;
     }
@@ -374,7 +370,7 @@ fn message_error_only_in_reply() -> Outcome {
          to='nobody@example.com' id='m1' type='chat'><body>hi</body></message>",
     )?;
     let errors = to(&got, &Route::Session(ROMEO), "message");
-    expect(
+    ensure(
         errors.len() == 1
             && errors[0].tree.attr("type") == Some("error")
             && errors[0].tree.attr("id") == Some("m1")
@@ -386,18 +382,18 @@ fn message_error_only_in_reply() -> Outcome {
                  <error type='cancel'><item-not-found \
                  xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></message>";
     let got = w.send(ROMEO, error)?;
-    expect(got.is_empty(), || {
+    ensure(got.is_empty(), || {
         format!("an error message was answered: {:?}", trees(&got))
     })?;
     let reply = StanzaError::new(StanzaErrorCondition::BadRequest).reply_to(parse(error)?.as_ref());
-    expect(reply.is_none(), || format!("error answered with {reply:?}"))?;
+    ensure(reply.is_none(), || format!("error answered with {reply:?}"))?;
     let original = parse(
         "<message xmlns='jabber:client' from='romeo@example.com/orchard' id='m3'><body>x</body></message>",
     )?;
     let reply = StanzaError::new(StanzaErrorCondition::BadRequest)
         .reply_to(original.as_ref())
         .ok_or("no error reply to a normal message")?;
-    expect(
+    ensure(
         reply.attr("type") == Some("error")
             && reply.attr("id") == Some("m3")
             && reply.attr("to") == Some("romeo@example.com/orchard"),
@@ -427,7 +423,7 @@ fn message_type_optional_mirrored() -> Outcome {
     reply.kind = received.kind;
     reply.envelope.to = received.envelope.from.clone();
     let e = reply.to_element();
-    expect(e.attr("type") == Some("headline"), || {
+    ensure(e.attr("type") == Some("headline"), || {
         format!("{:?}", wire(&e))
     })
 }
@@ -444,7 +440,7 @@ fn message_extensions() -> Outcome {
                <active xmlns='http://jabber.org/protocol/chatstates'/></message>";
     let m = message(xml)?;
     let names: Vec<&str> = m.extensions.iter().map(|e| e.name()).collect();
-    expect(names == ["html", "x", "active"], || format!("{names:?}"))?;
+    ensure(names == ["html", "x", "active"], || format!("{names:?}"))?;
     round_trip(xml, Message::from_element, Message::to_element)
 }
 
@@ -461,7 +457,7 @@ fn message_error_child() -> Outcome {
         "<message xmlns='jabber:client' type='error'>\
          <error type='cancel'><service-unavailable xmlns='{STANZAS_NS}'/></error></message>"
     ))?;
-    expect(
+    ensure(
         m.error.map(|e| e.condition) == Some(StanzaErrorCondition::ServiceUnavailable),
         || "the error condition is lost".into(),
     )
@@ -475,7 +471,7 @@ fn message_children() -> Outcome {
                 <body>Wherefore art thou, Romeo?</body>\
                 <body xml:lang='cz'>Pro\u{10d}e\u{17d} jsi ty, Romeo?</body></message>";
     let m = message(body)?;
-    expect(
+    ensure(
         m.body.get("").map(String::as_str) == Some("Wherefore art thou, Romeo?")
             && m.body.len() == 2,
         || format!("{:?}", m.body),
@@ -487,7 +483,7 @@ fn message_children() -> Outcome {
                    <subject xml:lang='cz'>\u{da}p\u{11b}nliv\u{11b} prosim!</subject>\
                    <body>Wherefore art thou, Romeo?</body></message>";
     let m = message(subject)?;
-    expect(
+    ensure(
         m.subject.get("").map(String::as_str) == Some("I implore you!") && m.subject.len() == 2,
         || format!("{:?}", m.subject),
     )?;
@@ -497,7 +493,7 @@ fn message_children() -> Outcome {
                   <body>Art thou not Romeo, and a Montague?</body>\
                   <thread>e0ffe42b28561960c6b12b944a092794b9683a38</thread></message>";
     let m = message(thread)?;
-    expect(
+    ensure(
         m.thread.as_deref() == Some("e0ffe42b28561960c6b12b944a092794b9683a38"),
         || format!("{:?}", m.thread),
     )?;
@@ -524,7 +520,7 @@ fn body_optional() -> Outcome {
     let xml = "<message xmlns='jabber:client' to='romeo@example.net'>\
                <thread>t1</thread></message>";
     let m = message(xml)?;
-    expect(m.body.is_empty(), || format!("{:?}", m.body))?;
+    ensure(m.body.is_empty(), || format!("{:?}", m.body))?;
     round_trip(xml, Message::from_element, Message::to_element)
 }
 
@@ -561,7 +557,7 @@ fn thread_copied_in_reply() -> Outcome {
         .child(CLIENT_NS, "thread")
         .map(|t| t.text().into_owned())
         .ok_or("no thread written")?;
-    expect(written == " e0ffe42b-28 ", || format!("{written:?}"))
+    ensure(written == " e0ffe42b-28 ", || format!("{written:?}"))
 }
 
 /// 3921-2.1.2.3-3: messages with and without a thread are read and written back.
@@ -598,13 +594,13 @@ fn thread_opaque() -> Outcome {
         let xml = format!("<message xmlns='jabber:client'><thread>{value}</thread></message>");
         let m = message(&xml)?;
         let want = value.replace("&lt;", "<");
-        expect(m.thread.as_deref() == Some(want.as_str()), || {
+        ensure(m.thread.as_deref() == Some(want.as_str()), || {
             format!("{value:?} read as {:?}", m.thread)
         })?;
     }
     let a = message("<message xmlns='jabber:client'><thread>A1</thread></message>")?;
     let b = message("<message xmlns='jabber:client'><thread>a1</thread></message>")?;
-    expect(a.thread != b.thread, || "threads compared loosely".into())
+    ensure(a.thread != b.thread, || "threads compared loosely".into())
 }
 
 /// 3921-2.1.2.3-7: `<thread/>` holds character data only.
@@ -619,7 +615,7 @@ fn thread_mixed_content() -> Outcome {
 fn presence_type_optional() -> Outcome {
     let xml = "<presence xmlns='jabber:client'/>";
     let p = presence(xml)?;
-    expect(p.kind == PresenceType::Available, || {
+    ensure(p.kind == PresenceType::Available, || {
         format!("{:?}", p.kind)
     })?;
     round_trip(xml, Presence::from_element, Presence::to_element)
@@ -637,14 +633,14 @@ fn presence_type_values() -> Outcome {
     ] {
         let xml = format!("<presence xmlns='jabber:client' type='{value}'/>");
         let p = presence(&xml)?;
-        expect(p.kind == kind, || format!("{xml} read as {:?}", p.kind))?;
+        ensure(p.kind == kind, || format!("{xml} read as {:?}", p.kind))?;
         round_trip(&xml, Presence::from_element, Presence::to_element)?;
     }
     let error = format!(
         "<presence xmlns='jabber:client' type='error'>\
          <error type='cancel'><remote-server-not-found xmlns='{STANZAS_NS}'/></error></presence>"
     );
-    expect(presence(&error)?.kind == PresenceType::Error, || {
+    ensure(presence(&error)?.kind == PresenceType::Error, || {
         error.clone()
     })?;
     for value in ["available", "invisible", "Probe", ""] {
@@ -666,7 +662,7 @@ fn probe_from_server() -> Outcome {
         "<presence xmlns='jabber:client' from='juliet@example.com/balcony' \
          to='romeo@example.net' type='subscribe'/>",
     )?;
-    expect(
+    ensure(
         !to(&got, &Route::Remote("example.net".into()), "presence").is_empty(),
         || format!("subscribe not routed: {:?}", trees(&got)),
     )?;
@@ -682,7 +678,7 @@ fn probe_from_server() -> Outcome {
         .into_iter()
         .filter(|g| g.tree.attr("type") == Some("probe"))
         .collect();
-    expect(
+    ensure(
         probes.len() == 1
             && probes[0].tree.attr("from") == Some("juliet@example.com/balcony")
             && probes[0].tree.attr("to") == Some("romeo@example.net"),
@@ -698,7 +694,7 @@ fn presence_extensions() -> Outcome {
                <x xmlns='vcard-temp:x:update'><photo/></x></presence>";
     let p = presence(xml)?;
     let names: Vec<&str> = p.extensions.iter().map(|e| e.name()).collect();
-    expect(names == ["c", "x"], || format!("{names:?}"))?;
+    ensure(names == ["c", "x"], || format!("{names:?}"))?;
     round_trip(xml, Presence::from_element, Presence::to_element)
 }
 
@@ -714,7 +710,7 @@ fn presence_error_child() -> Outcome {
         "<presence xmlns='jabber:client' type='error'>\
          <error type='cancel'><item-not-found xmlns='{STANZAS_NS}'/></error></presence>"
     ))?;
-    expect(p.error.is_some(), || "error lost".into())
+    ensure(p.error.is_some(), || "error lost".into())
 }
 
 /// 3921-2.2.2-3: an available presence with show, status and priority (the RFC's example).
@@ -723,7 +719,7 @@ fn presence_availability_children() -> Outcome {
                xml:lang='en'><show>dnd</show><status>Wooing Romeo</status>\
                <priority>1</priority></presence>";
     let p = presence(xml)?;
-    expect(
+    ensure(
         p.show == Some(Show::Dnd)
             && p.status.get("").map(String::as_str) == Some("Wooing Romeo")
             && p.priority == Some(1),
@@ -739,7 +735,7 @@ fn presence_status_other_types() -> Outcome {
             "<presence xmlns='jabber:client' type='{kind}'><status>gone fishing</status></presence>"
         );
         let p = presence(&xml)?;
-        expect(
+        ensure(
             p.status.get("").map(String::as_str) == Some("gone fishing"),
             || format!("{xml}: {:?}", p.status),
         )?;
@@ -751,7 +747,7 @@ fn presence_status_other_types() -> Outcome {
 /// 3921-2.2.2.1-1: presence without `<show/>` is available with no sub-state.
 fn show_optional() -> Outcome {
     let p = presence("<presence xmlns='jabber:client'><status>here</status></presence>")?;
-    expect(
+    ensure(
         p.show.is_none() && p.kind == PresenceType::Available,
         || format!("{p:?}"),
     )
@@ -782,7 +778,7 @@ fn show_values() -> Outcome {
         ("xa", Show::Xa),
     ] {
         let xml = format!("<presence xmlns='jabber:client'><show>{value}</show></presence>");
-        expect(presence(&xml)?.show == Some(show), || xml.clone())?;
+        ensure(presence(&xml)?.show == Some(show), || xml.clone())?;
     }
     for value in ["online", "busy", "Away", "", "available"] {
         refused(
@@ -797,7 +793,7 @@ fn show_values() -> Outcome {
 fn status_optional() -> Outcome {
     let xml = "<presence xmlns='jabber:client'><show>xa</show></presence>";
     let p = presence(xml)?;
-    expect(p.status.is_empty(), || format!("{:?}", p.status))?;
+    ensure(p.status.is_empty(), || format!("{:?}", p.status))?;
     round_trip(xml, Presence::from_element, Presence::to_element)
 }
 
@@ -815,7 +811,7 @@ fn status_languages() -> Outcome {
 fn priority_optional() -> Outcome {
     let xml = "<presence xmlns='jabber:client'><show>chat</show></presence>";
     let p = presence(xml)?;
-    expect(p.priority.is_none(), || format!("{:?}", p.priority))?;
+    ensure(p.priority.is_none(), || format!("{:?}", p.priority))?;
     round_trip(xml, Presence::from_element, Presence::to_element)
 }
 
@@ -825,7 +821,7 @@ fn priority_range() -> Outcome {
         |v: &str| format!("<presence xmlns='jabber:client'><priority>{v}</priority></presence>");
     for (value, want) in [("-128", -128), ("127", 127), ("0", 0), ("+5", 5)] {
         let p = presence(&doc(value))?;
-        expect(p.priority == Some(want), || {
+        ensure(p.priority == Some(want), || {
             format!("{value} read as {:?}", p.priority)
         })?;
     }
@@ -836,7 +832,7 @@ fn priority_range() -> Outcome {
         let mut p = Presence::new();
         p.priority = Some(n);
         let back = Presence::from_element(p.to_element().as_ref()).map_err(|e| e.to_string())?;
-        expect(back.priority == Some(n), || format!("{n}"))?;
+        ensure(back.priority == Some(n), || format!("{n}"))?;
     }
     Ok(())
 }
@@ -874,7 +870,7 @@ fn priority_default_zero() -> Outcome {
         let got = w.send(ROMEO, message)?;
         let balcony = to(&got, &Route::Session(JULIET), "message").len();
         let garden_got = to(&got, &Route::Session(GARDEN), "message").len();
-        expect(balcony == usize::from(both) && garden_got == 1, || {
+        ensure(balcony == usize::from(both) && garden_got == 1, || {
             format!(
                 "garden at priority {garden}: balcony (no priority) got {balcony}, garden got \
                  {garden_got}"
@@ -915,7 +911,7 @@ fn iq_any_namespace() -> Outcome {
     let delivered = to(&got, &Route::Session(JULIET), "iq");
     let payload = parse(iq)?;
     let want = payload.elements().next().map(|e| e.to_owned_element());
-    expect(
+    ensure(
         delivered.len() == 1
             && delivered[0]
                 .tree
@@ -933,12 +929,12 @@ fn extension_counts() -> Outcome {
         "<message xmlns='jabber:client'><a xmlns='urn:a'/><b xmlns='urn:b'/>\
          <a xmlns='urn:a'/><body>x</body><c xmlns='urn:c'/></message>",
     )?;
-    expect(m.extensions.len() == 4, || format!("{:?}", m.extensions))?;
+    ensure(m.extensions.len() == 4, || format!("{:?}", m.extensions))?;
     let p = presence(
         "<presence xmlns='jabber:client'><a xmlns='urn:a'/><b xmlns='urn:b'/>\
          <c xmlns='urn:c'/></presence>",
     )?;
-    expect(p.extensions.len() == 3, || format!("{:?}", p.extensions))
+    ensure(p.extensions.len() == 3, || format!("{:?}", p.extensions))
 }
 
 /// 3921-2.4-2a: extension children of any name are kept.
@@ -948,7 +944,7 @@ fn extension_any_name() -> Outcome {
             "<message xmlns='jabber:client'><{name} xmlns='urn:example:e'>t</{name}></message>"
         );
         let m = message(&xml)?;
-        expect(
+        ensure(
             m.extensions.len() == 1
                 && m.body.is_empty()
                 && m.subject.is_empty()
@@ -983,7 +979,7 @@ fn extension_own_namespace() -> Outcome {
         ),
     ] {
         let xml = wire(&e)?;
-        expect(xml.contains(want), || format!("{want} not in {xml}"))?;
+        ensure(xml.contains(want), || format!("{want} not in {xml}"))?;
     }
     Ok(())
 }
@@ -995,7 +991,7 @@ fn extension_support_optional() -> Outcome {
                <unknown xmlns='urn:example:never-defined' a='1'><deep><er/></deep></unknown>\
                </presence>";
     let p = presence(xml)?;
-    expect(p.priority == Some(3) && p.extensions.len() == 1, || {
+    ensure(p.priority == Some(3) && p.extensions.len() == 1, || {
         format!("{p:?}")
     })?;
     round_trip(xml, Presence::from_element, Presence::to_element)
@@ -1011,7 +1007,7 @@ fn unknown_children_skipped() -> Outcome {
          <body xmlns='urn:example:other'>not this</body><subject xmlns='urn:x'>no</subject>\
          <thread xmlns='urn:x'>no</thread></message>",
     )?;
-    expect(
+    ensure(
         m.body.is_empty() && m.subject.is_empty() && m.thread.is_none(),
         || format!("{m:?}"),
     )?;
@@ -1019,7 +1015,7 @@ fn unknown_children_skipped() -> Outcome {
         "<presence xmlns='jabber:client'><show xmlns='urn:example:other'>busy</show>\
          <priority xmlns='urn:x'>999</priority></presence>",
     )?;
-    expect(p.show.is_none() && p.priority.is_none(), || {
+    ensure(p.show.is_none() && p.priority.is_none(), || {
         format!("{p:?}")
     })?;
     refused(
@@ -1036,7 +1032,7 @@ fn unknown_parts_ignored() -> Outcome {
         "<message xmlns='jabber:client' type='chat'><x xmlns='urn:unknown'><body>no</body></x>\
          <body>yes</body><thread>t</thread></message>",
     )?;
-    expect(
+    ensure(
         m.kind == MessageType::Chat
             && m.body.get("").map(String::as_str) == Some("yes")
             && m.thread.as_deref() == Some("t"),
@@ -1054,7 +1050,7 @@ fn unknown_parts_ignored() -> Outcome {
         "<message xmlns='jabber:client' from='romeo@example.com/orchard' \
          to='juliet@example.com'><body>hi</body></message>",
     )?;
-    expect(
+    ensure(
         to(&got, &Route::Session(GARDEN), "message").len() == 1
             && to(&got, &Route::Session(JULIET), "message").is_empty(),
         || format!("priority 5 not applied: {:?}", trees(&got)),
@@ -1068,13 +1064,13 @@ fn sole_unknown_child_dropped() -> Outcome {
     let xml = "<message xmlns='jabber:client' from='romeo@example.com/orchard' \
                to='example.com' id='u1'><x xmlns='urn:example:unknown'>t</x></message>";
     let m = message(xml)?;
-    expect(
+    ensure(
         m.body.is_empty() && m.subject.is_empty() && m.thread.is_none() && m.extensions.len() == 1,
         || format!("{m:?}"),
     )?;
     let mut w = World::two_online()?;
     let got = w.send(ROMEO, xml)?;
-    expect(got.is_empty(), || format!("{:?}", trees(&got)))
+    ensure(got.is_empty(), || format!("{:?}", trees(&got)))
 }
 
 /// 3921-2.4-7: an IQ get or set with a payload the server does not know, to the server or
@@ -1088,7 +1084,7 @@ fn unknown_iq_service_unavailable() -> Outcome {
         );
         let got = w.send(ROMEO, &xml)?;
         let answers = to(&got, &Route::Session(ROMEO), "iq");
-        expect(
+        ensure(
             answers.len() == 1
                 && answers[0].tree.attr("type") == Some("error")
                 && answers[0].tree.attr("id") == Some(&format!("q-{kind}"))
@@ -1115,7 +1111,7 @@ fn router_forwards_unknown() -> Outcome {
         let got = w.send(ROMEO, &xml)?;
         let delivered = to(&got, &route, "message");
         let want = parse(ext)?;
-        expect(
+        ensure(
             delivered.len() == 1
                 && delivered[0]
                     .tree
@@ -1241,7 +1237,7 @@ fn session_replaces_old_resource() -> Outcome {
     old.conn.accept_bind(None).map_err(|e| e.to_string())?;
     old.pump();
     old.feed(SESSION);
-    expect(old.conn.is_established(), || {
+    ensure(old.conn.is_established(), || {
         format!("first stream: {}", old.out)
     })?;
 
@@ -1250,7 +1246,7 @@ fn session_replaces_old_resource() -> Outcome {
         new.feed(piece);
     }
     let requested = new.bind_requested().flatten();
-    expect(requested.as_deref() == Some("balcony"), || {
+    ensure(requested.as_deref() == Some("balcony"), || {
         format!("bind request: {requested:?}")
     })?;
     // The resource is in use on `old`: case #1 of RFC 3921 §3.
@@ -1261,23 +1257,23 @@ fn session_replaces_old_resource() -> Outcome {
     new.pump();
     new.feed(SESSION);
     let conflict = "<stream:error><conflict xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>";
-    expect(old.out.contains(conflict), || {
+    ensure(old.out.contains(conflict), || {
         format!("old stream: {}", old.out)
     })?;
-    expect(old.out.ends_with("</stream:stream>"), || {
+    ensure(old.out.ends_with("</stream:stream>"), || {
         format!("old stream not closed: {}", old.out)
     })?;
     old.conn.handle_eof();
     old.pump();
-    expect(old.conn.is_closed(), || "old connection still open".into())?;
-    expect(
+    ensure(old.conn.is_closed(), || "old connection still open".into())?;
+    ensure(
         new.out.contains("<jid>juliet@example.com/balcony</jid>"),
         || format!("new stream: {}", new.out),
     )?;
-    expect(new.out.contains("<iq type='result' id='sess_1'/>"), || {
+    ensure(new.out.contains("<iq type='result' id='sess_1'/>"), || {
         format!("no session result: {}", new.out)
     })?;
-    expect(!new.conn.is_closed(), || "new stream closed".into())
+    ensure(!new.conn.is_closed(), || "new stream closed".into())
 }
 
 /// 3921-3-12: once online, a client sends initial presence and the roster get of its
@@ -1351,7 +1347,7 @@ fn initial_presence_and_roster() -> Outcome {
         &mut client_events,
         &mut bound,
     )?;
-    expect(
+    ensure(
         client_events.iter().any(|e| matches!(e, Event::Online)) && bound.is_some(),
         || format!("not online: {client_events:?}"),
     )?;
@@ -1376,7 +1372,7 @@ fn initial_presence_and_roster() -> Outcome {
         })
         .ok_or_else(|| format!("no roster answer: {client_events:?}"))?;
     let applied = model.handle_stanza(answer).map_err(|e| e.to_string())?;
-    expect(
+    ensure(
         applied == Incoming::RosterLoaded(0) && model.roster().is_loaded(),
         || format!("roster answer: {applied:?}"),
     )?;
@@ -1386,7 +1382,7 @@ fn initial_presence_and_roster() -> Outcome {
         "<message xmlns='jabber:client' from='romeo@example.com/orchard' \
          to='juliet@example.com'><body>hi</body></message>",
     )?;
-    expect(
+    ensure(
         to(&got, &Route::Session(JULIET), "message").len() == 1,
         || format!("initial presence not taken: {:?}", trees(&got)),
     )
@@ -1404,7 +1400,7 @@ fn message_addressed() -> Outcome {
     m.envelope.from = Some(Jid::parse("romeo@example.com/orchard").map_err(|e| e.to_string())?);
     m.body.insert(String::new(), "hi".into());
     let e = m.to_element();
-    expect(e.attr("to") == Some("juliet@example.com/balcony"), || {
+    ensure(e.attr("to") == Some("juliet@example.com/balcony"), || {
         format!("{:?}", wire(&e))
     })?;
     let mut w = World::two_online()?;
@@ -1413,7 +1409,7 @@ fn message_addressed() -> Outcome {
         m.envelope.to = Some(Jid::parse(dest).map_err(|e| e.to_string())?);
         let xml = wire(&m.to_element())?;
         let got = w.send(ROMEO, &xml)?;
-        expect(
+        ensure(
             to(&got, &Route::Session(JULIET), "message").len() == 1,
             || format!("to {dest}: {:?}", trees(&got)),
         )?;

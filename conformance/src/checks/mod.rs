@@ -19,6 +19,24 @@ pub mod xml;
 /// What one check found: `Ok(())`, or what went wrong.
 pub type Outcome = Result<(), String>;
 
+/// `Ok(())` when `ok`, else the detail `what` gives.
+pub fn ensure(ok: bool, what: impl FnOnce() -> String) -> Outcome {
+    if ok { Ok(()) } else { Err(what()) }
+}
+
+/// One element read from its XML text (a document of one element).
+pub fn tree(xml: &str) -> Result<xmpp_xml::Element<'static>, String> {
+    let mut p = xmpp_xml::Parser::document(xmpp_xml::Limits::default());
+    p.feed(xml.as_bytes());
+    match p.next_event() {
+        Ok(Some(xmpp_xml::Event::Stanza(s))) => s
+            .to_element()
+            .map(xmpp_xml::Element::into_owned)
+            .map_err(|e| e.to_string()),
+        other => Err(format!("not an element: {other:?}")),
+    }
+}
+
 /// A named check.
 #[derive(Clone, Copy)]
 pub struct Check {
